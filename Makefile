@@ -1,0 +1,85 @@
+# matrix-pusher-validator: the one entry point.
+#   make build   the npm package into pkg/
+#   make run     the worker in workerd on 127.0.0.1:$(PORT), KV under $(DATA_DIR)
+#   make test    every test layer (installs what is missing)
+#   make bench   benchmarks into benches/results.json and benches/RESULTS.md
+#   make fuzz    fuzzing for $(FUZZ_SECONDS) seconds a target
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+PORT ?= 8787
+DATA_DIR ?= .data
+FUZZ_SECONDS ?= 60
+
+WASM_BINDGEN_VERSION := 0.2.130
+WASM_PACK_VERSION := 0.15.1
+CARGO_FUZZ_VERSION := 0.13.2
+
+.PHONY: help tools tools-rust tools-node tools-chromium build run test test-rust test-package \
+	test-worker test-browser test-hardening test-fuzz bench fuzz clean
+
+help:
+	@echo "make run    start the worker locally (PORT=$(PORT), DATA_DIR=$(DATA_DIR), DEV_TOKENS=...)"
+	@echo "make test   install what is missing, build, and run every test layer"
+	@echo "make build  build the npm package into pkg/"
+	@echo "make bench  run the benchmarks (BENCH_FULL=1 for the long run)"
+	@echo "make fuzz   fuzz each target for FUZZ_SECONDS=$(FUZZ_SECONDS) seconds"
+
+# ---- tools (each step is skipped when already there) -------------------------------------------
+
+tools: tools-rust tools-node
+
+tools-rust:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@wasm-pack --version 2>/dev/null | grep -q "$(WASM_PACK_VERSION)" || cargo install --locked wasm-pack@$(WASM_PACK_VERSION)
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || cargo install --locked --force wasm-bindgen-cli@$(WASM_BINDGEN_VERSION)
+
+tools-node: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+tools-chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+# ---- build -------------------------------------------------------------------------------------
+
+build: tools
+	@echo "build: not written yet"
+
+# ---- run ---------------------------------------------------------------------------------------
+
+run: build
+	@echo "run: not written yet"
+
+# ---- tests: cheapest first ---------------------------------------------------------------------
+
+test: test-rust test-package test-worker test-browser test-hardening
+
+test-rust:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo test
+
+test-package: build
+
+test-worker: build
+
+test-browser: build tools-chromium
+
+test-hardening: build
+
+test-fuzz:
+
+# ---- benchmarks and fuzzing --------------------------------------------------------------------
+
+bench: build
+
+fuzz:
+
+clean:
+	rm -rf target pkg node_modules fuzz/target

@@ -1,0 +1,53 @@
+//! Validates and normalizes Matrix pusher registrations (`POST /_matrix/client/v3/pushers/set`).
+//!
+//! One call takes the raw request body and [`Options`] and returns an [`Outcome`]: a pusher to
+//! set, a pusher to delete, or a rejection that lists every [`Problem`] with an RFC 6901 JSON
+//! Pointer and a Matrix error code. The rules are those of the project's `RULES.md`.
+//!
+//! ```
+//! use matrix_pusher_validator::{validate, Options, Outcome};
+//!
+//! let body = br#"{"kind":"http","app_id":"im.vector.app.android","pushkey":"abc",
+//!   "app_display_name":"Element","device_display_name":"Pixel","lang":"en_US",
+//!   "data":{"url":"https://push.example.org/_matrix/push/v1/notify","format":"event_id_only"}}"#;
+//! match validate(body, &Options::default()) {
+//!     Outcome::Set { pusher, .. } => assert_eq!(pusher.lang, "en-US"),
+//!     other => panic!("unexpected {other:?}"),
+//! }
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod json;
+mod lang;
+mod model;
+mod options;
+mod problem;
+mod rules;
+pub mod url;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use json::Value;
+pub use model::{Outcome, Pusher, PusherData, PusherKind};
+pub use options::Options;
+pub use problem::{ErrorCode, Problem, Warning, WarningCode};
+pub use url::{UrlError, check_gateway_url};
+
+/// Validates a raw request body (the bytes of `POST /pushers/set`).
+///
+/// Never panics and never fails: every problem with the input is part of the returned
+/// [`Outcome::Rejected`].
+#[must_use]
+pub fn validate(body: &[u8], options: &Options) -> Outcome {
+    rules::validate_bytes(body, options)
+}
+
+/// Validates an already-parsed JSON value, for callers that hold an object rather than bytes.
+///
+/// Parse-level rules (size, duplicate members, `NaN`) cannot apply to a value; the depth limit
+/// and every member rule do.
+#[must_use]
+pub fn validate_value(value: &Value, options: &Options) -> Outcome {
+    rules::validate_value(value, options)
+}
