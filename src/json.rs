@@ -1,5 +1,19 @@
 //! JSON, owned end to end: a parser that reports duplicate members, depth, `NaN`, lone
 //! surrogates and trailing garbage precisely, and a compact writer.
+//!
+//! The parser reads RFC 8259 exactly, over bytes, in one pass: UTF-8 is checked as strings are
+//! read (outside strings JSON is ASCII). Object member order and the text of numbers are kept.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+/// The deepest nesting ever read, whatever `maxDepth` asks for.
+///
+/// NOTE: `maxDepth` is an option, but values are built, cloned, written and dropped by recursion;
+/// this cap keeps every such recursion far from the end of the stack, in WebAssembly too.
+pub const MAX_NESTING: usize = 512;
 
 /// A JSON value that keeps object member order and the exact text of numbers.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,6 +39,974 @@ impl Value {
         match self {
             Self::String(s) => Some(s),
             _ => None,
+        }
+    }
+
+    /// Whether this is `null`.
+    #[must_use]
+    pub const fn is_null(&self) -> bool {
+        matches!(self, Self::Null)
+    }
+
+    /// The members, when this is an object.
+    #[must_use]
+    pub fn as_object(&self) -> Option<&[(String, Value)]> {
+        match self {
+            Self::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    /// The compact serialization: no whitespace, strings escaped as `JSON.stringify` escapes
+    /// them, numbers written exactly as held.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(compact_len(self));
+        write_value(&mut out, self);
+        out
+    }
+}
+
+/// Why a body is not a usable JSON document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParseError {
+    /// Not UTF-8, or not JSON as RFC 8259 defines it (`M_NOT_JSON`).
+    NotJson,
+    /// The JSON Pointer of the first container nested deeper than the limit (`M_BAD_JSON`).
+    TooDeep(String),
+    /// The JSON Pointer of each repeated member name, in document order (`M_BAD_JSON`).
+    Duplicates(Vec<String>),
+}
+
+/// Parses a whole document. The top-level value is at depth 1 when it is a container; a
+/// container deeper than `max_depth` (or [`MAX_NESTING`]) stops the parse.
+///
+/// Duplicate member names do not stop the parse: the document is read to its end so that every
+/// repeated member is reported (or a syntax error found instead).
+///
+/// # Errors
+/// [`ParseError`], see its variants.
+pub fn parse(input: &[u8], max_depth: usize) -> Result<Value, ParseError> {
+    let mut parser = Parser {
+        bytes: input,
+        pos: 0,
+        max_depth: max_depth.min(MAX_NESTING),
+        path: Vec::new(),
+        duplicates: Vec::new(),
+    };
+    parser.skip_ws();
+    let value = match parser.value(1) {
+        Ok(value) => value,
+        Err(Stop::NotJson) => return Err(ParseError::NotJson),
+        Err(Stop::TooDeep(pointer)) => return Err(ParseError::TooDeep(pointer)),
+    };
+    parser.skip_ws();
+    if parser.pos != input.len() {
+        return Err(ParseError::NotJson);
+    }
+    if parser.duplicates.is_empty() {
+        Ok(value)
+    } else {
+        parser.duplicates.sort_by_key(|(offset, _)| *offset);
+        Err(ParseError::Duplicates(
+            parser
+                .duplicates
+                .into_iter()
+                .map(|(_, pointer)| pointer)
+                .collect(),
+        ))
+    }
+}
+
+/// Checks a value built elsewhere the way [`parse`] checks a document: the first container
+/// deeper than `max_depth` (or [`MAX_NESTING`]), else every repeated member name in document
+/// order. Iterative, so any depth is safe.
+///
+/// # Errors
+/// [`ParseError::TooDeep`] or [`ParseError::Duplicates`].
+pub fn check_tree(value: &Value, max_depth: usize) -> Result<(), ParseError> {
+    enum Frame<'a> {
+        Object(&'a [(String, Value)], usize, Vec<bool>, usize),
+        Array(&'a [Value], usize, usize),
+    }
+    let max_depth = max_depth.min(MAX_NESTING);
+    let mut pointer = String::new();
+    let mut duplicates = Vec::new();
+    let mut stack: Vec<Frame<'_>> = Vec::new();
+    let mut next = Some(value);
+    loop {
+        if let Some(value) = next.take() {
+            let is_container = matches!(value, Value::Object(_) | Value::Array(_));
+            if is_container && stack.len() + 1 > max_depth {
+                return Err(ParseError::TooDeep(pointer));
+            }
+            match value {
+                Value::Object(members) => {
+                    stack.push(Frame::Object(members, 0, repeated(members), pointer.len()));
+                }
+                Value::Array(items) => stack.push(Frame::Array(items, 0, pointer.len())),
+                _ => {}
+            }
+        }
+        let Some(frame) = stack.last_mut() else { break };
+        match frame {
+            Frame::Object(members, index, repeated, base) => {
+                pointer.truncate(*base);
+                if let Some((name, member)) = members.get(*index) {
+                    push_pointer_token(&mut pointer, name);
+                    if repeated[*index] {
+                        duplicates.push(pointer.clone());
+                    }
+                    *index += 1;
+                    next = Some(member);
+                } else {
+                    stack.pop();
+                }
+            }
+            Frame::Array(items, index, base) => {
+                pointer.truncate(*base);
+                if let Some(item) = items.get(*index) {
+                    pointer.push('/');
+                    pointer.push_str(&index.to_string());
+                    *index += 1;
+                    next = Some(item);
+                } else {
+                    stack.pop();
+                }
+            }
+        }
+    }
+    if duplicates.is_empty() {
+        Ok(())
+    } else {
+        Err(ParseError::Duplicates(duplicates))
+    }
+}
+
+/// For each member, whether an earlier member of the same object has its name.
+fn repeated(members: &[(String, Value)]) -> Vec<bool> {
+    let mut flags = vec![false; members.len()];
+    if members.len() < 2 {
+        return flags;
+    }
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    // Stable: equal names stay in document order, so all but the first of a run are repeats.
+    order.sort_by(|&a, &b| members[a].0.cmp(&members[b].0));
+    for pair in order.windows(2) {
+        if members[pair[0]].0 == members[pair[1]].0 {
+            flags[pair[1]] = true;
+        }
+    }
+    flags
+}
+
+/// Appends `/token` to a JSON Pointer, escaping `~` as `~0` and `/` as `~1` (RFC 6901).
+pub fn push_pointer_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            _ => pointer.push(c),
+        }
+    }
+}
+
+/// The JSON Pointer of a top-level member.
+#[must_use]
+pub fn member_pointer(name: &str) -> String {
+    let mut pointer = String::with_capacity(name.len() + 1);
+    push_pointer_token(&mut pointer, name);
+    pointer
+}
+
+enum Stop {
+    NotJson,
+    TooDeep(String),
+}
+
+enum Step {
+    Member(String),
+    Index(usize),
+}
+
+struct Parser<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    max_depth: usize,
+    /// Where the parser is, read only to build a pointer when there is something to report.
+    path: Vec<Step>,
+    /// (byte offset of the member name, pointer) of each repeated member.
+    duplicates: Vec<(usize, String)>,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn pointer(&self) -> String {
+        let mut pointer = String::new();
+        for step in &self.path {
+            match step {
+                Step::Member(name) => push_pointer_token(&mut pointer, name),
+                Step::Index(index) => {
+                    pointer.push('/');
+                    pointer.push_str(&index.to_string());
+                }
+            }
+        }
+        pointer
+    }
+
+    /// A value starting at the current byte; `depth` is the depth it has if it is a container.
+    fn value(&mut self, depth: usize) -> Result<Value, Stop> {
+        match self.peek() {
+            Some(b'{') => {
+                self.enter(depth)?;
+                self.object(depth)
+            }
+            Some(b'[') => {
+                self.enter(depth)?;
+                self.array(depth)
+            }
+            Some(b'"') => self.string().map(Value::String),
+            Some(b't') => self.literal(b"true", Value::Bool(true)),
+            Some(b'f') => self.literal(b"false", Value::Bool(false)),
+            Some(b'n') => self.literal(b"null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(Stop::NotJson),
+        }
+    }
+
+    /// The depth check happens here, before any recursion into the container.
+    fn enter(&mut self, depth: usize) -> Result<(), Stop> {
+        if depth > self.max_depth {
+            return Err(Stop::TooDeep(self.pointer()));
+        }
+        self.pos += 1;
+        self.skip_ws();
+        Ok(())
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, Stop> {
+        let mut members: Vec<(String, Value)> = Vec::new();
+        let mut offsets = Vec::new();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            if self.peek() != Some(b'"') {
+                return Err(Stop::NotJson);
+            }
+            offsets.push(self.pos);
+            let name = self.string()?;
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                return Err(Stop::NotJson);
+            }
+            self.pos += 1;
+            self.skip_ws();
+            self.path.push(Step::Member(name));
+            let value = self.value(depth + 1)?;
+            let name = match self.path.pop() {
+                Some(Step::Member(name)) => name,
+                _ => String::new(),
+            };
+            members.push((name, value));
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    break;
+                }
+                _ => return Err(Stop::NotJson),
+            }
+        }
+        let repeated = repeated(&members);
+        if repeated.contains(&true) {
+            let base = self.pointer();
+            for ((flag, offset), (name, _)) in repeated.iter().zip(&offsets).zip(&members) {
+                if *flag {
+                    let mut pointer = base.clone();
+                    push_pointer_token(&mut pointer, name);
+                    self.duplicates.push((*offset, pointer));
+                }
+            }
+        }
+        Ok(Value::Object(members))
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, Stop> {
+        let mut items = Vec::new();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.path.push(Step::Index(items.len()));
+            let item = self.value(depth + 1)?;
+            self.path.pop();
+            items.push(item);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => return Err(Stop::NotJson),
+            }
+        }
+    }
+
+    fn literal(&mut self, text: &[u8], value: Value) -> Result<Value, Stop> {
+        if self.bytes[self.pos..].starts_with(text) {
+            self.pos += text.len();
+            Ok(value)
+        } else {
+            Err(Stop::NotJson)
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<Value, Stop> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(Stop::NotJson),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(Stop::NotJson);
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(Stop::NotJson);
+            }
+        }
+        // Only ASCII digits and signs were read.
+        let text = std::str::from_utf8(&self.bytes[start..self.pos]).map_err(|_| Stop::NotJson)?;
+        Ok(Value::Number(text.to_owned()))
+    }
+
+    fn hex4(&mut self) -> Result<u32, Stop> {
+        let mut code = 0;
+        for _ in 0..4 {
+            let digit = match self.peek() {
+                Some(b @ b'0'..=b'9') => b - b'0',
+                Some(b @ b'a'..=b'f') => b - b'a' + 10,
+                Some(b @ b'A'..=b'F') => b - b'A' + 10,
+                _ => return Err(Stop::NotJson),
+            };
+            code = code * 16 + u32::from(digit);
+            self.pos += 1;
+        }
+        Ok(code)
+    }
+
+    /// A string starting at its opening quote.
+    fn string(&mut self) -> Result<String, Stop> {
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            let start = self.pos;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            // The stop bytes are ASCII, so a run never splits a UTF-8 sequence.
+            let run =
+                std::str::from_utf8(&self.bytes[start..self.pos]).map_err(|_| Stop::NotJson)?;
+            out.push_str(run);
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    self.escape(&mut out)?;
+                }
+                _ => return Err(Stop::NotJson),
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<(), Stop> {
+        let Some(b) = self.peek() else {
+            return Err(Stop::NotJson);
+        };
+        self.pos += 1;
+        let c = match b {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let first = self.hex4()?;
+                let code = match first {
+                    0xD800..=0xDBFF => {
+                        if !self.bytes[self.pos..].starts_with(b"\\u") {
+                            return Err(Stop::NotJson);
+                        }
+                        self.pos += 2;
+                        let second = self.hex4()?;
+                        if !(0xDC00..=0xDFFF).contains(&second) {
+                            return Err(Stop::NotJson);
+                        }
+                        0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+                    }
+                    _ => first,
+                };
+                // A lone low surrogate is the one case left that is not a scalar value.
+                char::from_u32(code).ok_or(Stop::NotJson)?
+            }
+            _ => return Err(Stop::NotJson),
+        };
+        out.push(c);
+        Ok(())
+    }
+}
+
+// ---- writer -------------------------------------------------------------------------------------
+
+/// The escape `JSON.stringify` writes for a character, if it writes one.
+fn escape_of(c: char) -> Option<&'static str> {
+    const CONTROL: [&str; 32] = [
+        "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007",
+        "\\b", "\\t", "\\n", "\\u000b", "\\f", "\\r", "\\u000e", "\\u000f", "\\u0010", "\\u0011",
+        "\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017", "\\u0018", "\\u0019",
+        "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
+    ];
+    match c {
+        '"' => Some("\\\""),
+        '\\' => Some("\\\\"),
+        c if (c as u32) < 0x20 => Some(CONTROL[c as usize]),
+        _ => None,
+    }
+}
+
+/// Appends a JSON string literal, escaped as `JSON.stringify` escapes it.
+pub fn write_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        if let Some(escape) = escape_of(c) {
+            out.push_str(&s[start..i]);
+            out.push_str(escape);
+            start = i + 1;
+        }
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Appends the compact serialization of a value.
+pub fn write_value(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(text) => out.push_str(text),
+        Value::String(s) => write_str(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(members) => write_members(out, members),
+    }
+}
+
+/// Appends the compact serialization of an object given by its members.
+pub fn write_members(out: &mut String, members: &[(String, Value)]) {
+    out.push('{');
+    for (i, (name, value)) in members.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(out, name);
+        out.push(':');
+        write_value(out, value);
+    }
+    out.push('}');
+}
+
+/// The length in bytes of a string literal as [`write_str`] writes it.
+#[must_use]
+pub fn str_len(s: &str) -> usize {
+    2 + s.len()
+        + s.chars()
+            .filter_map(escape_of)
+            .map(|e| e.len() - 1)
+            .sum::<usize>()
+}
+
+/// The length in bytes of the compact serialization, computed without writing it.
+#[must_use]
+pub fn compact_len(value: &Value) -> usize {
+    match value {
+        Value::Null => 4,
+        Value::Bool(true) => 4,
+        Value::Bool(false) => 5,
+        Value::Number(text) => text.len(),
+        Value::String(s) => str_len(s),
+        Value::Array(items) => {
+            2 + items.len().saturating_sub(1) + items.iter().map(compact_len).sum::<usize>()
+        }
+        Value::Object(members) => members_len(members),
+    }
+}
+
+/// The length in bytes of the compact serialization of an object given by its members.
+#[must_use]
+pub fn members_len(members: &[(String, Value)]) -> usize {
+    2 + members.len().saturating_sub(1)
+        + members
+            .iter()
+            .map(|(name, value)| str_len(name) + 1 + compact_len(value))
+            .sum::<usize>()
+}
+
+// ---- serde --------------------------------------------------------------------------------------
+
+/// Whether number text is an integer (no fraction, no exponent, not `-0`).
+fn is_integer_text(text: &str) -> bool {
+    !text.contains(['.', 'e', 'E']) && text != "-0"
+}
+
+impl Serialize for Value {
+    /// Numbers go out as `i64` or `u64` when they are integers that fit, else as `f64`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Null => serializer.serialize_unit(),
+            Self::Bool(b) => serializer.serialize_bool(*b),
+            Self::Number(text) => {
+                if is_integer_text(text) {
+                    if let Ok(n) = text.parse::<i64>() {
+                        return serializer.serialize_i64(n);
+                    }
+                    if let Ok(n) = text.parse::<u64>() {
+                        return serializer.serialize_u64(n);
+                    }
+                }
+                serializer.serialize_f64(text.parse::<f64>().unwrap_or(f64::NAN))
+            }
+            Self::String(s) => serializer.serialize_str(s),
+            Self::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Self::Object(members) => {
+                let mut map = serializer.serialize_map(Some(members.len()))?;
+                for (name, value) in members {
+                    map.serialize_entry(name, value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// The map key `serde_json` uses for a number when its `arbitrary_precision` feature is on.
+const ARBITRARY_PRECISION_TOKEN: &str = "$serde_json::private::Number";
+
+/// Writes a finite `f64` as ECMAScript's `Number.prototype.toString` does (`1e+21`, `1.5e-7`,
+/// `0.000001`), so a number from a JavaScript value keeps the text `JSON.stringify` gives it.
+fn js_number_text(f: f64) -> String {
+    if f == 0.0 {
+        return "0".into();
+    }
+    // `{:e}` gives the shortest digits that read back to the same value.
+    let sci = format!("{:e}", f.abs());
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let k = i64::try_from(digits.len()).unwrap_or(i64::MAX);
+    let n = exponent.parse::<i64>().unwrap_or(0) + 1;
+    let mut out = String::new();
+    if f < 0.0 {
+        out.push('-');
+    }
+    if k <= n && n <= 21 {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n(
+            '0',
+            usize::try_from(n - k).unwrap_or(0),
+        ));
+    } else if 0 < n && n <= 21 {
+        let (int, frac) = digits.split_at(usize::try_from(n).unwrap_or(0));
+        out.push_str(int);
+        out.push('.');
+        out.push_str(frac);
+    } else if -6 < n && n <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', usize::try_from(-n).unwrap_or(0)));
+        out.push_str(&digits);
+    } else {
+        let (first, rest) = digits.split_at(1);
+        out.push_str(first);
+        if !rest.is_empty() {
+            out.push('.');
+            out.push_str(rest);
+        }
+        out.push('e');
+        out.push(if n > 0 { '+' } else { '-' });
+        out.push_str(&(n - 1).abs().to_string());
+    }
+    out
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Number(n.to_string()))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::Number(n.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<Value, E> {
+        if f.is_finite() {
+            Ok(Value::Number(js_number_text(f)))
+        } else {
+            Err(E::custom("NaN and infinities are not JSON numbers"))
+        }
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        Value::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+        while let Some(name) = map.next_key::<String>()? {
+            if members.is_empty() && name == ARBITRARY_PRECISION_TOKEN {
+                return Ok(Value::Number(map.next_value()?));
+            }
+            members.push((name, map.next_value()?));
+        }
+        Ok(Value::Object(members))
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    /// Reads any self-describing format; object member order is kept, and a repeated member
+    /// name is kept too (validation reports it). With `serde_json`'s `arbitrary_precision`,
+    /// numbers keep their exact text.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &str) -> Result<Value, ParseError> {
+        parse(text.as_bytes(), 16)
+    }
+
+    fn not_json(text: &[u8]) {
+        assert_eq!(
+            parse(text, 16),
+            Err(ParseError::NotJson),
+            "{}",
+            String::from_utf8_lossy(text)
+        );
+    }
+
+    #[test]
+    fn keeps_member_order_and_number_text() {
+        let value = parsed(r#" {"b": 1e400, "a": [12345678901234567890, -0.5E+3, true, null]} "#);
+        assert_eq!(
+            value,
+            Ok(Value::Object(vec![
+                ("b".into(), Value::Number("1e400".into())),
+                (
+                    "a".into(),
+                    Value::Array(vec![
+                        Value::Number("12345678901234567890".into()),
+                        Value::Number("-0.5E+3".into()),
+                        Value::Bool(true),
+                        Value::Null,
+                    ])
+                ),
+            ]))
+        );
+    }
+
+    #[test]
+    fn refuses_what_rfc_8259_refuses() {
+        for text in [
+            "",
+            " ",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            "{} x",
+            "{}}",
+            "01",
+            "1.",
+            ".5",
+            "1e",
+            "+1",
+            "-",
+            "[1,]",
+            "{\"a\":1,}",
+            "{'a':1}",
+            "{\"a\" 1}",
+            "[1 2]",
+            "tru",
+            "nul",
+            "\"\\x\"",
+            "\"\\u12\"",
+            "\"abc",
+            "{\"a\":1",
+            "[",
+            "\u{a0}{}",
+            "{}\u{0}",
+        ] {
+            not_json(text.as_bytes());
+        }
+    }
+
+    #[test]
+    fn refuses_a_byte_order_mark_and_invalid_utf8() {
+        not_json(b"\xEF\xBB\xBF{}");
+        not_json(b"{\"a\":\"\xFF\"}");
+        not_json(b"{\"a\":\"\xC3\"}");
+        not_json(b"{\"a\":\"\xED\xA0\x80\"}");
+    }
+
+    #[test]
+    fn refuses_raw_control_characters_in_strings() {
+        not_json(b"\"a\nb\"");
+        not_json(b"\"a\x00b\"");
+        not_json(b"\"a\x1fb\"");
+        assert_eq!(parsed("\"a\u{7f}b\""), Ok(Value::String("a\u{7f}b".into())));
+    }
+
+    #[test]
+    fn refuses_lone_surrogate_escapes() {
+        not_json(br#""\ud800""#);
+        not_json(br#""\ud800x""#);
+        not_json(br#""\ud800\u0041""#);
+        not_json(br#""\udc00""#);
+        not_json(br#""\udfff\ud800""#);
+        assert_eq!(
+            parsed(r#""\ud83d\ude00""#),
+            Ok(Value::String("\u{1F600}".into()))
+        );
+    }
+
+    #[test]
+    fn reads_every_escape() {
+        assert_eq!(
+            parsed(r#""\"\\\/\b\f\n\r\t\u0041\u00e9""#),
+            Ok(Value::String("\"\\/\u{8}\u{c}\n\r\tAé".into()))
+        );
+    }
+
+    #[test]
+    fn reports_each_repeated_member_in_document_order() {
+        let text = r#"{"a":1,"x":{"k":1,"k":2,"k":3},"a":2,"y/~":[{"z":0,"z":0}],"y/~":0}"#;
+        assert_eq!(
+            parsed(text),
+            Err(ParseError::Duplicates(vec![
+                "/x/k".into(),
+                "/x/k".into(),
+                "/a".into(),
+                "/y~1~0/0/z".into(),
+                "/y~1~0".into(),
+            ]))
+        );
+    }
+
+    #[test]
+    fn prefers_a_syntax_error_to_repeated_members() {
+        not_json(br#"{"a":1,"a":2} x"#);
+    }
+
+    #[test]
+    fn stops_at_the_first_container_past_the_depth_limit() {
+        assert_eq!(
+            parse(br#"{"a":{"b":[1,{}]}}"#, 3),
+            Err(ParseError::TooDeep("/a/b/1".into()))
+        );
+        assert!(parse(br#"{"a":{"b":[1,{}]}}"#, 4).is_ok());
+        assert_eq!(parse(b"[]", 0), Err(ParseError::TooDeep(String::new())));
+        assert!(parse(b"5", 0).is_ok());
+    }
+
+    #[test]
+    fn survives_very_deep_input_whatever_the_limit() {
+        let deep = "[".repeat(200_000);
+        let expected: String = "/0".repeat(MAX_NESTING);
+        assert_eq!(
+            parse(deep.as_bytes(), usize::MAX),
+            Err(ParseError::TooDeep(expected))
+        );
+    }
+
+    /// The tree of a document, read without stopping at repeated members.
+    fn tree_of(text: &str) -> Value {
+        let mut parser = Parser {
+            bytes: text.as_bytes(),
+            pos: 0,
+            max_depth: MAX_NESTING,
+            path: Vec::new(),
+            duplicates: Vec::new(),
+        };
+        parser.value(1).unwrap_or(Value::Null)
+    }
+
+    #[test]
+    fn check_tree_finds_the_same_problems_as_the_parser() {
+        for text in [
+            r#"{"a":1,"x":{"k":1,"k":2,"k":3},"a":2,"y/~":[{"z":0,"z":0}],"y/~":0}"#,
+            r#"{"a":{"b":[1,{}]},"a":{}}"#,
+            r#"{"a":{"b":[1,[]]}}"#,
+        ] {
+            for depth in [3, 4] {
+                let from_parser = parse(text.as_bytes(), depth).err();
+                assert_eq!(
+                    check_tree(&tree_of(text), depth).err(),
+                    from_parser,
+                    "{text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn writes_strings_as_json_stringify_does() {
+        let mut out = String::new();
+        write_str(
+            &mut out,
+            "a\"b\\c\u{8}\u{c}\n\r\t\u{0}\u{1f}\u{7f}é/\u{2028}",
+        );
+        assert_eq!(
+            out,
+            r#""a\"b\\c\b\f\n\r\t\u0000\u001f"#.to_owned() + "\u{7f}é/\u{2028}\""
+        );
+        assert_eq!(
+            str_len("a\"b\\c\u{8}\u{c}\n\r\t\u{0}\u{1f}\u{7f}é/\u{2028}"),
+            out.len()
+        );
+    }
+
+    #[test]
+    fn compact_len_matches_what_is_written() {
+        let text = r#"{"a":[1,-2.5e3,true,false,null,"x\n"],"b":{},"c":[],"d":{"e":"\u0001"}}"#;
+        let value = parsed(text).unwrap_or(Value::Null);
+        assert_eq!(value.to_json(), text);
+        assert_eq!(compact_len(&value), text.len());
+    }
+
+    #[test]
+    fn escapes_pointer_tokens() {
+        assert_eq!(member_pointer("a/b~c"), "/a~1b~0c");
+        assert_eq!(member_pointer(""), "/");
+    }
+
+    #[test]
+    fn writes_floats_as_ecmascript_does() {
+        for (f, text) in [
+            (1e21, "1e+21"),
+            (1e20, "100000000000000000000"),
+            (1.5e-7, "1.5e-7"),
+            (0.000_001, "0.000001"),
+            (-0.0, "0"),
+            (123.456, "123.456"),
+            (-2.5, "-2.5"),
+            (0.1, "0.1"),
+            (1.234_5e300, "1.2345e+300"),
+        ] {
+            assert_eq!(js_number_text(f), text);
         }
     }
 }

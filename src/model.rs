@@ -1,8 +1,11 @@
 //! The pusher model and the outcome of validation (RULES.md section 5).
 
+use std::ops::Range;
+
+use serde::ser::{SerializeMap, SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::json::Value;
+use crate::json::{self, Value};
 use crate::problem::{ErrorCode, Problem, Warning};
 
 /// The kind of a pusher (`kind` in the request). `null` is not a kind: it asks for a delete.
@@ -123,9 +126,237 @@ impl Outcome {
     #[must_use]
     pub fn warnings(&self) -> &[Warning] {
         match self {
-            Self::Set { warnings, .. } | Self::Delete { warnings, .. } | Self::Rejected { warnings, .. } => {
-                warnings
+            Self::Set { warnings, .. }
+            | Self::Delete { warnings, .. }
+            | Self::Rejected { warnings, .. } => warnings,
+        }
+    }
+}
+
+// ---- output (RULES.md section 5) -----------------------------------------------------------------
+
+impl Serialize for PusherData {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Pusher {
+    /// The members `kind, app_id, pushkey, app_display_name, device_display_name, profile_tag
+    /// (only when present), lang, data`, in that order.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = if self.profile_tag.is_some() { 8 } else { 7 };
+        let mut pusher = serializer.serialize_struct("Pusher", len)?;
+        pusher.serialize_field("kind", &self.kind)?;
+        pusher.serialize_field("app_id", &self.app_id)?;
+        pusher.serialize_field("pushkey", &self.pushkey)?;
+        pusher.serialize_field("app_display_name", &self.app_display_name)?;
+        pusher.serialize_field("device_display_name", &self.device_display_name)?;
+        if let Some(tag) = &self.profile_tag {
+            pusher.serialize_field("profile_tag", tag)?;
+        } else {
+            pusher.skip_field("profile_tag")?;
+        }
+        pusher.serialize_field("lang", &self.lang)?;
+        pusher.serialize_field("data", &self.data)?;
+        pusher.end()
+    }
+}
+
+/// The pusher of a delete: `{ kind: null, app_id, pushkey }`.
+struct DeletedPusher<'a> {
+    app_id: &'a str,
+    pushkey: &'a str,
+}
+
+impl Serialize for DeletedPusher<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut pusher = serializer.serialize_struct("Pusher", 3)?;
+        pusher.serialize_field("kind", &())?;
+        pusher.serialize_field("app_id", self.app_id)?;
+        pusher.serialize_field("pushkey", self.pushkey)?;
+        pusher.end()
+    }
+}
+
+impl Serialize for Outcome {
+    /// `{ ok: true, action: "set", pusher, append, warnings }`,
+    /// `{ ok: true, action: "delete", pusher: { kind: null, app_id, pushkey }, warnings }` or
+    /// `{ ok: false, errcode, error, errors, warnings }`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Set {
+                pusher,
+                append,
+                warnings,
+            } => {
+                let mut out = serializer.serialize_struct("Outcome", 5)?;
+                out.serialize_field("ok", &true)?;
+                out.serialize_field("action", "set")?;
+                out.serialize_field("pusher", pusher)?;
+                out.serialize_field("append", append)?;
+                out.serialize_field("warnings", warnings)?;
+                out.end()
+            }
+            Self::Delete {
+                app_id,
+                pushkey,
+                warnings,
+            } => {
+                let mut out = serializer.serialize_struct("Outcome", 4)?;
+                out.serialize_field("ok", &true)?;
+                out.serialize_field("action", "delete")?;
+                out.serialize_field("pusher", &DeletedPusher { app_id, pushkey })?;
+                out.serialize_field("warnings", warnings)?;
+                out.end()
+            }
+            Self::Rejected { errors, warnings } => {
+                let first = errors.first();
+                let mut out = serializer.serialize_struct("Outcome", 5)?;
+                out.serialize_field("ok", &false)?;
+                out.serialize_field("errcode", &first.map(|p| p.errcode))?;
+                out.serialize_field("error", &first.map(|p| p.message.as_str()))?;
+                out.serialize_field("errors", errors)?;
+                out.serialize_field("warnings", warnings)?;
+                out.end()
             }
         }
+    }
+}
+
+/// Writes `,"name":` (or `"name":` first in an object).
+fn write_name(out: &mut String, name: &str) {
+    if !out.ends_with('{') {
+        out.push(',');
+    }
+    json::write_str(out, name);
+    out.push(':');
+}
+
+fn write_string_member(out: &mut String, name: &str, value: &str) {
+    write_name(out, name);
+    json::write_str(out, value);
+}
+
+fn write_warnings(out: &mut String, warnings: &[Warning]) {
+    write_name(out, "warnings");
+    out.push('[');
+    for (i, warning) in warnings.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('{');
+        write_string_member(out, "code", warning.code.as_str());
+        write_string_member(out, "path", &warning.path);
+        write_string_member(out, "message", &warning.message);
+        out.push('}');
+    }
+    out.push(']');
+}
+
+impl Pusher {
+    /// The compact JSON of the pusher as RULES.md section 5 orders it: what a homeserver stores.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+
+    fn write_json(&self, out: &mut String) {
+        out.push('{');
+        write_string_member(out, "kind", self.kind.as_str());
+        write_string_member(out, "app_id", &self.app_id);
+        write_string_member(out, "pushkey", &self.pushkey);
+        write_string_member(out, "app_display_name", &self.app_display_name);
+        write_string_member(out, "device_display_name", &self.device_display_name);
+        if let Some(tag) = &self.profile_tag {
+            write_string_member(out, "profile_tag", tag);
+        }
+        write_string_member(out, "lang", &self.lang);
+        write_name(out, "data");
+        json::write_members(out, &self.data.0);
+        out.push('}');
+    }
+}
+
+impl Outcome {
+    /// The compact JSON of the outcome, as [`Serialize`] gives it, written without serde.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        self.to_json_with_pusher_range().0
+    }
+
+    /// The compact JSON of the outcome and the byte range of its `pusher` member's value
+    /// (`None` for a rejection), so that a server can store the pusher text as it is.
+    #[must_use]
+    pub fn to_json_with_pusher_range(&self) -> (String, Option<Range<usize>>) {
+        let mut out = String::with_capacity(256);
+        out.push('{');
+        let range = match self {
+            Self::Set {
+                pusher,
+                append,
+                warnings,
+            } => {
+                out.push_str(r#""ok":true,"action":"set","pusher":"#);
+                let start = out.len();
+                pusher.write_json(&mut out);
+                let range = start..out.len();
+                out.push_str(if *append {
+                    r#","append":true"#
+                } else {
+                    r#","append":false"#
+                });
+                write_warnings(&mut out, warnings);
+                Some(range)
+            }
+            Self::Delete {
+                app_id,
+                pushkey,
+                warnings,
+            } => {
+                out.push_str(r#""ok":true,"action":"delete","pusher":"#);
+                let start = out.len();
+                out.push_str(r#"{"kind":null"#);
+                write_string_member(&mut out, "app_id", app_id);
+                write_string_member(&mut out, "pushkey", pushkey);
+                out.push('}');
+                let range = start..out.len();
+                write_warnings(&mut out, warnings);
+                Some(range)
+            }
+            Self::Rejected { errors, warnings } => {
+                out.push_str(r#""ok":false"#);
+                match errors.first() {
+                    Some(first) => {
+                        write_string_member(&mut out, "errcode", first.errcode.as_str());
+                        write_string_member(&mut out, "error", &first.message);
+                    }
+                    None => out.push_str(r#","errcode":null,"error":null"#),
+                }
+                write_name(&mut out, "errors");
+                out.push('[');
+                for (i, problem) in errors.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push('{');
+                    write_string_member(&mut out, "errcode", problem.errcode.as_str());
+                    write_string_member(&mut out, "path", &problem.path);
+                    write_string_member(&mut out, "message", &problem.message);
+                    out.push('}');
+                }
+                out.push(']');
+                write_warnings(&mut out, warnings);
+                None
+            }
+        };
+        out.push('}');
+        (out, range)
     }
 }
