@@ -54,7 +54,8 @@ build: tools
 # ---- run ---------------------------------------------------------------------------------------
 
 run: build
-	@echo "run: not written yet"
+	@test -e node_modules/matrix-pusher-validator || ln -s ../pkg node_modules/matrix-pusher-validator
+	PORT=$(PORT) DATA_DIR=$(DATA_DIR) node www/dev.mjs
 
 # ---- tests: cheapest first ---------------------------------------------------------------------
 
@@ -68,6 +69,8 @@ test-rust:
 test-package: build
 
 test-worker: build
+	@test -e node_modules/matrix-pusher-validator || ln -s ../pkg node_modules/matrix-pusher-validator
+	node --test --test-concurrency=1 tests/worker/
 
 test-browser: build tools-chromium
 

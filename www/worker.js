@@ -1,0 +1,241 @@
+// The edge service: the Matrix pusher endpoints on Workers KV (RULES.md section 7).
+//
+// The validator's WebAssembly is instantiated once, when this module is loaded. A set request's
+// bytes go to the validator once; the pusher it returns is stored as the JSON text the validator
+// wrote, never parsed or serialized again.
+
+import { validateWithJson } from "matrix-pusher-validator";
+import { PusherLimitError, PusherStore, StoreError } from "./store.js";
+
+const CORS_HEADERS = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS",
+  "Access-Control-Allow-Headers": "X-Requested-With, Content-Type, Authorization",
+};
+
+const PUSHERS_PATH = /^\/_matrix\/client\/(?:v3|r0|api\/v1)\/pushers$/;
+const PUSHERS_SET_PATH = /^\/_matrix\/client\/(?:v3|r0|api\/v1)\/pushers\/set$/;
+const VERSIONS_PATH = "/_matrix/client/versions";
+
+const VERSIONS_BODY = JSON.stringify({
+  versions: ["r0.6.1", "v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.7", "v1.8", "v1.9", "v1.10", "v1.11"],
+  unstable_features: {},
+});
+
+/** Longest bearer token looked up; longer ones are unknown without a read. */
+const MAX_TOKEN_CHARS = 1024;
+
+/**
+ * The service's settings, read once per `env` from the Worker's vars (see wrangler.toml).
+ * `kinds` is fixed to ["http"]: e-mail pushers stay off until the service can check that the
+ * address is a validated third-party ID of the user (RULES.md section 7).
+ */
+const settingsCache = new WeakMap();
+function settings(env) {
+  let found = settingsCache.get(env);
+  if (found === undefined) {
+    const validator = {
+      kinds: ["http"],
+      allowHttp: flag(env.ALLOW_HTTP),
+      allowPrivateHosts: flag(env.ALLOW_PRIVATE_HOSTS),
+      allowAnyPath: flag(env.ALLOW_ANY_PATH),
+      maxBodyBytes: count(env.MAX_BODY_BYTES, 65_536),
+    };
+    for (const [name, option] of [
+      ["MAX_DEPTH", "maxDepth"],
+      ["MAX_DATA_BYTES", "maxDataBytes"],
+      ["MAX_DISPLAY_NAME_CHARS", "maxDisplayNameChars"],
+      ["MAX_URL_CHARS", "maxUrlChars"],
+    ]) {
+      if (env[name] !== undefined && env[name] !== "") validator[option] = count(env[name]);
+    }
+    found = {
+      validator,
+      maxPushers: count(env.MAX_PUSHERS_PER_USER, 20),
+      rateLimitPeriodMs: count(env.RATE_LIMIT_PERIOD_SECONDS, 60) * 1000,
+    };
+    settingsCache.set(env, found);
+  }
+  return found;
+}
+
+function flag(value) {
+  return value === true || value === "true" || value === "1";
+}
+
+function count(value, fallback) {
+  if (value === undefined || value === "") return fallback;
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 0) throw new Error(`not a count: ${value}`);
+  return number;
+}
+
+function json(status, body, headers = {}) {
+  return new Response(typeof body === "string" ? body : JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json", ...CORS_HEADERS, ...headers },
+  });
+}
+
+function matrixError(status, errcode, error, extra = {}, headers = {}) {
+  return json(status, { errcode, error, ...extra }, headers);
+}
+
+/** The bearer token of the request, or null when there is none. */
+function bearerToken(request) {
+  const header = request.headers.get("Authorization");
+  if (header === null) return null;
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+  return match ? match[1] : null;
+}
+
+/**
+ * The request body as bytes, or null when it is longer than `max`. A declared Content-Length
+ * over the limit is refused before anything is read; a chunked body is counted as it streams
+ * and abandoned as soon as it passes the limit.
+ */
+async function readBody(request, max) {
+  const declared = request.headers.get("Content-Length");
+  if (declared !== null && Number(declared) > max) return null;
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+function tooLarge(max) {
+  const message = `the body is longer than ${max} bytes`;
+  return matrixError(413, "M_TOO_LARGE", message, {
+    errors: [{ errcode: "M_TOO_LARGE", path: "", message }],
+  });
+}
+
+/** Authenticates and rate-limits; returns the user, or the error response. */
+async function authenticate(request, env, store, config) {
+  const token = bearerToken(request);
+  if (token === null) return { response: matrixError(401, "M_MISSING_TOKEN", "missing access token") };
+  const user = token.length > MAX_TOKEN_CHARS ? null : await store.userForToken(token);
+  if (user === null) return { response: matrixError(401, "M_UNKNOWN_TOKEN", "unrecognised access token") };
+  if (env.RATE_LIMITER !== undefined) {
+    let allowed = true;
+    try {
+      ({ success: allowed } = await env.RATE_LIMITER.limit({ key: user.userHash }));
+    } catch (err) {
+      // NOTE: the rate limiter failing open keeps the service up; the pusher count still bounds
+      // what one user can store.
+      console.error("rate limiter unavailable", err);
+    }
+    if (!allowed) {
+      return {
+        response: matrixError(429, "M_LIMIT_EXCEEDED", "too many requests", {
+          retry_after_ms: config.rateLimitPeriodMs,
+        }),
+      };
+    }
+  }
+  return { user };
+}
+
+async function setPusher(request, env, store, config) {
+  const auth = await authenticate(request, env, store, config);
+  if (auth.response) return auth.response;
+  const max = config.validator.maxBodyBytes;
+  let bytes;
+  try {
+    bytes = await readBody(request, max);
+  } catch {
+    return matrixError(400, "M_NOT_JSON", "the body could not be read");
+  }
+  if (bytes === null) return tooLarge(max);
+
+  const { outcome, pusherJson } = validateWithJson(bytes, config.validator);
+  if (!outcome.ok) {
+    const status = outcome.errcode === "M_TOO_LARGE" ? 413 : 400;
+    return matrixError(status, outcome.errcode, outcome.error, {
+      errors: outcome.errors,
+      warnings: outcome.warnings,
+    });
+  }
+  if (outcome.action === "delete") {
+    await store.remove(auth.user, outcome.pusher.app_id, outcome.pusher.pushkey);
+    return json(200, "{}");
+  }
+  try {
+    await store.set(auth.user, outcome.pusher, pusherJson, {
+      append: outcome.append,
+      maxPushers: config.maxPushers,
+    });
+  } catch (err) {
+    if (err instanceof PusherLimitError) {
+      // NOTE: no retry_after_ms: waiting does not help, deleting a pusher does.
+      return matrixError(429, "M_LIMIT_EXCEEDED", `too many pushers: at most ${err.limit} per user; remove one first`);
+    }
+    throw err;
+  }
+  return json(200, "{}");
+}
+
+async function getPushers(request, env, store, config) {
+  const auth = await authenticate(request, env, store, config);
+  if (auth.response) return auth.response;
+  return json(200, await store.listJson(auth.user));
+}
+
+/** Each known path with its handler per method. */
+function routeFor(pathname) {
+  if (PUSHERS_SET_PATH.test(pathname)) return { POST: setPusher };
+  if (PUSHERS_PATH.test(pathname)) return { GET: getPushers };
+  if (pathname === VERSIONS_PATH) return { GET: () => json(200, VERSIONS_BODY) };
+  return null;
+}
+
+async function handle(request, env) {
+  const route = routeFor(new URL(request.url).pathname);
+  if (route === null) return matrixError(404, "M_UNRECOGNIZED", "unrecognized request");
+  if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS_HEADERS });
+  const handler = route[request.method];
+  if (handler === undefined) {
+    const allow = [...Object.keys(route), "OPTIONS"].join(", ");
+    return matrixError(405, "M_UNRECOGNIZED", "unrecognized request method", {}, { Allow: allow });
+  }
+  const config = settings(env);
+  return handler(request, env, new PusherStore(env.PUSHERS), config);
+}
+
+export default {
+  /**
+   * @param {Request} request
+   * @param {{ PUSHERS: KVNamespace, RATE_LIMITER?: RateLimit } & Record<string, string>} env
+   * @returns {Promise<Response>}
+   */
+  async fetch(request, env) {
+    try {
+      return await handle(request, env);
+    } catch (err) {
+      if (err instanceof StoreError) {
+        console.error(err.message, err.cause);
+        return matrixError(503, "M_UNKNOWN", "the pusher store is unavailable; try again");
+      }
+      console.error("internal error", err);
+      return matrixError(500, "M_UNKNOWN", "internal error");
+    }
+  },
+};
