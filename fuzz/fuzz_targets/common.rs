@@ -1,0 +1,112 @@
+//! What both targets share: the options byte and an independent reading of RULES.md section 4.
+
+#![allow(dead_code)]
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use matrix_pusher_validator::{Options, PusherKind};
+
+/// Splits a fuzz input into its options (the first byte) and the rest.
+///
+/// Bits: 0 `allowHttp`, 1 `allowPrivateHosts`, 2 `allowAnyPath`, 3-4 `kinds` (1: http only,
+/// 2: email only, else both), 5 tight limits (so that every limit is reached by small inputs).
+pub fn split(data: &[u8]) -> Option<(Options, &[u8])> {
+    let (&b, rest) = data.split_first()?;
+    Some((options(b), rest))
+}
+
+pub fn options(b: u8) -> Options {
+    let mut o = Options {
+        allow_http: b & 1 != 0,
+        allow_private_hosts: b & 2 != 0,
+        allow_any_path: b & 4 != 0,
+        ..Options::default()
+    };
+    o.kinds = match (b >> 3) & 3 {
+        1 => vec![PusherKind::Http],
+        2 => vec![PusherKind::Email],
+        _ => vec![PusherKind::Http, PusherKind::Email],
+    };
+    if b & 32 != 0 {
+        o.max_body_bytes = 1024;
+        o.max_depth = 4;
+        o.max_data_bytes = 160;
+        o.max_display_name_chars = 8;
+        o.max_url_chars = 80;
+    }
+    o
+}
+
+/// The same options with every `allow*` switch that `b` leaves off turned on, one at a time.
+pub fn looser(o: &Options) -> Vec<Options> {
+    let mut out = Vec::new();
+    if !o.allow_http {
+        out.push(Options { allow_http: true, ..o.clone() });
+    }
+    if !o.allow_private_hosts {
+        out.push(Options { allow_private_hosts: true, ..o.clone() });
+    }
+    if !o.allow_any_path {
+        out.push(Options { allow_any_path: true, ..o.clone() });
+    }
+    out
+}
+
+fn in4(a: Ipv4Addr, net: [u8; 4], len: u32) -> bool {
+    let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
+    u32::from(a) & mask == u32::from(Ipv4Addr::from(net)) & mask
+}
+
+fn in6(a: Ipv6Addr, net: Ipv6Addr, len: u32) -> bool {
+    let mask = if len == 0 { 0 } else { u128::MAX << (128 - len) };
+    u128::from(a) & mask == u128::from(net) & mask
+}
+
+/// RULES.md section 5 of the URL rules, IPv4 ranges.
+pub fn blocked_v4(a: Ipv4Addr) -> bool {
+    const NETS: [([u8; 4], u32); 15] = [
+        ([0, 0, 0, 0], 8),
+        ([10, 0, 0, 0], 8),
+        ([100, 64, 0, 0], 10),
+        ([127, 0, 0, 0], 8),
+        ([169, 254, 0, 0], 16),
+        ([172, 16, 0, 0], 12),
+        ([192, 0, 0, 0], 24),
+        ([192, 0, 2, 0], 24),
+        ([192, 88, 99, 0], 24),
+        ([192, 168, 0, 0], 16),
+        ([198, 18, 0, 0], 15),
+        ([198, 51, 100, 0], 24),
+        ([203, 0, 113, 0], 24),
+        ([224, 0, 0, 0], 4),
+        ([240, 0, 0, 0], 4),
+    ];
+    NETS.iter().any(|&(n, l)| in4(a, n, l))
+}
+
+/// RULES.md section 5 of the URL rules, IPv6 ranges (`::ffff:0:0/96` checked as the IPv4 inside).
+pub fn blocked_v6(a: Ipv6Addr) -> bool {
+    if in6(a, "::ffff:0:0".parse().unwrap(), 96) {
+        let [.., w, x, y, z] = a.octets();
+        return blocked_v4(Ipv4Addr::new(w, x, y, z));
+    }
+    [
+        ("::", 128),
+        ("::1", 128),
+        ("64:ff9b::", 96),
+        ("100::", 64),
+        ("2001:db8::", 32),
+        ("fc00::", 7),
+        ("fe80::", 10),
+        ("ff00::", 8),
+    ]
+    .iter()
+    .any(|&(n, l)| in6(a, n.parse().unwrap(), l))
+}
+
+/// Host names refused without `allowPrivateHosts` (WHATWG-lowercased, maybe with a final dot).
+pub fn blocked_name(host: &str) -> bool {
+    let h = host.strip_suffix('.').unwrap_or(host);
+    h == "localhost"
+        || [".localhost", ".local", ".internal", ".home.arpa"].iter().any(|s| h.ends_with(s))
+}

@@ -1,0 +1,171 @@
+//! Fuzzes the byte entry point, `validate`.
+//!
+//! Input: one options byte (see common.rs), then the request body. Invariants:
+//! - it never panics;
+//! - the outcome serializes to valid JSON of the RULES.md section 5 shape;
+//! - `M_TOO_LARGE` exactly when the body is longer than `maxBodyBytes`, and parse-level problems
+//!   come alone;
+//! - whatever a strict JSON parser (serde_json) refuses, we refuse, and what it accepts is never
+//!   `M_NOT_JSON`;
+//! - problems carry well-formed JSON Pointers;
+//! - what the crate's JSON parser reads, serde_json reads to the same value, the crate's writer
+//!   writes it back to something both read the same, and `compact_len` is the written length;
+//! - `validate_value` on the parsed value agrees with `validate` on the bytes;
+//! - an accepted set re-validates to the same pusher with no `normalized` warning, its kind is
+//!   allowed and its gateway URL is a fixed point of the URL check; an accepted delete re-validates
+//!   to the same delete.
+#![no_main]
+
+mod common;
+mod writer;
+
+use libfuzzer_sys::fuzz_target;
+use matrix_pusher_validator::{
+    ErrorCode, Outcome, PusherKind, WarningCode, check_gateway_url, json, validate, validate_value,
+};
+use serde_json::Value as Reference;
+
+fn well_formed_pointer(p: &str) -> bool {
+    if p.is_empty() {
+        return true;
+    }
+    if !p.starts_with('/') {
+        return false;
+    }
+    let b = p.as_bytes();
+    b.iter().enumerate().all(|(i, &c)| c != b'~' || matches!(b.get(i + 1), Some(b'0' | b'1')))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((opts, body)) = common::split(data) else { return };
+    let outcome = validate(body, &opts);
+    let reference = serde_json::from_slice::<Reference>(body);
+
+    check_outcome_json(&outcome);
+
+    // The crate's JSON parser and writer against serde_json, and the two entry points against
+    // each other.
+    if let Ok(value) = json::parse(body, opts.max_depth) {
+        let reference = reference.as_ref().unwrap_or_else(|e| panic!("parsed what serde_json refuses: {e}"));
+        let written = value.to_json();
+        assert_eq!(json::compact_len(&value), written.len(), "compact_len differs from the writer");
+        let reread: Reference = serde_json::from_str(&written).expect("the writer wrote invalid JSON");
+        assert_eq!(&reread, reference, "parse then write changed the document: {written}");
+        assert_eq!(json::parse(written.as_bytes(), opts.max_depth).as_ref(), Ok(&value), "write then parse changed the value");
+        if body.len() <= opts.max_body_bytes {
+            assert_eq!(validate_value(&value, &opts), outcome, "validate_value disagrees with validate");
+        }
+    }
+
+    match &outcome {
+        Outcome::Rejected { errors, .. } => {
+            assert!(!errors.is_empty(), "rejected without a problem");
+            for p in errors {
+                assert!(well_formed_pointer(&p.path), "bad pointer {:?}", p.path);
+            }
+            let parse_level = errors
+                .iter()
+                .filter(|p| matches!(p.errcode, ErrorCode::NotJson | ErrorCode::TooLarge))
+                .count();
+            if parse_level > 0 {
+                assert_eq!(errors.len(), 1, "a parse-level problem not alone: {errors:?}");
+                assert_eq!(errors[0].path, "", "a parse-level problem not at the root");
+            }
+            let too_large = errors[0].errcode == ErrorCode::TooLarge;
+            assert_eq!(too_large, body.len() > opts.max_body_bytes, "M_TOO_LARGE wrong for {} bytes", body.len());
+            if errors[0].errcode == ErrorCode::NotJson {
+                assert!(reference.is_err(), "M_NOT_JSON for what serde_json parses");
+            }
+        }
+        Outcome::Set { pusher, warnings, .. } => {
+            assert!(body.len() <= opts.max_body_bytes);
+            assert!(reference.is_ok(), "accepted what serde_json refuses: {:?}", reference.err());
+            assert!(opts.kinds.contains(&pusher.kind), "kind {:?} not allowed", pusher.kind);
+            assert!((1..=64).contains(&pusher.app_id.len()), "app_id length");
+            assert!(!pusher.pushkey.is_empty() && pusher.pushkey.len() <= 512, "pushkey length");
+            for w in warnings {
+                assert!(well_formed_pointer(&w.path), "bad pointer {:?}", w.path);
+            }
+            if pusher.kind == PusherKind::Http {
+                let url = pusher.data.url().expect("http pusher without data.url");
+                assert_eq!(check_gateway_url(url, &opts).as_deref(), Ok(url), "stored URL not a fixed point");
+            }
+            let again = writer::pusher(pusher);
+            assert_eq!(pusher.to_json(), again, "the crate writes the pusher differently");
+            match validate(again.as_bytes(), &opts) {
+                Outcome::Set { pusher: p2, warnings: w2, .. } => {
+                    assert_eq!(&p2, pusher, "re-validation changed the pusher: {again}");
+                    assert!(
+                        !w2.iter().any(|w| w.code == WarningCode::Normalized),
+                        "re-validation normalized again: {again} {w2:?}"
+                    );
+                }
+                other => panic!("output pusher not accepted again: {again} -> {other:?}"),
+            }
+        }
+        Outcome::Delete { app_id, pushkey, .. } => {
+            assert!(reference.is_ok(), "accepted what serde_json refuses: {:?}", reference.err());
+            let again = writer::delete(app_id, pushkey);
+            match validate(again.as_bytes(), &opts) {
+                Outcome::Delete { app_id: a2, pushkey: k2, .. } => {
+                    assert_eq!((&a2, &k2), (app_id, pushkey), "re-validation changed the delete");
+                }
+                other => panic!("output delete not accepted again: {again} -> {other:?}"),
+            }
+        }
+    }
+});
+
+/// The outcome's JSON is valid and has the shape of RULES.md section 5.
+fn check_outcome_json(outcome: &Outcome) {
+    let (text, range) = outcome.to_json_with_pusher_range();
+    let v: Reference = serde_json::from_str(&text).unwrap_or_else(|e| panic!("outcome JSON invalid ({e}): {text}"));
+    let obj = v.as_object().expect("outcome JSON is not an object");
+    let warnings = obj["warnings"].as_array().expect("warnings is not an array");
+    for w in warnings {
+        assert!(w["code"].is_string() && w["path"].is_string() && w["message"].is_string(), "bad warning {w}");
+    }
+    match outcome {
+        Outcome::Set { pusher, append, .. } => {
+            assert_eq!(obj["ok"], Reference::Bool(true));
+            assert_eq!(obj["action"], "set");
+            assert_eq!(obj["append"], Reference::Bool(*append));
+            let r = range.expect("no pusher range");
+            assert_eq!(&text[r], pusher.to_json(), "pusher range is not the pusher");
+            let p = obj["pusher"].as_object().expect("pusher is not an object");
+            let keys: Vec<&str> = p.keys().map(String::as_str).collect();
+            let mut want = vec!["kind", "app_id", "pushkey", "app_display_name", "device_display_name"];
+            if pusher.profile_tag.is_some() {
+                want.push("profile_tag");
+            }
+            want.extend(["lang", "data"]);
+            let mut sorted_want = want.clone();
+            sorted_want.sort_unstable();
+            assert_eq!(keys, sorted_want, "pusher members");
+            assert_eq!(p["pushkey"], Reference::String(pusher.pushkey.clone()));
+            assert_eq!(p["lang"], Reference::String(pusher.lang.clone()));
+        }
+        Outcome::Delete { app_id, pushkey, .. } => {
+            assert_eq!(obj["ok"], Reference::Bool(true));
+            assert_eq!(obj["action"], "delete");
+            let p = &obj["pusher"];
+            assert_eq!(p["kind"], Reference::Null);
+            assert_eq!(p["app_id"], Reference::String(app_id.clone()));
+            assert_eq!(p["pushkey"], Reference::String(pushkey.clone()));
+            assert!(range.is_some(), "no pusher range");
+        }
+        Outcome::Rejected { errors, .. } => {
+            assert_eq!(obj["ok"], Reference::Bool(false));
+            assert!(range.is_none());
+            assert_eq!(obj["errcode"], errors[0].errcode.as_str());
+            assert!(obj["error"].is_string());
+            let list = obj["errors"].as_array().expect("errors is not an array");
+            assert_eq!(list.len(), errors.len());
+            for (e, p) in list.iter().zip(errors) {
+                assert_eq!(e["errcode"], p.errcode.as_str());
+                assert_eq!(e["path"], Reference::String(p.path.clone()));
+                assert!(e["message"].is_string());
+            }
+        }
+    }
+}
