@@ -43,8 +43,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# Debian's Chromium for the browser tests (playwright-core never downloads a browser here).
 tools-chromium:
-	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@test -x /usr/bin/chromium || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 # ---- build -------------------------------------------------------------------------------------
 
@@ -73,6 +77,7 @@ test-worker: build
 	node --test --test-concurrency=1 tests/worker/
 
 test-browser: build tools-chromium
+	node --test tests/browser/
 
 test-hardening: build
 

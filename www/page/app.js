@@ -254,6 +254,7 @@ function fillForm(skip) {
       el.value = asText(doc[f.name]);
     }
   }
+  for (const name of ['pushkey', 'data']) autosize(/** @type {HTMLTextAreaElement} */ (/** @type {unknown} */ (control(name))));
   const deleting = doc.kind === null;
   form.classList.toggle('deleting', deleting);
   $('delete-note').hidden = !deleting;
@@ -342,6 +343,12 @@ function onFormInput(event) {
   raw.value = pretty(doc);
   fillForm(f.name);
   runValidation();
+}
+
+/** Grows a textarea with its content, up to a bound, so long tokens stay visible. */
+function autosize(/** @type {HTMLTextAreaElement} */ el, maxPx = 320) {
+  el.style.height = 'auto';
+  el.style.height = `${Math.min(el.scrollHeight + 2, maxPx)}px`;
 }
 
 // ---- options -------------------------------------------------------------------------------
@@ -725,7 +732,10 @@ function wire() {
     if (t) store?.setItem(TOKEN_KEY, t);
     else store?.removeItem(TOKEN_KEY);
   });
-  $('register').addEventListener('click', register);
+  $('service-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    register();
+  });
   $('refresh').addEventListener('click', () => refreshPushers(true));
 }
 
