@@ -80,14 +80,18 @@ test-browser: build tools-chromium
 	node --test tests/browser/
 
 test-hardening: build
+	@test -e node_modules/matrix-pusher-validator || ln -s ../pkg node_modules/matrix-pusher-validator
+	node --test --test-concurrency=1 tests/hardening/*.test.mjs
 
 test-fuzz:
+	fuzz/run.sh 20
 
 # ---- benchmarks and fuzzing --------------------------------------------------------------------
 
 bench: build
 
 fuzz:
+	fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf target pkg node_modules fuzz/target
