@@ -45,8 +45,10 @@ pub fn validate(body: &[u8], options: &Options) -> Outcome {
 
 /// Validates an already-parsed JSON value, for callers that hold an object rather than bytes.
 ///
-/// Parse-level rules (size, duplicate members, `NaN`) cannot apply to a value; the depth limit
-/// and every member rule do.
+/// The size limit and the syntax rules (`NaN`, lone surrogates) cannot apply to a value; the
+/// depth limit, repeated member names (a hand-built [`Value::Object`] can hold them) and every
+/// member rule do. For a body without those parse-level problems, the outcome is the one
+/// [`validate`] gives for its bytes.
 #[must_use]
 pub fn validate_value(value: &Value, options: &Options) -> Outcome {
     rules::validate_value(value, options)

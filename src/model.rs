@@ -360,3 +360,100 @@ impl Outcome {
         (out, range)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::WarningCode;
+
+    fn pusher(profile_tag: Option<&str>) -> Pusher {
+        Pusher {
+            kind: PusherKind::Http,
+            app_id: "org.example".into(),
+            pushkey: "k\"\u{1}".into(),
+            app_display_name: "App".into(),
+            device_display_name: "Phone".into(),
+            profile_tag: profile_tag.map(Into::into),
+            lang: "en-US".into(),
+            data: PusherData(vec![
+                (
+                    "url".into(),
+                    Value::String("https://h/_matrix/push/v1/notify".into()),
+                ),
+                ("n".into(), Value::Number("1.50".into())),
+            ]),
+        }
+    }
+
+    fn warning() -> Warning {
+        Warning {
+            code: WarningCode::Normalized,
+            path: "/lang".into(),
+            message: "m".into(),
+        }
+    }
+
+    #[test]
+    fn writes_a_set_in_section_5_order() {
+        let outcome = Outcome::Set {
+            pusher: pusher(Some("t")),
+            append: true,
+            warnings: vec![warning()],
+        };
+        let (text, range) = outcome.to_json_with_pusher_range();
+        let pusher_text = r#"{"kind":"http","app_id":"org.example","pushkey":"k\"\u0001","app_display_name":"App","device_display_name":"Phone","profile_tag":"t","lang":"en-US","data":{"url":"https://h/_matrix/push/v1/notify","n":1.50}}"#;
+        assert_eq!(
+            text,
+            format!(
+                r#"{{"ok":true,"action":"set","pusher":{pusher_text},"append":true,"warnings":[{{"code":"normalized","path":"/lang","message":"m"}}]}}"#
+            )
+        );
+        assert_eq!(range.map(|r| &text[r]), Some(pusher_text));
+    }
+
+    #[test]
+    fn leaves_out_an_absent_profile_tag() {
+        assert!(!pusher(None).to_json().contains("profile_tag"));
+    }
+
+    #[test]
+    fn writes_a_delete_with_a_null_kind() {
+        let outcome = Outcome::Delete {
+            app_id: "a.b".into(),
+            pushkey: "k".into(),
+            warnings: Vec::new(),
+        };
+        let (text, range) = outcome.to_json_with_pusher_range();
+        assert_eq!(
+            text,
+            r#"{"ok":true,"action":"delete","pusher":{"kind":null,"app_id":"a.b","pushkey":"k"},"warnings":[]}"#
+        );
+        assert_eq!(
+            range.map(|r| &text[r]),
+            Some(r#"{"kind":null,"app_id":"a.b","pushkey":"k"}"#)
+        );
+    }
+
+    #[test]
+    fn writes_a_rejection_led_by_its_first_problem() {
+        let problem = |errcode, path: &str| Problem {
+            errcode,
+            path: path.into(),
+            message: "bad".into(),
+        };
+        let outcome = Outcome::Rejected {
+            errors: vec![
+                problem(ErrorCode::BadJson, "/a"),
+                problem(ErrorCode::MissingParam, "/b"),
+            ],
+            warnings: Vec::new(),
+        };
+        let (text, range) = outcome.to_json_with_pusher_range();
+        assert_eq!(
+            text,
+            r#"{"ok":false,"errcode":"M_BAD_JSON","error":"bad","errors":[{"errcode":"M_BAD_JSON","path":"/a","message":"bad"},{"errcode":"M_MISSING_PARAM","path":"/b","message":"bad"}],"warnings":[]}"#
+        );
+        assert_eq!(range, None);
+        assert_eq!(outcome.errcode(), Some(ErrorCode::BadJson));
+    }
+}

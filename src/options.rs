@@ -22,6 +22,9 @@ pub struct Options {
     /// Larger bodies get `M_TOO_LARGE`. Default: 65536.
     pub max_body_bytes: usize,
     /// Deeper nesting gets `M_BAD_JSON`; the body object itself is depth 1. Default: 16.
+    ///
+    /// NOTE: nesting past [`MAX_NESTING`](crate::json::MAX_NESTING) (512) is refused whatever
+    /// this says, so that no input can exhaust the stack.
     pub max_depth: usize,
     /// A larger `data` object (serialized compactly) gets `M_INVALID_PARAM`. Default: 4096.
     pub max_data_bytes: usize,

@@ -594,3 +594,491 @@ fn check_delete(members: Vec<(String, Value)>) -> Outcome {
         _ => report.into_rejection(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const URL: &str = "https://push.example.org/_matrix/push/v1/notify";
+
+    fn run_with(body: &str, options: &Options) -> Outcome {
+        let outcome = validate_bytes(body.as_bytes(), options);
+        if let Ok(value) = json::parse(body.as_bytes(), options.max_depth) {
+            assert_eq!(
+                validate_value(&value, options),
+                outcome,
+                "validate_value differs"
+            );
+        }
+        outcome
+    }
+
+    fn run(body: &str) -> Outcome {
+        run_with(body, &Options::default())
+    }
+
+    /// A valid http body with `extra` members appended (`extra` starts with a comma).
+    fn http(extra: &str) -> String {
+        format!(
+            r#"{{"kind":"http","app_id":"org.example.app","pushkey":"key","app_display_name":"App","device_display_name":"Phone","lang":"en","data":{{"url":"{URL}"}}{extra}}}"#
+        )
+    }
+
+    /// The body with member `name` given the JSON text `value` (replacing it when present).
+    fn with(name: &str, value: &str) -> String {
+        let Ok(Value::Object(mut members)) = json::parse(http("").as_bytes(), 16) else {
+            unreachable!("the base body is valid")
+        };
+        let value = json::parse(value.as_bytes(), 16).unwrap_or(Value::Null);
+        match members.iter_mut().find(|(n, _)| n == name) {
+            Some(member) => member.1 = value,
+            None => members.push((name.to_owned(), value)),
+        }
+        Value::Object(members).to_json()
+    }
+
+    fn without(name: &str) -> String {
+        let Ok(Value::Object(mut members)) = json::parse(http("").as_bytes(), 16) else {
+            unreachable!("the base body is valid")
+        };
+        members.retain(|(n, _)| n != name);
+        Value::Object(members).to_json()
+    }
+
+    fn errors(outcome: &Outcome) -> Vec<(&'static str, String)> {
+        match outcome {
+            Outcome::Rejected { errors, .. } => errors
+                .iter()
+                .map(|p| (p.errcode.as_str(), p.path.clone()))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn warnings(outcome: &Outcome) -> Vec<(&'static str, String)> {
+        outcome
+            .warnings()
+            .iter()
+            .map(|w| (w.code.as_str(), w.path.clone()))
+            .collect()
+    }
+
+    fn one(code: &'static str, path: &str) -> Vec<(&'static str, String)> {
+        vec![(code, path.to_owned())]
+    }
+
+    fn pusher(outcome: &Outcome) -> &Pusher {
+        match outcome {
+            Outcome::Set { pusher, .. } => pusher,
+            other => panic!("expected a set, got {}", other.to_json()),
+        }
+    }
+
+    #[test]
+    fn accepts_a_plain_http_pusher_unchanged() {
+        let outcome = run(&http(""));
+        let pusher = pusher(&outcome);
+        assert_eq!(pusher.kind, PusherKind::Http);
+        assert_eq!(pusher.data.url(), Some(URL));
+        assert_eq!(pusher.profile_tag, None);
+        assert!(outcome.warnings().is_empty());
+    }
+
+    #[test]
+    fn checks_the_size_before_parsing() {
+        let options = Options {
+            max_body_bytes: 4,
+            ..Options::default()
+        };
+        assert_eq!(errors(&run_with("[1,2,", &options)), one("M_TOO_LARGE", ""));
+        assert!(run_with("{  }", &options).errcode() != Some(ErrorCode::TooLarge));
+    }
+
+    #[test]
+    fn refuses_a_body_that_is_not_an_object() {
+        for body in ["[]", "5", "\"x\"", "null"] {
+            assert_eq!(errors(&run(body)), one("M_BAD_JSON", ""), "{body}");
+        }
+        assert_eq!(errors(&run("{")), one("M_NOT_JSON", ""));
+    }
+
+    #[test]
+    fn reports_the_container_past_the_depth_limit_alone() {
+        let options = Options {
+            max_depth: 2,
+            ..Options::default()
+        };
+        let body = with("data", &format!(r#"{{"url":"{URL}","x":[1],"y":5}}"#));
+        assert_eq!(
+            errors(&run_with(&body, &options)),
+            one("M_BAD_JSON", "/data/x")
+        );
+        assert_eq!(
+            errors(&run_with(&without("kind"), &options)),
+            one("M_MISSING_PARAM", "/kind")
+        );
+    }
+
+    #[test]
+    fn reports_missing_members_at_the_end_in_rule_order() {
+        let outcome = run(r#"{"data":{},"lang":"en","zzz":1}"#);
+        assert_eq!(
+            errors(&outcome),
+            vec![
+                ("M_MISSING_PARAM", "/kind".to_owned()),
+                ("M_MISSING_PARAM", "/app_id".to_owned()),
+                ("M_MISSING_PARAM", "/pushkey".to_owned()),
+                ("M_MISSING_PARAM", "/app_display_name".to_owned()),
+                ("M_MISSING_PARAM", "/device_display_name".to_owned()),
+            ]
+        );
+        assert_eq!(warnings(&outcome), one("ignored", "/zzz"));
+    }
+
+    #[test]
+    fn reports_null_for_a_required_member_at_its_place() {
+        let body = r#"{"kind":"http","app_id":null,"pushkey":"k","app_display_name":null,
+            "device_display_name":"d","lang":"en","data":{"url":null}}"#;
+        assert_eq!(
+            errors(&run(body)),
+            vec![
+                ("M_MISSING_PARAM", "/app_id".to_owned()),
+                ("M_MISSING_PARAM", "/app_display_name".to_owned()),
+                ("M_MISSING_PARAM", "/data/url".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn reports_problems_in_document_order() {
+        let body = r#"{"data":{"format":5},"lang":"??","kind":"sms","pushkey":"","app_id":"a b",
+            "app_display_name":1,"device_display_name":"d"}"#;
+        assert_eq!(
+            errors(&run(body)),
+            vec![
+                ("M_BAD_JSON", "/data/format".to_owned()),
+                ("M_INVALID_PARAM", "/lang".to_owned()),
+                ("M_INVALID_PARAM", "/kind".to_owned()),
+                ("M_INVALID_PARAM", "/pushkey".to_owned()),
+                ("M_INVALID_PARAM", "/app_id".to_owned()),
+                ("M_BAD_JSON", "/app_display_name".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_a_kind_of_the_wrong_type_or_value() {
+        assert_eq!(errors(&run(&with("kind", "5"))), one("M_BAD_JSON", "/kind"));
+        assert_eq!(
+            errors(&run(&with("kind", "\"HTTP\""))),
+            one("M_INVALID_PARAM", "/kind")
+        );
+        let http_only = Options {
+            kinds: vec![PusherKind::Http],
+            ..Options::default()
+        };
+        let email = with("kind", "\"email\"");
+        assert_eq!(
+            errors(&run_with(&email, &http_only)),
+            one("M_INVALID_PARAM", "/kind")
+        );
+    }
+
+    #[test]
+    fn skips_the_url_rules_when_the_kind_is_unknown() {
+        let body = with("kind", "\"sms\"");
+        let body = body.replace(URL, "ftp://x");
+        assert_eq!(errors(&run(&body)), one("M_INVALID_PARAM", "/kind"));
+        let body = without("kind").replace(&format!(r#"{{"url":"{URL}"}}"#), "{}");
+        assert_eq!(errors(&run(&body)), one("M_MISSING_PARAM", "/kind"));
+    }
+
+    #[test]
+    fn deletes_with_only_app_id_and_pushkey_checked() {
+        let outcome = run(r#"{"kind":null,"app_id":"x","pushkey":"k","data":5,"lang":null,"z":1}"#);
+        assert!(
+            matches!(&outcome, Outcome::Delete { app_id, pushkey, .. } if app_id == "x" && pushkey == "k")
+        );
+        assert_eq!(warnings(&outcome), one("unusual", "/app_id"));
+        assert_eq!(
+            errors(&run(r#"{"pushkey":"a\u0001","kind":null}"#)),
+            vec![
+                ("M_INVALID_PARAM", "/pushkey".to_owned()),
+                ("M_MISSING_PARAM", "/app_id".to_owned())
+            ]
+        );
+        // Not the e-mail forms: a delete has no kind.
+        assert!(run(r#"{"kind":null,"app_id":"m.x","pushkey":"no-at-sign"}"#).is_ok());
+    }
+
+    #[test]
+    fn checks_app_id_characters_and_length() {
+        assert_eq!(
+            errors(&run(&with("app_id", "\"a b\""))),
+            one("M_INVALID_PARAM", "/app_id")
+        );
+        assert_eq!(
+            errors(&run(&with("app_id", "\"\""))),
+            one("M_INVALID_PARAM", "/app_id")
+        );
+        let long = format!("\"a.{}\"", "b".repeat(63));
+        assert_eq!(
+            errors(&run(&with("app_id", &long))),
+            one("M_INVALID_PARAM", "/app_id")
+        );
+        let longest = format!("\"a.{}\"", "b".repeat(62));
+        assert!(run(&with("app_id", &longest)).is_ok());
+        let outcome = run(&with("app_id", "\"app_without-dot\""));
+        assert_eq!(warnings(&outcome), one("unusual", "/app_id"));
+    }
+
+    #[test]
+    fn counts_the_pushkey_limit_in_bytes() {
+        let fits = format!("\"{}\"", "é".repeat(256));
+        assert!(run(&with("pushkey", &fits)).is_ok());
+        let over = format!("\"{}a\"", "é".repeat(256));
+        assert_eq!(
+            errors(&run(&with("pushkey", &over))),
+            one("M_INVALID_PARAM", "/pushkey")
+        );
+        for bad in [r#""a\u007fb""#, r#""a\nb""#, r#""""#] {
+            assert_eq!(
+                errors(&run(&with("pushkey", bad))),
+                one("M_INVALID_PARAM", "/pushkey")
+            );
+        }
+        let outcome = run(&with("pushkey", r#"" Key/=+ ""#));
+        assert_eq!(pusher(&outcome).pushkey, " Key/=+ ");
+    }
+
+    #[test]
+    fn counts_display_names_in_characters_and_warns_when_empty() {
+        let options = Options {
+            max_display_name_chars: 5,
+            ..Options::default()
+        };
+        assert!(run_with(&with("app_display_name", "\"ééééé\""), &options).is_ok());
+        let long = with("app_display_name", "\"éééééé\"");
+        let outcome = run_with(&long, &options);
+        assert_eq!(
+            errors(&outcome),
+            one("M_INVALID_PARAM", "/app_display_name")
+        );
+        let outcome = run(&with("device_display_name", "\"\""));
+        assert_eq!(warnings(&outcome), one("unusual", "/device_display_name"));
+        let tab = with("device_display_name", r#""a\tb""#);
+        assert_eq!(
+            errors(&run(&tab)),
+            one("M_INVALID_PARAM", "/device_display_name")
+        );
+    }
+
+    #[test]
+    fn writes_lang_in_canonical_form_with_a_warning() {
+        let outcome = run(&with("lang", "\"en_us\""));
+        assert_eq!(pusher(&outcome).lang, "en-US");
+        assert_eq!(warnings(&outcome), one("normalized", "/lang"));
+        assert_eq!(
+            errors(&run(&with("lang", "\"en--US\""))),
+            one("M_INVALID_PARAM", "/lang")
+        );
+    }
+
+    #[test]
+    fn reads_instance_handle_as_profile_tag() {
+        let outcome = run(&with("instance_handle", "\"tag\""));
+        assert_eq!(pusher(&outcome).profile_tag.as_deref(), Some("tag"));
+        assert_eq!(warnings(&outcome), one("legacy", "/instance_handle"));
+        let long = format!("\"{}\"", "t".repeat(33));
+        let outcome = run(&with("instance_handle", &long));
+        assert_eq!(errors(&outcome), one("M_INVALID_PARAM", "/instance_handle"));
+        assert!(warnings(&run(&with("instance_handle", "null"))).is_empty());
+    }
+
+    #[test]
+    fn lets_profile_tag_win_over_instance_handle_wherever_it_comes() {
+        let body = format!(
+            r#"{{"instance_handle":5,{}"#,
+            &with("profile_tag", "\"p\"")[1..]
+        );
+        let outcome = run(&body);
+        assert_eq!(pusher(&outcome).profile_tag.as_deref(), Some("p"));
+        assert_eq!(warnings(&outcome), one("ignored", "/instance_handle"));
+    }
+
+    #[test]
+    fn reads_profile_tag_null_as_absent() {
+        let outcome = run(&with("profile_tag", "null"));
+        assert_eq!(pusher(&outcome).profile_tag, None);
+        assert_eq!(warnings(&outcome), one("normalized", "/profile_tag"));
+        let tag = run(&with("profile_tag", "\"0123456789abcdef0123456789abcdef\""));
+        assert_eq!(pusher(&tag).profile_tag.as_deref().map(str::len), Some(32));
+        assert_eq!(
+            errors(&run(&with("profile_tag", "[]"))),
+            one("M_BAD_JSON", "/profile_tag")
+        );
+    }
+
+    #[test]
+    fn reads_append_null_as_false_and_refuses_other_types() {
+        let outcome = run(&with("append", "null"));
+        assert!(matches!(outcome, Outcome::Set { append: false, .. }));
+        assert_eq!(warnings(&outcome), one("normalized", "/append"));
+        assert!(matches!(
+            run(&with("append", "true")),
+            Outcome::Set { append: true, .. }
+        ));
+        assert_eq!(
+            errors(&run(&with("append", "\"true\""))),
+            one("M_BAD_JSON", "/append")
+        );
+    }
+
+    #[test]
+    fn drops_unknown_members_with_an_escaped_pointer() {
+        let outcome = run(&with("a/b~c", "{}"));
+        assert_eq!(warnings(&outcome), one("ignored", "/a~1b~0c"));
+        assert!(pusher(&outcome).to_json().find("a/b").is_none());
+    }
+
+    #[test]
+    fn keeps_data_members_exactly_and_in_order() {
+        let data = format!(
+            r#"{{"b":1.50,"url":"{URL}","a":{{"z":[1e400,null]}},"format":"event_id_only"}}"#
+        );
+        let outcome = run(&with("data", &data));
+        let mut out = String::new();
+        json::write_members(&mut out, &pusher(&outcome).data.0);
+        assert_eq!(out, data);
+    }
+
+    #[test]
+    fn measures_data_in_compact_serialization_bytes() {
+        let data = format!(r#"{{ "url" : "{URL}", "x" : "\u00e9" }}"#);
+        let compact = format!(r#"{{"url":"{URL}","x":"é"}}"#).len();
+        let fits = Options {
+            max_data_bytes: compact,
+            ..Options::default()
+        };
+        assert!(run_with(&with("data", &data), &fits).is_ok());
+        let over = Options {
+            max_data_bytes: compact - 1,
+            ..Options::default()
+        };
+        let outcome = run_with(&with("data", &data), &over);
+        assert_eq!(errors(&outcome), one("M_INVALID_PARAM", "/data"));
+    }
+
+    #[test]
+    fn checks_data_url_and_format_types() {
+        assert_eq!(
+            errors(&run(&with("data", "[]"))),
+            one("M_BAD_JSON", "/data")
+        );
+        assert_eq!(
+            errors(&run(&with("data", "{}"))),
+            one("M_MISSING_PARAM", "/data/url")
+        );
+        assert_eq!(
+            errors(&run(&with("data", r#"{"url":5}"#))),
+            one("M_BAD_JSON", "/data/url")
+        );
+        let null_format = format!(r#"{{"url":"{URL}","format":null}}"#);
+        assert_eq!(
+            errors(&run(&with("data", &null_format))),
+            one("M_BAD_JSON", "/data/format")
+        );
+        let odd_format = format!(r#"{{"url":"{URL}","format":" "}}"#);
+        let outcome = run(&with("data", &odd_format));
+        assert_eq!(warnings(&outcome), one("unusual", "/data/format"));
+        assert_eq!(pusher(&outcome).data.format(), Some(" "));
+    }
+
+    #[test]
+    fn normalizes_the_gateway_url_with_a_warning() {
+        let upper = "HTTPS://Push.Example.ORG:443/_matrix/push/v1/notify";
+        let outcome = run(&with("data", &format!(r#"{{"url":"{upper}"}}"#)));
+        assert_eq!(pusher(&outcome).data.url(), Some(URL));
+        assert_eq!(warnings(&outcome), one("normalized", "/data/url"));
+        let bad = with(
+            "data",
+            r#"{"url":"https://push.example.org/_matrix/push/v1/notify/"}"#,
+        );
+        assert_eq!(errors(&run(&bad)), one("M_INVALID_PARAM", "/data/url"));
+    }
+
+    #[test]
+    fn accepts_an_email_pusher_without_url() {
+        let body = r#"{"kind":"email","app_id":"m.email","pushkey":"a@example.org",
+            "app_display_name":"Mail","device_display_name":"a@example.org","lang":"en",
+            "data":{"url":5,"brand":"x"}}"#;
+        let outcome = run(body);
+        assert_eq!(pusher(&outcome).kind, PusherKind::Email);
+        assert_eq!(
+            pusher(&outcome).data.get("url"),
+            Some(&Value::Number("5".into()))
+        );
+        let wrong = body
+            .replace("\"m.email\"", "\"org.example\"")
+            .replace("a@example.org\",\n", "a@@b\",\n");
+        assert_eq!(
+            errors(&run(&wrong)),
+            vec![
+                ("M_INVALID_PARAM", "/app_id".to_owned()),
+                ("M_INVALID_PARAM", "/pushkey".to_owned())
+            ]
+        );
+        for key in ["\"@b\"", "\"a@\"", "\"ab\"", "\"a@b@c\""] {
+            let body = body.replacen("\"a@example.org\"", key, 1);
+            assert_eq!(
+                errors(&run(&body)),
+                one("M_INVALID_PARAM", "/pushkey"),
+                "{key}"
+            );
+        }
+        let long = body.replacen(
+            "\"a@example.org\"",
+            &format!("\"a@{}\"", "b".repeat(499)),
+            1,
+        );
+        assert_eq!(errors(&run(&long)), one("M_INVALID_PARAM", "/pushkey"));
+    }
+
+    #[test]
+    fn reports_every_repeated_member_alone() {
+        let body = http(r#","lang":"en","data":{}"#);
+        assert_eq!(
+            errors(&run(&body)),
+            vec![
+                ("M_BAD_JSON", "/lang".to_owned()),
+                ("M_BAD_JSON", "/data".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn validate_value_refuses_repeated_members_and_deep_values() {
+        let value = Value::Object(vec![
+            ("kind".into(), Value::Null),
+            ("kind".into(), Value::Null),
+        ]);
+        let outcome = validate_value(&value, &Options::default());
+        assert_eq!(errors(&outcome), one("M_BAD_JSON", "/kind"));
+        let mut deep = Value::Null;
+        for _ in 0..100_000 {
+            deep = Value::Array(vec![deep]);
+        }
+        let outcome = validate_value(
+            &deep,
+            &Options {
+                max_depth: usize::MAX,
+                ..Options::default()
+            },
+        );
+        assert_eq!(outcome.errcode(), Some(ErrorCode::BadJson));
+        // Dropping it without recursion: unwrap it level by level.
+        while let Value::Array(mut items) = deep {
+            deep = items.pop().unwrap_or(Value::Null);
+        }
+    }
+}
