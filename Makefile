@@ -32,10 +32,14 @@ help:
 
 tools: tools-rust tools-node
 
+# wasm-bindgen-cli must be exactly the version of the `wasm-bindgen` crate pin. Its published lock
+# file can name a dependency version the registry no longer serves; then it is resolved afresh.
 tools-rust:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-	@wasm-pack --version 2>/dev/null | grep -q "$(WASM_PACK_VERSION)" || cargo install --locked wasm-pack@$(WASM_PACK_VERSION)
-	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || cargo install --locked --force wasm-bindgen-cli@$(WASM_BINDGEN_VERSION)
+	@wasm-pack --version 2>/dev/null | grep -qF "$(WASM_PACK_VERSION)" || cargo install --locked wasm-pack@$(WASM_PACK_VERSION)
+	@wasm-bindgen --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" \
+		|| cargo install --locked --force wasm-bindgen-cli@$(WASM_BINDGEN_VERSION) \
+		|| cargo install --force wasm-bindgen-cli@$(WASM_BINDGEN_VERSION)
 
 tools-node: node_modules/.installed
 
@@ -52,8 +56,24 @@ tools-chromium:
 
 # ---- build -------------------------------------------------------------------------------------
 
-build: tools
-	@echo "build: not written yet"
+# pkg/ is the npm package, www/page/pkg/ the browser build the playground and the worker serve.
+# wasm-pack builds the `--target web` glue and the .wasm (`--mode no-install`: it downloads nothing;
+# wasm-opt comes from node_modules/.bin, the binaryen npm package), then npm/assemble.mjs adds the
+# hand-written entries (index.js, node.mjs, node.cjs, workerd.js), index.d.ts, cli.js and
+# package.json. node_modules/matrix-pusher-validator links to pkg/ so that tests and tools import
+# the built package by name. Nothing is rebuilt when no input changed.
+PKG_INPUTS := Cargo.toml Cargo.lock $(wildcard src/*.rs) $(wildcard npm/*)
+
+build: pkg/.built node_modules/matrix-pusher-validator
+
+pkg/.built: $(PKG_INPUTS) | tools
+	wasm-pack --quiet build --release --target web --mode no-install --no-pack \
+		--out-dir $(CURDIR)/target/npm/web $(CURDIR)
+	node npm/assemble.mjs target/npm/web
+	@touch $@
+
+node_modules/matrix-pusher-validator: | tools-node
+	ln -sfn ../pkg $@
 
 # ---- run ---------------------------------------------------------------------------------------
 

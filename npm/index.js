@@ -1,0 +1,37 @@
+// Browsers and every host without a more specific entry (`browser` and `default` conditions):
+// `await init()` once, then call `validate` synchronously. `init()` fetches the .wasm that lies
+// next to this file; pass a URL, a Response, the bytes or a compiled module to load it otherwise.
+
+import initWasm, { initSync as initWasmSync } from "./matrix_pusher_validator.js";
+import { markReady } from "./api.js";
+
+export { validate, validateWithJson } from "./api.js";
+
+let loading;
+
+/**
+ * Loads the WebAssembly module, once; later calls return the same promise.
+ * @param {string | URL | Response | BufferSource | WebAssembly.Module | Promise<any>} [wasm]
+ * @returns {Promise<void>}
+ */
+export function init(wasm) {
+  if (loading === undefined) {
+    loading = initWasm(wasm === undefined ? undefined : { module_or_path: wasm }).then(markReady);
+    loading.catch(() => {
+      loading = undefined;
+    });
+  }
+  return loading;
+}
+
+/**
+ * Instantiates the module synchronously from its bytes or a compiled `WebAssembly.Module`
+ * (for web workers and hosts that already hold it). A no-op once initialized.
+ * @param {BufferSource | WebAssembly.Module} wasm
+ */
+export function initSync(wasm) {
+  initWasmSync({ module: wasm });
+  markReady();
+}
+
+export default init;

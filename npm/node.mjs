@@ -1,0 +1,22 @@
+// Node (`node` condition, `import`): the module is compiled synchronously from the .wasm next to
+// this file when the package is imported, so `validate` works with no init call. `init` is
+// exported anyway (a resolved no-op) so that code written for browsers runs unchanged.
+
+import { readFileSync } from "node:fs";
+import { initSync as initWasmSync } from "./matrix_pusher_validator.js";
+import { markReady } from "./api.js";
+
+initWasmSync({ module: readFileSync(new URL("./matrix_pusher_validator_bg.wasm", import.meta.url)) });
+markReady();
+
+export { validate, validateWithJson } from "./api.js";
+
+/** Already initialized: resolves at once. @returns {Promise<void>} */
+export function init() {
+  return Promise.resolve();
+}
+
+/** Already initialized: does nothing. */
+export function initSync() {}
+
+export default init;

@@ -1,0 +1,249 @@
+//! The WebAssembly binding: the one place that knows about JavaScript.
+//!
+//! The boundary is kept narrow on purpose. The body crosses as UTF-8 bytes (a `Uint8Array`
+//! copied once into wasm memory, or a string encoded straight into it), the options as plain
+//! numbers the JavaScript side has already checked, and the outcome comes back as one compact
+//! JSON text that the caller reads with `JSON.parse`. Nothing else crosses, so the module needs
+//! no JavaScript objects, no `js-sys` and no serde bridge.
+//!
+//! The hand-written entry files of the npm package (`npm/`) wrap these exports: they check the
+//! options (a `TypeError` for a bad one), turn objects into JSON and parse the result.
+
+// `#[wasm_bindgen]` accepts only `pub` functions, though this module is private.
+#![allow(unreachable_pub)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+use crate::json::{write_str, write_value};
+use crate::model::{Outcome, Pusher, PusherKind};
+use crate::problem::{Problem, Warning};
+use crate::{Options, validate};
+
+/// `kinds` bit: `"http"` is allowed.
+const KIND_HTTP: u32 = 1;
+/// `kinds` bit: `"email"` is allowed.
+const KIND_EMAIL: u32 = 2;
+/// `flags` bit: `allowHttp`.
+const ALLOW_HTTP: u32 = 1;
+/// `flags` bit: `allowPrivateHosts`.
+const ALLOW_PRIVATE_HOSTS: u32 = 2;
+/// `flags` bit: `allowAnyPath`.
+const ALLOW_ANY_PATH: u32 = 4;
+/// `flags` bit: record where the pusher is in the returned text ([`pusher_start`]).
+const WANT_PUSHER_RANGE: u32 = 8;
+
+/// Where the pusher of the last outcome lies in its JSON text, in UTF-16 code units (the unit
+/// of JavaScript string offsets), so that `text.slice(start, end)` is the pusher's exact JSON.
+/// Both are 0 when the last outcome was not a set, or the range was not asked for.
+static PUSHER_START: AtomicU32 = AtomicU32::new(0);
+static PUSHER_END: AtomicU32 = AtomicU32::new(0);
+
+/// Validates a body given as bytes (a `Uint8Array` copied once into wasm memory) and returns the
+/// outcome as compact JSON.
+///
+/// `kinds` and `flags` are bit sets (see the constants above); the limits are those of
+/// [`Options`], already checked by the caller.
+#[wasm_bindgen(js_name = validateBytes)]
+#[allow(clippy::too_many_arguments)]
+#[must_use]
+pub fn validate_bytes(
+    body: &[u8],
+    kinds: u32,
+    flags: u32,
+    max_body_bytes: u32,
+    max_depth: u32,
+    max_data_bytes: u32,
+    max_display_name_chars: u32,
+    max_url_chars: u32,
+) -> String {
+    let limits = [max_body_bytes, max_depth, max_data_bytes, max_display_name_chars, max_url_chars];
+    run(body, kinds, flags, limits)
+}
+
+/// Validates a body given as a JavaScript string (encoded as UTF-8 straight into wasm memory).
+///
+/// The caller must have checked that the string has no lone surrogate: the encoder would
+/// replace it with U+FFFD, and such a body is refused as not UTF-8 instead.
+#[wasm_bindgen(js_name = validateString)]
+#[allow(clippy::too_many_arguments)]
+#[must_use]
+pub fn validate_string(
+    body: &str,
+    kinds: u32,
+    flags: u32,
+    max_body_bytes: u32,
+    max_depth: u32,
+    max_data_bytes: u32,
+    max_display_name_chars: u32,
+    max_url_chars: u32,
+) -> String {
+    let limits = [max_body_bytes, max_depth, max_data_bytes, max_display_name_chars, max_url_chars];
+    run(body.as_bytes(), kinds, flags, limits)
+}
+
+fn run(body: &[u8], kinds: u32, flags: u32, limits: [u32; 5]) -> String {
+    let [max_body_bytes, max_depth, max_data_bytes, max_display_name_chars, max_url_chars] =
+        limits.map(|limit| limit as usize);
+    let mut kind_list = Vec::with_capacity(2);
+    if kinds & KIND_HTTP != 0 {
+        kind_list.push(PusherKind::Http);
+    }
+    if kinds & KIND_EMAIL != 0 {
+        kind_list.push(PusherKind::Email);
+    }
+    let options = Options {
+        kinds: kind_list,
+        allow_http: flags & ALLOW_HTTP != 0,
+        allow_private_hosts: flags & ALLOW_PRIVATE_HOSTS != 0,
+        allow_any_path: flags & ALLOW_ANY_PATH != 0,
+        max_body_bytes,
+        max_depth,
+        max_data_bytes,
+        max_display_name_chars,
+        max_url_chars,
+    };
+    let outcome = validate(body, &options);
+    let (text, range) = outcome_json(&outcome);
+    let (start, end) = match range {
+        Some((start, end)) if flags & WANT_PUSHER_RANGE != 0 => {
+            let start16 = utf16_len(&text.as_bytes()[..start]);
+            (start16, start16 + utf16_len(&text.as_bytes()[start..end]))
+        }
+        _ => (0, 0),
+    };
+    PUSHER_START.store(start, Ordering::Relaxed);
+    PUSHER_END.store(end, Ordering::Relaxed);
+    text
+}
+
+/// The start of the pusher in the text last returned by `validateBytes` or `validateString`, in UTF-16 units.
+#[wasm_bindgen(js_name = pusherStart)]
+#[must_use]
+pub fn pusher_start() -> u32 {
+    PUSHER_START.load(Ordering::Relaxed)
+}
+
+/// The end (exclusive) of the pusher in the text last returned by `validateBytes` or `validateString`.
+#[wasm_bindgen(js_name = pusherEnd)]
+#[must_use]
+pub fn pusher_end() -> u32 {
+    PUSHER_END.load(Ordering::Relaxed)
+}
+
+/// The number of UTF-16 code units of a UTF-8 text: one per character, two for those outside
+/// the Basic Multilingual Plane (the ones written in four bytes).
+fn utf16_len(utf8: &[u8]) -> u32 {
+    let units = utf8
+        .iter()
+        .map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+        .sum::<usize>();
+    u32::try_from(units).unwrap_or(u32::MAX)
+}
+
+/// The outcome as the compact JSON of RULES.md section 5, and the byte range of the pusher in
+/// it for a set.
+fn outcome_json(outcome: &Outcome) -> (String, Option<(usize, usize)>) {
+    let mut out = String::with_capacity(512);
+    match outcome {
+        Outcome::Set { pusher, append, warnings } => {
+            out.push_str(r#"{"ok":true,"action":"set","pusher":"#);
+            let start = out.len();
+            write_pusher(&mut out, pusher);
+            let end = out.len();
+            out.push_str(if *append { r#","append":true"# } else { r#","append":false"# });
+            write_warnings(&mut out, warnings);
+            out.push('}');
+            (out, Some((start, end)))
+        }
+        Outcome::Delete { app_id, pushkey, warnings } => {
+            out.push_str(r#"{"ok":true,"action":"delete","pusher":{"kind":null,"app_id":"#);
+            write_str(&mut out, app_id);
+            out.push_str(r#","pushkey":"#);
+            write_str(&mut out, pushkey);
+            out.push('}');
+            write_warnings(&mut out, warnings);
+            out.push('}');
+            (out, None)
+        }
+        Outcome::Rejected { errors, warnings } => {
+            out.push_str(r#"{"ok":false,"errcode":"#);
+            let first = errors.first();
+            write_str(&mut out, first.map_or("M_UNKNOWN", |p| p.errcode.as_str()));
+            out.push_str(r#","error":"#);
+            write_str(&mut out, first.map_or("", |p| p.message.as_str()));
+            out.push_str(r#","errors":["#);
+            for (i, problem) in errors.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_problem(&mut out, problem);
+            }
+            out.push(']');
+            write_warnings(&mut out, warnings);
+            out.push('}');
+            (out, None)
+        }
+    }
+}
+
+fn write_pusher(out: &mut String, pusher: &Pusher) {
+    out.push_str(r#"{"kind":"#);
+    write_str(out, pusher.kind.as_str());
+    for (name, value) in [
+        ("app_id", &pusher.app_id),
+        ("pushkey", &pusher.pushkey),
+        ("app_display_name", &pusher.app_display_name),
+        ("device_display_name", &pusher.device_display_name),
+    ] {
+        out.push(',');
+        write_str(out, name);
+        out.push(':');
+        write_str(out, value);
+    }
+    if let Some(tag) = &pusher.profile_tag {
+        out.push_str(r#","profile_tag":"#);
+        write_str(out, tag);
+    }
+    out.push_str(r#","lang":"#);
+    write_str(out, &pusher.lang);
+    out.push_str(r#","data":{"#);
+    for (i, (name, value)) in pusher.data.0.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(out, name);
+        out.push(':');
+        write_value(out, value);
+    }
+    out.push_str("}}");
+}
+
+fn write_problem(out: &mut String, problem: &Problem) {
+    out.push_str(r#"{"errcode":"#);
+    write_str(out, problem.errcode.as_str());
+    out.push_str(r#","path":"#);
+    write_str(out, &problem.path);
+    out.push_str(r#","message":"#);
+    write_str(out, &problem.message);
+    out.push('}');
+}
+
+/// Appends `,"warnings":[...]`.
+fn write_warnings(out: &mut String, warnings: &[Warning]) {
+    out.push_str(r#","warnings":["#);
+    for (i, warning) in warnings.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(r#"{"code":"#);
+        write_str(out, warning.code.as_str());
+        out.push_str(r#","path":"#);
+        write_str(out, &warning.path);
+        out.push_str(r#","message":"#);
+        write_str(out, &warning.message);
+        out.push('}');
+    }
+    out.push(']');
+}
