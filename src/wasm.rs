@@ -16,9 +16,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::json::{write_str, write_value};
-use crate::model::{Outcome, Pusher, PusherKind};
-use crate::problem::{Problem, Warning};
+use crate::model::{Outcome, PusherKind};
 use crate::{Options, validate};
 
 /// `kinds` bit: `"http"` is allowed.
@@ -58,7 +56,13 @@ pub fn validate_bytes(
     max_display_name_chars: u32,
     max_url_chars: u32,
 ) -> String {
-    let limits = [max_body_bytes, max_depth, max_data_bytes, max_display_name_chars, max_url_chars];
+    let limits = [
+        max_body_bytes,
+        max_depth,
+        max_data_bytes,
+        max_display_name_chars,
+        max_url_chars,
+    ];
     run(body, kinds, flags, limits)
 }
 
@@ -79,13 +83,24 @@ pub fn validate_string(
     max_display_name_chars: u32,
     max_url_chars: u32,
 ) -> String {
-    let limits = [max_body_bytes, max_depth, max_data_bytes, max_display_name_chars, max_url_chars];
+    let limits = [
+        max_body_bytes,
+        max_depth,
+        max_data_bytes,
+        max_display_name_chars,
+        max_url_chars,
+    ];
     run(body.as_bytes(), kinds, flags, limits)
 }
 
 fn run(body: &[u8], kinds: u32, flags: u32, limits: [u32; 5]) -> String {
-    let [max_body_bytes, max_depth, max_data_bytes, max_display_name_chars, max_url_chars] =
-        limits.map(|limit| limit as usize);
+    let [
+        max_body_bytes,
+        max_depth,
+        max_data_bytes,
+        max_display_name_chars,
+        max_url_chars,
+    ] = limits.map(|limit| limit as usize);
     let mut kind_list = Vec::with_capacity(2);
     if kinds & KIND_HTTP != 0 {
         kind_list.push(PusherKind::Http);
@@ -105,11 +120,12 @@ fn run(body: &[u8], kinds: u32, flags: u32, limits: [u32; 5]) -> String {
         max_url_chars,
     };
     let outcome = validate(body, &options);
-    let (text, range) = outcome_json(&outcome);
+    let (text, range) = outcome.to_json_with_pusher_range();
+    // Only a set has a pusher to store.
     let (start, end) = match range {
-        Some((start, end)) if flags & WANT_PUSHER_RANGE != 0 => {
-            let start16 = utf16_len(&text.as_bytes()[..start]);
-            (start16, start16 + utf16_len(&text.as_bytes()[start..end]))
+        Some(range) if flags & WANT_PUSHER_RANGE != 0 && matches!(outcome, Outcome::Set { .. }) => {
+            let start16 = utf16_len(&text.as_bytes()[..range.start]);
+            (start16, start16 + utf16_len(&text.as_bytes()[range]))
         }
         _ => (0, 0),
     };
@@ -118,14 +134,16 @@ fn run(body: &[u8], kinds: u32, flags: u32, limits: [u32; 5]) -> String {
     text
 }
 
-/// The start of the pusher in the text last returned by `validateBytes` or `validateString`, in UTF-16 units.
+/// The start of the pusher in the text last returned by `validateBytes` or `validateString`,
+/// in UTF-16 code units.
 #[wasm_bindgen(js_name = pusherStart)]
 #[must_use]
 pub fn pusher_start() -> u32 {
     PUSHER_START.load(Ordering::Relaxed)
 }
 
-/// The end (exclusive) of the pusher in the text last returned by `validateBytes` or `validateString`.
+/// The end (exclusive) of the pusher in the text last returned by `validateBytes` or
+/// `validateString`, in UTF-16 code units.
 #[wasm_bindgen(js_name = pusherEnd)]
 #[must_use]
 pub fn pusher_end() -> u32 {
@@ -140,110 +158,4 @@ fn utf16_len(utf8: &[u8]) -> u32 {
         .map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
         .sum::<usize>();
     u32::try_from(units).unwrap_or(u32::MAX)
-}
-
-/// The outcome as the compact JSON of RULES.md section 5, and the byte range of the pusher in
-/// it for a set.
-fn outcome_json(outcome: &Outcome) -> (String, Option<(usize, usize)>) {
-    let mut out = String::with_capacity(512);
-    match outcome {
-        Outcome::Set { pusher, append, warnings } => {
-            out.push_str(r#"{"ok":true,"action":"set","pusher":"#);
-            let start = out.len();
-            write_pusher(&mut out, pusher);
-            let end = out.len();
-            out.push_str(if *append { r#","append":true"# } else { r#","append":false"# });
-            write_warnings(&mut out, warnings);
-            out.push('}');
-            (out, Some((start, end)))
-        }
-        Outcome::Delete { app_id, pushkey, warnings } => {
-            out.push_str(r#"{"ok":true,"action":"delete","pusher":{"kind":null,"app_id":"#);
-            write_str(&mut out, app_id);
-            out.push_str(r#","pushkey":"#);
-            write_str(&mut out, pushkey);
-            out.push('}');
-            write_warnings(&mut out, warnings);
-            out.push('}');
-            (out, None)
-        }
-        Outcome::Rejected { errors, warnings } => {
-            out.push_str(r#"{"ok":false,"errcode":"#);
-            let first = errors.first();
-            write_str(&mut out, first.map_or("M_UNKNOWN", |p| p.errcode.as_str()));
-            out.push_str(r#","error":"#);
-            write_str(&mut out, first.map_or("", |p| p.message.as_str()));
-            out.push_str(r#","errors":["#);
-            for (i, problem) in errors.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_problem(&mut out, problem);
-            }
-            out.push(']');
-            write_warnings(&mut out, warnings);
-            out.push('}');
-            (out, None)
-        }
-    }
-}
-
-fn write_pusher(out: &mut String, pusher: &Pusher) {
-    out.push_str(r#"{"kind":"#);
-    write_str(out, pusher.kind.as_str());
-    for (name, value) in [
-        ("app_id", &pusher.app_id),
-        ("pushkey", &pusher.pushkey),
-        ("app_display_name", &pusher.app_display_name),
-        ("device_display_name", &pusher.device_display_name),
-    ] {
-        out.push(',');
-        write_str(out, name);
-        out.push(':');
-        write_str(out, value);
-    }
-    if let Some(tag) = &pusher.profile_tag {
-        out.push_str(r#","profile_tag":"#);
-        write_str(out, tag);
-    }
-    out.push_str(r#","lang":"#);
-    write_str(out, &pusher.lang);
-    out.push_str(r#","data":{"#);
-    for (i, (name, value)) in pusher.data.0.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_str(out, name);
-        out.push(':');
-        write_value(out, value);
-    }
-    out.push_str("}}");
-}
-
-fn write_problem(out: &mut String, problem: &Problem) {
-    out.push_str(r#"{"errcode":"#);
-    write_str(out, problem.errcode.as_str());
-    out.push_str(r#","path":"#);
-    write_str(out, &problem.path);
-    out.push_str(r#","message":"#);
-    write_str(out, &problem.message);
-    out.push('}');
-}
-
-/// Appends `,"warnings":[...]`.
-fn write_warnings(out: &mut String, warnings: &[Warning]) {
-    out.push_str(r#","warnings":["#);
-    for (i, warning) in warnings.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(r#"{"code":"#);
-        write_str(out, warning.code.as_str());
-        out.push_str(r#","path":"#);
-        write_str(out, &warning.path);
-        out.push_str(r#","message":"#);
-        write_str(out, &warning.message);
-        out.push('}');
-    }
-    out.push(']');
 }
