@@ -1,7 +1,456 @@
 //! The `lang` check: BCP 47 well-formedness (RFC 5646 syntax) and canonical case.
 
+/// The irregular grandfathered tags (RFC 5646 section 2.1), in their registry case. They do not
+/// follow the `langtag` syntax; the regular ones do and need no list.
+const IRREGULAR: [&str; 17] = [
+    "en-GB-oed",
+    "i-ami",
+    "i-bnn",
+    "i-default",
+    "i-enochian",
+    "i-hak",
+    "i-klingon",
+    "i-lux",
+    "i-mingo",
+    "i-navajo",
+    "i-pwn",
+    "i-tao",
+    "i-tay",
+    "i-tsu",
+    "sgn-BE-FR",
+    "sgn-BE-NL",
+    "sgn-CH-DE",
+];
+
 /// Returns the tag in canonical case with `_` read as `-`, or `None` when it is malformed.
+///
+/// Well-formed means the RFC 5646 `Language-Tag` production, plus its two rules on repetition:
+/// no singleton twice and no variant twice (compared without case). Canonical case (RFC 5646
+/// section 2.1.1): language, extlangs, variants, extensions and private use in lowercase, the
+/// script in titlecase, the region in uppercase; grandfathered tags as the registry writes them.
 pub(crate) fn canonical_lang(tag: &str) -> Option<String> {
-    let _ = tag;
-    None
+    if tag.is_empty()
+        || !tag
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return None;
+    }
+    if let Some(irregular) = IRREGULAR.iter().find(|g| same_tag(g, tag)) {
+        return Some((*irregular).to_owned());
+    }
+
+    let mut subtags = tag.split(['-', '_']).peekable();
+    let mut out = String::with_capacity(tag.len());
+    let first = subtags.next()?;
+
+    if !first.eq_ignore_ascii_case("x") {
+        // language = 2*3ALPHA ["-" extlang] / 4ALPHA / 5*8ALPHA
+        if !(2..=8).contains(&first.len()) || !is_alpha(first) {
+            return None;
+        }
+        push_lower(&mut out, first);
+        // extlang = 3ALPHA *2("-" 3ALPHA), only after a two- or three-letter language.
+        if first.len() <= 3 {
+            for _ in 0..3 {
+                match subtags.next_if(|s| s.len() == 3 && is_alpha(s)) {
+                    Some(s) => push_lower(&mut out, s),
+                    None => break,
+                }
+            }
+        }
+        // script = 4ALPHA
+        if let Some(s) = subtags.next_if(|s| s.len() == 4 && is_alpha(s)) {
+            push_lower(&mut out, s);
+            let start = out.len() - 4;
+            out[start..=start].make_ascii_uppercase();
+        }
+        // region = 2ALPHA / 3DIGIT
+        if let Some(s) = subtags.next_if(|s| {
+            (s.len() == 2 && is_alpha(s)) || (s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit()))
+        }) {
+            out.push('-');
+            out.extend(s.bytes().map(|b| char::from(b.to_ascii_uppercase())));
+        }
+        // variant = 5*8alphanum / (DIGIT 3alphanum)
+        let mut variants: Vec<u64> = Vec::new();
+        while let Some(s) = subtags.next_if(|s| {
+            (5..=8).contains(&s.len()) || (s.len() == 4 && s.as_bytes()[0].is_ascii_digit())
+        }) {
+            variants.push(key(s));
+            push_lower(&mut out, s);
+        }
+        variants.sort_unstable();
+        if variants.windows(2).any(|w| w[0] == w[1]) {
+            return None;
+        }
+        // extension = singleton 1*("-" (2*8alphanum)); singleton = alphanum other than x
+        let mut singletons = 0u64;
+        while let Some(s) = subtags.next_if(|s| s.len() == 1 && !s.eq_ignore_ascii_case("x")) {
+            let b = s.as_bytes()[0].to_ascii_lowercase();
+            let bit = 1u64
+                << if b.is_ascii_digit() {
+                    b - b'0'
+                } else {
+                    b - b'a' + 10
+                };
+            if singletons & bit != 0 {
+                return None;
+            }
+            singletons |= bit;
+            push_lower(&mut out, s);
+            let mut count = 0;
+            while let Some(s) = subtags.next_if(|s| (2..=8).contains(&s.len())) {
+                push_lower(&mut out, s);
+                count += 1;
+            }
+            if count == 0 {
+                return None;
+            }
+        }
+        match subtags.next() {
+            None => return Some(out),
+            Some(x) if x.eq_ignore_ascii_case("x") => push_lower(&mut out, x),
+            Some(_) => return None,
+        }
+    } else {
+        out.push('x');
+    }
+
+    // privateuse = "x" 1*("-" (1*8alphanum)); the `x` is already written.
+    let mut count = 0;
+    for s in subtags {
+        if !(1..=8).contains(&s.len()) {
+            return None;
+        }
+        push_lower(&mut out, s);
+        count += 1;
+    }
+    (count > 0).then_some(out)
+}
+
+/// Appends `-` (unless `out` is empty) and the subtag in lowercase.
+fn push_lower(out: &mut String, subtag: &str) {
+    if !out.is_empty() {
+        out.push('-');
+    }
+    out.extend(subtag.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+}
+
+fn is_alpha(subtag: &str) -> bool {
+    subtag.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+/// A subtag of at most eight characters, without case, as one number (for repetition checks).
+fn key(subtag: &str) -> u64 {
+    subtag
+        .bytes()
+        .fold(0, |k, b| k << 8 | u64::from(b.to_ascii_lowercase()))
+}
+
+/// Whether two tags are the same once `_` is read as `-` and case is ignored.
+fn same_tag(canonical: &str, tag: &str) -> bool {
+    canonical.len() == tag.len()
+        && canonical.bytes().zip(tag.bytes()).all(|(a, b)| {
+            let b = if b == b'_' { b'-' } else { b };
+            a.eq_ignore_ascii_case(&b)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical_lang;
+
+    #[track_caller]
+    fn canonical(tag: &str, expected: &str) {
+        assert_eq!(canonical_lang(tag).as_deref(), Some(expected), "{tag:?}");
+    }
+
+    #[track_caller]
+    fn malformed(tag: &str) {
+        assert_eq!(canonical_lang(tag), None, "{tag:?}");
+    }
+
+    #[test]
+    fn canonicalizes_the_examples_of_rule_l() {
+        canonical("en_us", "en-US");
+        canonical("ZH-hant-tw", "zh-Hant-TW");
+        canonical("en", "en");
+        canonical("x-whatever", "x-whatever");
+    }
+
+    #[test]
+    fn rejects_the_malformed_examples_of_the_brief() {
+        for tag in ["en-", "", "e", "toolongtag1"] {
+            malformed(tag);
+        }
+    }
+
+    #[test]
+    fn reads_underscore_as_hyphen_anywhere() {
+        canonical("en_US", "en-US");
+        canonical("EN_us_X_Priv", "en-US-x-priv");
+        canonical("sr_Latn-RS", "sr-Latn-RS");
+        canonical("de-CH_1996", "de-CH-1996");
+    }
+
+    #[test]
+    fn accepts_languages_of_two_to_eight_letters() {
+        canonical("DE", "de");
+        canonical("Haw", "haw");
+        canonical("abcd", "abcd");
+        canonical("ABCDE", "abcde");
+        canonical("abcdefgh", "abcdefgh");
+        malformed("abcdefghi");
+        malformed("a");
+    }
+
+    #[test]
+    fn rejects_language_with_digits_or_other_characters() {
+        for tag in [
+            "e1",
+            "12",
+            "123",
+            "en!",
+            "en US",
+            "en.US",
+            "en/US",
+            "én",
+            "en-ÜS",
+            "en\u{0}",
+            "\u{130}n",
+            "en-\u{212a}",
+        ] {
+            malformed(tag);
+        }
+    }
+
+    #[test]
+    fn rejects_empty_subtags() {
+        for tag in [
+            "-",
+            "_",
+            "-en",
+            "en-",
+            "en--US",
+            "en_-US",
+            "en-US-",
+            "x-",
+            "x--a",
+            "en-x-",
+            "en-x-a-",
+            "en-a--bc",
+            "i-klingon-",
+        ] {
+            malformed(tag);
+        }
+    }
+
+    #[test]
+    fn accepts_up_to_three_extlangs_after_a_short_language() {
+        canonical("zh-YUE", "zh-yue");
+        canonical("zh-cmn-Hans-CN", "zh-cmn-Hans-CN");
+        canonical("ar-aao-abc", "ar-aao-abc");
+        canonical("abc-def-ghi-jkl", "abc-def-ghi-jkl");
+        malformed("ab-abc-def-ghi-jkl");
+    }
+
+    #[test]
+    fn rejects_extlang_after_a_long_language() {
+        malformed("abcd-abc");
+        malformed("abcde-abc");
+        malformed("en-Latn-abc");
+    }
+
+    #[test]
+    fn titlecases_script_and_uppercases_region() {
+        canonical("sr-latn", "sr-Latn");
+        canonical("SR-LATN-rs", "sr-Latn-RS");
+        canonical("en-gb", "en-GB");
+        canonical("es-419", "es-419");
+        canonical("zh-hans", "zh-Hans");
+        canonical("en-abcd", "en-Abcd");
+    }
+
+    #[test]
+    fn rejects_second_script_or_region() {
+        malformed("sr-Latn-Cyrl");
+        malformed("en-US-GB");
+        malformed("es-419-US");
+        malformed("en-US-Latn");
+        malformed("en-Latn-US-Cyrl");
+    }
+
+    #[test]
+    fn rejects_region_of_wrong_shape() {
+        malformed("en-U1");
+        malformed("en-12");
+        malformed("en-1a2");
+        malformed("en-US-ABC");
+        canonical("en-ABC-us", "en-abc-US");
+    }
+
+    #[test]
+    fn accepts_variants_of_five_to_eight_or_digit_and_three() {
+        canonical("de-CH-1901", "de-CH-1901");
+        canonical("sl-ROZAJ-biske", "sl-rozaj-biske");
+        canonical("en-abcde", "en-abcde");
+        canonical("en-abcdefgh", "en-abcdefgh");
+        canonical("en-1a2B", "en-1a2b");
+        canonical("hy-Latn-IT-arevela", "hy-Latn-IT-arevela");
+        malformed("en-abcdefghi");
+        malformed("en-US-abcd");
+        malformed("en-Latn-US-a1b2");
+    }
+
+    #[test]
+    fn rejects_a_variant_repeated_in_any_case() {
+        malformed("sl-rozaj-rozaj");
+        malformed("sl-Rozaj-biske-ROZAJ");
+        malformed("de-1901-1901");
+        canonical("sl-rozaj-biske-1994", "sl-rozaj-biske-1994");
+    }
+
+    #[test]
+    fn accepts_extensions_in_lowercase() {
+        canonical("en-u-CA-Gregory", "en-u-ca-gregory");
+        canonical("de-DE-u-co-phonebk", "de-DE-u-co-phonebk");
+        canonical("en-a-bbb-b-ccc", "en-a-bbb-b-ccc");
+        canonical("en-0-ab", "en-0-ab");
+        canonical("EN-T-JA-x-Priv", "en-t-ja-x-priv");
+        canonical("en-a-abcdefgh", "en-a-abcdefgh");
+        canonical("en-a-bc-rozaj", "en-a-bc-rozaj");
+    }
+
+    #[test]
+    fn rejects_extension_without_subtags_or_with_subtags_of_wrong_length() {
+        malformed("en-a");
+        malformed("en-a-b");
+        malformed("en-a-x-b");
+        malformed("en-a-abcdefghi");
+        malformed("en-u-ca-gregory-a");
+    }
+
+    #[test]
+    fn rejects_a_singleton_repeated_in_any_case() {
+        malformed("en-a-bbb-a-ccc");
+        malformed("en-A-bbb-a-ccc");
+        malformed("en-0-ab-0-cd");
+        // The same letter inside private use is not a singleton.
+        canonical("en-a-bbb-x-a-ccc", "en-a-bbb-x-a-ccc");
+        // Letters and digits are different singletons.
+        canonical("en-p-ab-0-cd-z-ef-9-gh", "en-p-ab-0-cd-z-ef-9-gh");
+    }
+
+    #[test]
+    fn accepts_private_use_alone_and_after_a_tag() {
+        canonical("X-Whatever", "x-whatever");
+        canonical("x-a", "x-a");
+        canonical("x-12345678-a-b", "x-12345678-a-b");
+        canonical("en-x-US", "en-x-us");
+        canonical("en-x-a-x", "en-x-a-x");
+        canonical("en-US-x-Twain", "en-US-x-twain");
+        malformed("x");
+        malformed("en-x");
+        malformed("x-123456789");
+        malformed("en-x-abcdefghi");
+    }
+
+    #[test]
+    fn keeps_irregular_grandfathered_tags_in_registry_case() {
+        canonical("en-gb-oed", "en-GB-oed");
+        canonical("EN_GB_OED", "en-GB-oed");
+        canonical("I-KLINGON", "i-klingon");
+        canonical("i-default", "i-default");
+        canonical("i-ami", "i-ami");
+        canonical("sgn-be-fr", "sgn-BE-FR");
+        canonical("SGN-be-nl", "sgn-BE-NL");
+        canonical("sgn-ch-de", "sgn-CH-DE");
+    }
+
+    #[test]
+    fn accepts_regular_grandfathered_tags_in_lowercase() {
+        for tag in [
+            "art-lojban",
+            "cel-gaulish",
+            "no-bok",
+            "no-nyn",
+            "zh-guoyu",
+            "zh-hakka",
+            "zh-min",
+            "zh-min-nan",
+            "zh-xiang",
+        ] {
+            canonical(&tag.to_ascii_uppercase(), tag);
+            canonical(tag, tag);
+        }
+    }
+
+    #[test]
+    fn rejects_tags_that_only_resemble_grandfathered_ones() {
+        malformed("i-unknown");
+        malformed("i");
+        malformed("en-GB-oed-x");
+        malformed("i-klingon-x-a");
+        malformed("sgn-BE-DE");
+    }
+
+    #[test]
+    fn accepts_a_long_tag_with_many_distinct_variants() {
+        let variants: Vec<String> = (0..200).map(|i| format!("v{i:04}")).collect();
+        let tag = format!("en-{}", variants.join("-"));
+        canonical(&tag, &tag);
+        malformed(&format!("{tag}-V0000"));
+    }
+
+    #[test]
+    fn canonical_output_is_canonical_again() {
+        for tag in [
+            "en_us",
+            "ZH-hant-tw",
+            "SL-ROZAJ-BISKE",
+            "en-gb-oed",
+            "x-A",
+            "EN-U-CA-Gregory-X-Y",
+            "zh-MIN-nan",
+            "de-419-1996",
+        ] {
+            let once = canonical_lang(tag).unwrap();
+            assert_eq!(
+                canonical_lang(&once).as_deref(),
+                Some(once.as_str()),
+                "{tag:?}"
+            );
+        }
+    }
+
+    mod properties {
+        use super::canonical_lang;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn canonical_form_is_a_fixed_point_and_differs_only_in_case_and_separator(
+                tag in "[a-zA-Z]{2,3}([-_][a-zA-Z]{3}){0,2}([-_][a-zA-Z]{4})?([-_]([a-zA-Z]{2}|[0-9]{3}))?([-_][a-zA-Z0-9]{5,8}){0,2}([-_][a-wyzA-WYZ0-9]([-_][a-zA-Z0-9]{2,8}){1,2}){0,2}([-_][xX]([-_][a-zA-Z0-9]{1,8}){1,3})?"
+            ) {
+                if let Some(once) = canonical_lang(&tag) {
+                    prop_assert_eq!(canonical_lang(&once), Some(once.clone()));
+                    prop_assert_eq!(once.to_ascii_lowercase(), tag.replace('_', "-").to_ascii_lowercase());
+                }
+            }
+
+            #[test]
+            fn never_panics_on_arbitrary_text(s in "\\PC{0,40}") {
+                let _ = canonical_lang(&s);
+            }
+
+            #[test]
+            fn rejects_every_tag_with_an_empty_or_overlong_subtag(
+                head in "[a-z]{2}", bad in prop_oneof!["", "[a-z0-9]{9,12}"], tail in "(-[a-z]{2})?"
+            ) {
+                let tag = format!("{head}-{bad}{tail}");
+                prop_assert_eq!(canonical_lang(&tag), None);
+            }
+        }
+    }
 }
