@@ -98,7 +98,14 @@ pub fn parse(input: &[u8], max_depth: usize) -> Result<Value, ParseError> {
     let value = match parser.value(1) {
         Ok(value) => value,
         Err(Stop::NotJson) => return Err(ParseError::NotJson),
-        Err(Stop::TooDeep(pointer)) => return Err(ParseError::TooDeep(pointer)),
+        Err(Stop::TooDeep(pointer)) => {
+            // Not JSON wins over too deep: read the whole text again for its syntax alone.
+            parser.pos = 0;
+            return match parser.skip_document() {
+                Ok(()) => Err(ParseError::TooDeep(pointer)),
+                Err(_) => Err(ParseError::NotJson),
+            };
+        }
     };
     parser.skip_ws();
     if parser.pos != input.len() {
@@ -276,6 +283,12 @@ impl Parser<'_> {
                 self.enter(depth)?;
                 self.array(depth)
             }
+            _ => self.scalar(),
+        }
+    }
+
+    fn scalar(&mut self) -> Result<Value, Stop> {
+        match self.peek() {
             Some(b'"') => self.string().map(Value::String),
             Some(b't') => self.literal(b"true", Value::Bool(true)),
             Some(b'f') => self.literal(b"false", Value::Bool(false)),
@@ -283,6 +296,83 @@ impl Parser<'_> {
             Some(b'-' | b'0'..=b'9') => self.number(),
             _ => Err(Stop::NotJson),
         }
+    }
+
+    /// Reads a whole document for its syntax only: no value is built, no depth limit applies,
+    /// and open containers are kept on a heap stack, so any nesting is safe.
+    fn skip_document(&mut self) -> Result<(), Stop> {
+        let mut closers: Vec<u8> = Vec::new();
+        self.skip_ws();
+        loop {
+            // At the start of a value.
+            match self.peek() {
+                Some(b'{') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                    if self.peek() == Some(b'}') {
+                        self.pos += 1;
+                    } else {
+                        closers.push(b'}');
+                        self.skip_member_name()?;
+                        continue;
+                    }
+                }
+                Some(b'[') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                    if self.peek() == Some(b']') {
+                        self.pos += 1;
+                    } else {
+                        closers.push(b']');
+                        continue;
+                    }
+                }
+                _ => {
+                    self.scalar()?;
+                }
+            }
+            // After a value: close containers until the next element starts.
+            loop {
+                self.skip_ws();
+                let Some(&closer) = closers.last() else {
+                    return if self.pos == self.bytes.len() {
+                        Ok(())
+                    } else {
+                        Err(Stop::NotJson)
+                    };
+                };
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        self.skip_ws();
+                        if closer == b'}' {
+                            self.skip_member_name()?;
+                        }
+                        break;
+                    }
+                    Some(b) if b == closer => {
+                        self.pos += 1;
+                        closers.pop();
+                    }
+                    _ => return Err(Stop::NotJson),
+                }
+            }
+        }
+    }
+
+    /// `"name" :` and the whitespace after it.
+    fn skip_member_name(&mut self) -> Result<(), Stop> {
+        if self.peek() != Some(b'"') {
+            return Err(Stop::NotJson);
+        }
+        self.string()?;
+        self.skip_ws();
+        if self.peek() != Some(b':') {
+            return Err(Stop::NotJson);
+        }
+        self.pos += 1;
+        self.skip_ws();
+        Ok(())
     }
 
     /// The depth check happens here, before any recursion into the container.
@@ -923,8 +1013,43 @@ mod tests {
     }
 
     #[test]
+    fn prefers_a_syntax_error_to_too_deep_nesting() {
+        not_json(br#"{"a":{"b":[1,{}]}} x"#);
+        not_json(br#"{"a":{"b":[1,{"c":NaN}]}}"#);
+        not_json(br#"{"a":{"b":[1,{}]}"#);
+        not_json(br#"{"a":{"b":[1,{}}]}"#);
+        not_json(&[b'['; 100_000]);
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(matches!(
+            parse(deep.as_bytes(), 16),
+            Err(ParseError::TooDeep(_))
+        ));
+    }
+
+    #[test]
+    fn syntax_only_reading_accepts_what_the_parser_accepts() {
+        for text in [
+            "5",
+            " \"x\" ",
+            "[]",
+            "{}",
+            r#"{"a":[1,{"b":null},[]],"c":{"d":"\u00e9"}}"#,
+            r#"[ { } , [ ] , -1.5e+3 ]"#,
+        ] {
+            let mut parser = Parser {
+                bytes: text.as_bytes(),
+                pos: 0,
+                max_depth: 0,
+                path: Vec::new(),
+                duplicates: Vec::new(),
+            };
+            assert!(parser.skip_document().is_ok(), "{text}");
+        }
+    }
+
+    #[test]
     fn survives_very_deep_input_whatever_the_limit() {
-        let deep = "[".repeat(200_000);
+        let deep = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
         let expected: String = "/0".repeat(MAX_NESTING);
         assert_eq!(
             parse(deep.as_bytes(), usize::MAX),

@@ -325,6 +325,8 @@ fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
                     fields.profile_tag = profile_tag(value, "/profile_tag", &mut report);
                 }
             }
+            // `null` means absent, so it neither yields to nor stands in for `profile_tag`.
+            "instance_handle" if value.is_null() => {}
             "instance_handle" => {
                 if has_profile_tag {
                     report.warn(
@@ -332,7 +334,7 @@ fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
                         "/instance_handle",
                         "profile_tag is used instead",
                     );
-                } else if !value.is_null() {
+                } else {
                     fields.instance_handle = profile_tag(value, "/instance_handle", &mut report);
                     if fields.instance_handle.is_some() {
                         report.warn(
@@ -893,6 +895,8 @@ mod tests {
         let outcome = run(&with("instance_handle", &long));
         assert_eq!(errors(&outcome), one("M_INVALID_PARAM", "/instance_handle"));
         assert!(warnings(&run(&with("instance_handle", "null"))).is_empty());
+        let both = with("profile_tag", "\"p\"").replacen('{', r#"{"instance_handle":null,"#, 1);
+        assert!(warnings(&run(&both)).is_empty());
     }
 
     #[test]
