@@ -150,14 +150,27 @@ enum Mode {
     Unknown,
 }
 
-fn mode_of(kind: Option<&Value>, options: &Options) -> Mode {
+/// The mode, and the problem with `kind` itself when there is one (its absence is reported
+/// with the other missing members, at the end).
+fn mode_of(kind: Option<&Value>, options: &Options) -> (Mode, Option<(ErrorCode, &'static str)>) {
     match kind {
-        Some(Value::Null) => Mode::Delete,
+        None => (Mode::Unknown, None),
+        Some(Value::Null) => (Mode::Delete, None),
         Some(Value::String(s)) => match kind_named(s) {
-            Some(kind) if options.kinds.contains(&kind) => Mode::Set(kind),
-            _ => Mode::Unknown,
+            Some(kind) if options.kinds.contains(&kind) => (Mode::Set(kind), None),
+            Some(_) => (
+                Mode::Unknown,
+                Some((ErrorCode::InvalidParam, "this kind is not accepted here")),
+            ),
+            None => (
+                Mode::Unknown,
+                Some((ErrorCode::InvalidParam, "must be http or email")),
+            ),
         },
-        _ => Mode::Unknown,
+        Some(_) => (
+            Mode::Unknown,
+            Some((ErrorCode::BadJson, "must be a string, or null to delete")),
+        ),
     }
 }
 
@@ -257,13 +270,8 @@ struct Fields {
 }
 
 fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
-    let mode = mode_of(
-        members
-            .iter()
-            .find(|(name, _)| name == "kind")
-            .map(|(_, v)| v),
-        options,
-    );
+    let kind = members.iter().find(|(name, _)| name == "kind");
+    let (mode, kind_problem) = mode_of(kind.map(|(_, v)| v), options);
     if mode == Mode::Delete {
         return check_delete(members);
     }
@@ -278,7 +286,11 @@ fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
             fields.present[slot] = true;
         }
         match name.as_str() {
-            "kind" => check_kind(&value, options, &mut report),
+            "kind" => {
+                if let Some((errcode, message)) = kind_problem {
+                    report.error(errcode, "/kind", message);
+                }
+            }
             "app_id" => fields.app_id = app_id(value, mode, &mut report),
             "pushkey" => fields.pushkey = pushkey(value, mode, &mut report),
             "app_display_name" => {
@@ -289,31 +301,7 @@ fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
                 fields.device_display_name =
                     display_name(value, "/device_display_name", options, &mut report);
             }
-            "lang" => {
-                fields.lang =
-                    report
-                        .string(value, "/lang")
-                        .and_then(|s| match canonical_lang(&s) {
-                            None => {
-                                report.error(
-                                    ErrorCode::InvalidParam,
-                                    "/lang",
-                                    "must be a well-formed bcp 47 language tag",
-                                );
-                                None
-                            }
-                            Some(canonical) => {
-                                if canonical != s {
-                                    report.warn(
-                                        WarningCode::Normalized,
-                                        "/lang",
-                                        "was written in canonical form",
-                                    );
-                                }
-                                Some(canonical)
-                            }
-                        });
-            }
+            "lang" => fields.lang = lang(value, &mut report),
             "profile_tag" => {
                 if value.is_null() {
                     report.warn(
@@ -410,27 +398,6 @@ fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
     }
 }
 
-/// The problem with `kind` itself, at its place in the body (absence is reported at the end).
-fn check_kind(value: &Value, options: &Options, report: &mut Report) {
-    match value {
-        Value::Null => {}
-        Value::String(s) => match kind_named(s) {
-            Some(kind) if options.kinds.contains(&kind) => {}
-            Some(_) => report.error(
-                ErrorCode::InvalidParam,
-                "/kind",
-                "this kind is not accepted here",
-            ),
-            None => report.error(ErrorCode::InvalidParam, "/kind", "must be http or email"),
-        },
-        _ => report.error(
-            ErrorCode::BadJson,
-            "/kind",
-            "must be a string, or null to delete",
-        ),
-    }
-}
-
 /// Rule A, with its warning for an `app_id` without a dot.
 fn app_id(value: Value, mode: Mode, report: &mut Report) -> Option<String> {
     let app_id = report.string(value, "/app_id")?;
@@ -447,6 +414,27 @@ fn pushkey(value: Value, mode: Mode, report: &mut Report) -> Option<String> {
     let pushkey = report.string(value, "/pushkey")?;
     let problem = pushkey_problem(&pushkey, mode);
     report.check(pushkey, "/pushkey", problem)
+}
+
+/// Rule L: the tag in canonical case, with a warning when that changed it.
+fn lang(value: Value, report: &mut Report) -> Option<String> {
+    let tag = report.string(value, "/lang")?;
+    let Some(canonical) = canonical_lang(&tag) else {
+        report.error(
+            ErrorCode::InvalidParam,
+            "/lang",
+            "must be a well-formed bcp 47 language tag",
+        );
+        return None;
+    };
+    if canonical != tag {
+        report.warn(
+            WarningCode::Normalized,
+            "/lang",
+            "was written in canonical form",
+        );
+    }
+    Some(canonical)
 }
 
 /// Rule D.
