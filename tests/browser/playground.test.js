@@ -298,7 +298,7 @@ describe('the playground', () => {
       if ('append' in c.expect) assert.equal(got.output.append, c.expect.append, label);
       if (c.expect.warnings) assert.deepEqual(got.warnings, c.expect.warnings, label);
     }
-    console.log(`# fixture cases checked in the page: ${cases.length} (${clients.length} client, ${cases.length - clients.length} rejects)`);
+    console.log(`fixture cases checked in the page: ${cases.length} (${clients.length} client, ${cases.length - clients.length} rejects)`);
     await page.close();
   });
 
@@ -313,7 +313,7 @@ describe('the playground', () => {
     await page.setViewportSize({ width: 375, height: 800 });
     const narrow = join(OUT_DIR, 'playground-375.png');
     await page.screenshot({ path: narrow, fullPage: true });
-    for (const p of [desktop, rejected, narrow]) console.log(`# screenshot: ${p}`);
+    for (const p of [desktop, rejected, narrow]) console.log(`screenshot: ${p}`);
     await page.close();
   });
 });

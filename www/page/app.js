@@ -457,6 +457,7 @@ function runValidation() {
     verdict.dataset.outcome = 'unavailable';
     verdict.textContent = loadError ? 'The validator is not available.' : 'Loading the validator…';
     output.textContent = loadError;
+    $('normalized').textContent = loadError;
     useNormalized.disabled = true;
     return;
   }
@@ -473,6 +474,7 @@ function runValidation() {
     verdict.dataset.outcome = 'unavailable';
     verdict.textContent = 'The options were refused.';
     output.textContent = String(err instanceof Error ? err.message : err);
+    $('normalized').textContent = output.textContent;
     setStatus(`The options were refused: ${output.textContent}`, 'bad');
     useNormalized.disabled = true;
     return;
@@ -509,11 +511,31 @@ function runValidation() {
   verdict.textContent = summary;
   verdict.title = `validated in ${took.toFixed(2)} ms`;
   output.textContent = pretty(result);
+  showNormalized(result);
   useNormalized.disabled = !result.ok;
+  useNormalized.hidden = !result.ok;
 
   if (summary !== lastSummary) {
     lastSummary = summary;
     setStatus(summary, result.ok ? (result.warnings.length ? 'warn' : 'good') : 'bad');
+  }
+}
+
+/**
+ * The pusher as a homeserver stores it, or for a rejection the Matrix error response a server
+ * answers with (the first problem's errcode, and every problem).
+ * @param {any} result
+ */
+function showNormalized(result) {
+  const heading = $('normalized-h');
+  const box = $('normalized');
+  if (result.ok) {
+    heading.textContent = result.action === 'delete' ? 'Pusher to delete' : `Normalized pusher (append: ${result.append})`;
+    box.textContent = pretty(result.pusher);
+  } else {
+    const status = result.errcode === 'M_TOO_LARGE' ? 413 : 400;
+    heading.textContent = `Matrix error response (HTTP ${status})`;
+    box.textContent = pretty({ errcode: result.errcode, error: result.error, errors: result.errors });
   }
 }
 
