@@ -90,7 +90,13 @@ test-rust:
 	cargo clippy --all-targets -- -D warnings
 	cargo test
 
+# The built package imported by name (node_modules/matrix-pusher-validator links to pkg/): every
+# fixture with every input form in ESM and CommonJS, the JS API, the .d.ts golden files and a tsc
+# consumer, esbuild bundles (browser, default, and workerd run in Miniflare), the CLI, the packed
+# tarball installed offline; then the size and start-up figures (size over budget fails).
 test-package: build
+	node --test tests/package/
+	node tests/package/measure.mjs --check-size
 
 test-worker: build
 	@test -e node_modules/matrix-pusher-validator || ln -s ../pkg node_modules/matrix-pusher-validator

@@ -19,7 +19,7 @@ if (!version) throw new Error("no version in Cargo.toml");
 rmSync(PKG, { recursive: true, force: true });
 mkdirSync(PKG, { recursive: true });
 
-for (const file of [`${NAME}.js`, `${NAME}_bg.wasm`]) copyFileSync(join(wasmPackOut, file), join(PKG, file));
+for (const file of [`${NAME}.js`, `${NAME}.d.ts`, `${NAME}_bg.wasm`]) copyFileSync(join(wasmPackOut, file), join(PKG, file));
 for (const file of ["index.js", "index.d.ts", "api.js", "node.mjs", "workerd.js", "cli.js", "README.md"]) {
   copyFileSync(join("npm", file), join(PKG, file));
 }

@@ -127,13 +127,16 @@ export interface Rejection {
 /** The result of validating one request (RULES.md section 5). */
 export type Outcome = SetOutcome | DeleteOutcome | Rejection;
 
-/**
- * An outcome and, for a set, the exact compact JSON of its pusher as the validator wrote it
- * (numbers in `data` exactly as sent), to store without serializing again.
- */
-export type OutcomeWithJson =
-  | { outcome: SetOutcome; pusherJson: string }
-  | { outcome: DeleteOutcome | Rejection; pusherJson: null };
+/** An outcome and, for a set, the exact JSON of its pusher. */
+export interface OutcomeWithJson {
+  outcome: Outcome;
+  /**
+   * The compact JSON of `outcome.pusher` exactly as the validator wrote it (numbers in `data`
+   * as sent), to store without serializing again: a string when `outcome.action` is `"set"`,
+   * `null` otherwise.
+   */
+  pusherJson: string | null;
+}
 
 /**
  * Validates and normalizes one `POST /pushers/set` body. Never throws for invalid input.

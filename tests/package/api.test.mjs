@@ -1,0 +1,224 @@
+// The JavaScript surface of the built package: options, every input form, what never throws,
+// validateWithJson, init. Imported by name, as users import it.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import init, { initSync, validate, validateWithJson } from "matrix-pusher-validator";
+
+const BODY = {
+  kind: "http",
+  app_id: "im.vector.app.android",
+  pushkey: "APA91bHPRgkF3JUikC4ENAHEeMrd41Zxv3hVZjC9KtT8OvPVGJ-hQMRKRrZuJAEcl7B338qju59zJMjw2DELjzEvxwYv7hH5Ynpc1ODQ0aT4U4OFEeco8ohsN5PjL1iC2dNtk2BAokeMCg2ZXKqpc8FXKmhX94kIxQ",
+  app_display_name: "Element",
+  device_display_name: "Pixel 8",
+  lang: "en_US",
+  data: { url: "https://push.example.org/_matrix/push/v1/notify", format: "event_id_only" },
+};
+const TEXT = JSON.stringify(BODY);
+const pairs = (list) => list.map((p) => [p.errcode ?? p.code, p.path]);
+
+function assertRejected(outcome, errcode, path) {
+  assert.equal(outcome.ok, false, JSON.stringify(outcome));
+  assert.deepEqual(pairs(outcome.errors), [[errcode, path]]);
+  assert.equal(outcome.errcode, errcode);
+  assert.equal(typeof outcome.error, "string");
+  assert.ok(outcome.error.length > 0);
+}
+
+test("a valid body is accepted from every input form, with the same outcome", () => {
+  const bytes = new TextEncoder().encode(TEXT);
+  const fromString = validate(TEXT);
+  assert.equal(fromString.ok, true, JSON.stringify(fromString));
+  assert.equal(fromString.action, "set");
+  assert.equal(fromString.pusher.lang, "en-US");
+  assert.deepEqual(validate(bytes), fromString);
+  assert.deepEqual(validate(bytes.buffer), fromString);
+  assert.deepEqual(validate(Buffer.from(TEXT)), fromString);
+  assert.deepEqual(validate(BODY), fromString);
+});
+
+test("the outcome is made of plain objects and arrays, never a Map", () => {
+  const outcome = validate({ ...BODY, "org.matrix.msc3881.enabled": true });
+  const walk = (value) => {
+    if (value === null || typeof value !== "object") return;
+    const proto = Object.getPrototypeOf(value);
+    assert.ok(proto === Object.prototype || proto === Array.prototype, `a ${value.constructor?.name}`);
+    Object.values(value).forEach(walk);
+  };
+  walk(outcome);
+  assert.equal(outcome.ok, true);
+  assert.ok(outcome.warnings.length > 0);
+});
+
+test("a Uint8Array view at an offset is read from its own bytes only", () => {
+  const padded = new TextEncoder().encode(`xxxx${TEXT}yyyy`);
+  const view = padded.subarray(4, padded.length - 4);
+  assert.deepEqual(validate(view), validate(TEXT));
+  assert.equal(new TextDecoder().decode(view), TEXT, "the input is left as it was");
+});
+
+test("invalid input never throws", () => {
+  const cyclic = { ...BODY };
+  cyclic.data = { ...BODY.data, self: cyclic };
+  const cases = [
+    ["not JSON", "{", "M_NOT_JSON", ""],
+    ["empty string", "", "M_NOT_JSON", ""],
+    ["not UTF-8 bytes", new Uint8Array([0x7b, 0xff, 0x7d]), "M_NOT_JSON", ""],
+    ["a lone high surrogate in a string", `{"kind":"http","app_id":"\uD800"}`, "M_NOT_JSON", ""],
+    ["a lone low surrogate in a string", `\uDC00${TEXT}`, "M_NOT_JSON", ""],
+    ["a cyclic object", cyclic, "M_BAD_JSON", ""],
+    ["a BigInt member", { ...BODY, pushkey: 1n }, "M_BAD_JSON", ""],
+    ["a BigInt", 10n, "M_BAD_JSON", ""],
+    ["a Map", new Map([["kind", "http"]]), "M_BAD_JSON", ""],
+    ["a Map member", { ...BODY, data: new Map() }, "M_BAD_JSON", ""],
+    ["a Date member", { ...BODY, lang: new Date(0) }, "M_BAD_JSON", ""],
+    ["a class instance", new (class Request {})(), "M_BAD_JSON", ""],
+    ["a boxed string", { ...BODY, lang: new String("en") }, "M_BAD_JSON", ""],
+    ["a function member", { ...BODY, toJSON: () => ({}) }, "M_BAD_JSON", ""],
+    ["a symbol member", { ...BODY, lang: Symbol("en") }, "M_BAD_JSON", ""],
+    ["NaN in data", { ...BODY, data: { ...BODY.data, n: Number.NaN } }, "M_BAD_JSON", ""],
+    ["Infinity in data", { ...BODY, data: { ...BODY.data, n: Infinity } }, "M_BAD_JSON", ""],
+    ["undefined in an array", { ...BODY, data: { ...BODY.data, a: [1, undefined] } }, "M_BAD_JSON", ""],
+    ["a hole in an array", { ...BODY, data: { ...BODY.data, a: [1, , 2] } }, "M_BAD_JSON", ""],
+    ["undefined", undefined, "M_BAD_JSON", ""],
+    ["a function", () => {}, "M_BAD_JSON", ""],
+    ["null", null, "M_BAD_JSON", ""],
+    ["a number", 5, "M_BAD_JSON", ""],
+    ["an array", [BODY], "M_BAD_JSON", ""],
+    ["a Uint16Array", new Uint16Array([0x7b7d]), "M_BAD_JSON", ""],
+    ["a throwing getter", Object.defineProperty({ ...BODY }, "lang", { enumerable: true, get() { throw new Error("boom"); } }), "M_BAD_JSON", ""],
+  ];
+  for (const [what, input, errcode, path] of cases) {
+    let outcome;
+    assert.doesNotThrow(() => {
+      outcome = validate(input);
+    }, what);
+    assert.doesNotThrow(() => validateWithJson(input), what);
+    assert.equal(validateWithJson(input).pusherJson, null, what);
+    try {
+      assertRejected(outcome, errcode, path);
+    } catch (error) {
+      error.message = `${what}: ${error.message}`;
+      throw error;
+    }
+  }
+});
+
+test("a member whose value is undefined reads as absent, as in JSON.stringify", () => {
+  const outcome = validate({ ...BODY, profile_tag: undefined });
+  assert.deepEqual(outcome, validate(BODY));
+});
+
+test("an object nested far past maxDepth is refused at the first too-deep container, without a throw", () => {
+  let deep = {};
+  const top = { ...BODY, data: { ...BODY.data, deep } };
+  for (let i = 0; i < 100_000; i++) {
+    const next = {};
+    deep.next = next;
+    deep = next;
+  }
+  // body (1) > data (2) > deep (3) > next (4): with maxDepth 3, /data/deep/next is the first past it.
+  const outcome = validate(top, { maxDepth: 3 });
+  assertRejected(outcome, "M_BAD_JSON", "/data/deep/next");
+  assert.deepEqual(outcome, validate(JSON.stringify({ ...BODY, data: { ...BODY.data, deep: { next: {} } } }), { maxDepth: 3 }));
+  // The same with the default limit, and a cycle far below it.
+  deep.next = top;
+  assert.equal(validate(top).errcode, "M_BAD_JSON");
+});
+
+test("an object and its JSON text give the same outcome, big and escaped values included", () => {
+  const body = {
+    ...BODY,
+    app_display_name: "Élément \u2028 \"quoted\" \\ \u0001",
+    device_display_name: "📱 phone",
+    data: { ...BODY.data, default_payload: { aps: { "mutable-content": 1, alert: { loc_key: "SYNC" } } }, n: -0, e: 1e21 },
+  };
+  assert.deepEqual(validate(body), validate(JSON.stringify(body)));
+});
+
+test("options change the outcome", () => {
+  const http = { ...BODY, data: { url: "http://push.example.org/_matrix/push/v1/notify" } };
+  assertRejected(validate(http), "M_INVALID_PARAM", "/data/url");
+  assert.equal(validate(http, { allowHttp: true }).ok, true);
+  const local = { ...BODY, data: { url: "https://127.0.0.1/_matrix/push/v1/notify" } };
+  assertRejected(validate(local), "M_INVALID_PARAM", "/data/url");
+  assert.equal(validate(local, { allowPrivateHosts: true }).ok, true);
+  const otherPath = { ...BODY, data: { url: "https://push.example.org/notify" } };
+  assertRejected(validate(otherPath), "M_INVALID_PARAM", "/data/url");
+  assert.equal(validate(otherPath, { allowAnyPath: true }).ok, true);
+  assertRejected(validate(BODY, { kinds: ["email"] }), "M_INVALID_PARAM", "/kind");
+  assertRejected(validate(TEXT, { maxBodyBytes: TEXT.length - 1 }), "M_TOO_LARGE", "");
+  assert.equal(validate(TEXT, { maxBodyBytes: TEXT.length }).ok, true);
+  assert.deepEqual(pairs(validate(BODY, { maxDisplayNameChars: 3 }).errors), [
+    ["M_INVALID_PARAM", "/app_display_name"],
+    ["M_INVALID_PARAM", "/device_display_name"],
+  ]);
+  assertRejected(validate(BODY, { maxUrlChars: 10 }), "M_INVALID_PARAM", "/data/url");
+  assertRejected(validate(BODY, { maxDataBytes: 10 }), "M_INVALID_PARAM", "/data");
+  // Options given as undefined mean the defaults.
+  assert.deepEqual(validate(BODY, { allowHttp: undefined, kinds: undefined }), validate(BODY));
+  assert.deepEqual(validate(BODY, null), validate(BODY));
+});
+
+test("bad options throw a TypeError that names the option", () => {
+  const bad = [
+    [{ allowHTTP: true }, /allowHTTP/],
+    [{ allow_http: true }, /allow_http/],
+    [{ allowHttp: "yes" }, /allowHttp/],
+    [{ allowPrivateHosts: 1 }, /allowPrivateHosts/],
+    [{ allowAnyPath: null }, /allowAnyPath/],
+    [{ kinds: "http" }, /kinds/],
+    [{ kinds: ["http", "sms"] }, /kinds.*sms/],
+    [{ kinds: [null] }, /kinds/],
+    [{ maxBodyBytes: -1 }, /maxBodyBytes/],
+    [{ maxDepth: 1.5 }, /maxDepth/],
+    [{ maxDataBytes: "4096" }, /maxDataBytes/],
+    [{ maxDisplayNameChars: Number.NaN }, /maxDisplayNameChars/],
+    [{ maxUrlChars: 2 ** 32 }, /maxUrlChars/],
+    ["allowHttp", /options must be an object/],
+    [[], /options must be an object/],
+    [true, /options must be an object/],
+  ];
+  for (const [options, message] of bad) {
+    for (const input of [TEXT, new TextEncoder().encode(TEXT), BODY, "not json", 10n]) {
+      assert.throws(() => validate(input, options), (error) => error instanceof TypeError && message.test(error.message), JSON.stringify(String(options)));
+      assert.throws(() => validateWithJson(input, options), TypeError);
+    }
+  }
+});
+
+test("validateWithJson gives the pusher's exact JSON for a set, null otherwise", () => {
+  const text = TEXT.replace('"format":"event_id_only"', '"format":"event_id_only","big":12345678901234567890123,"tiny":1e-400,"emoji":"😀\u2028"');
+  const { outcome, pusherJson } = validateWithJson(text);
+  assert.equal(outcome.ok, true, JSON.stringify(outcome));
+  assert.equal(typeof pusherJson, "string");
+  assert.ok(pusherJson.includes('"big":12345678901234567890123'), pusherJson);
+  assert.ok(pusherJson.includes('"tiny":1e-400'), pusherJson);
+  assert.deepEqual(JSON.parse(pusherJson), outcome.pusher);
+  assert.ok(pusherJson.startsWith('{"kind":"http","app_id":'), pusherJson);
+  assert.ok(pusherJson.endsWith('"emoji":"😀\u2028"}}'), pusherJson);
+  assert.deepEqual(outcome, validate(text));
+
+  const deleted = validateWithJson({ kind: null, app_id: BODY.app_id, pushkey: BODY.pushkey });
+  assert.equal(deleted.outcome.action, "delete");
+  assert.equal(deleted.pusherJson, null);
+  const rejected = validateWithJson("[]");
+  assert.equal(rejected.outcome.ok, false);
+  assert.equal(rejected.pusherJson, null);
+});
+
+test("init is exported everywhere and resolves at once in Node; initSync is a no-op", async () => {
+  assert.equal(await init(), undefined);
+  assert.equal(await init(), undefined);
+  assert.doesNotThrow(() => initSync(new Uint8Array()));
+  assert.equal(validate(TEXT).ok, true);
+});
+
+test("the .wasm is reachable as the /wasm subpath", async () => {
+  const { createRequire } = await import("node:module");
+  const require = createRequire(import.meta.url);
+  const path = require.resolve("matrix-pusher-validator/wasm");
+  assert.match(path, /matrix_pusher_validator_bg\.wasm$/);
+  const { readFileSync } = await import("node:fs");
+  assert.ok(WebAssembly.validate(readFileSync(path)));
+});

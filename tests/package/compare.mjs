@@ -1,0 +1,136 @@
+// Checks outcomes of the built package against the fixture format (tests/fixtures/README.md).
+// No Node-only API here: the workerd consumer bundles this file and runs it inside workerd.
+
+/** Deep equality of JSON-like values (`Object.is` for numbers, member order ignored). */
+export function sameJson(a, b) {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.hasOwn(b, key) && sameJson(a[key], b[key]));
+}
+
+function hexBytes(hex) {
+  const digits = hex.replace(/\s+/g, "");
+  if (digits.length % 2 !== 0 || /[^0-9a-f]/i.test(digits)) throw new Error(`bad raw_hex ${hex}`);
+  const bytes = new Uint8Array(digits.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16);
+  return bytes;
+}
+
+function freshArrayBuffer(bytes) {
+  const buffer = new ArrayBuffer(bytes.length);
+  new Uint8Array(buffer).set(bytes);
+  return buffer;
+}
+
+/**
+ * The ways a case's input is handed to `validate`: [mode, input]. Text goes as a string and as
+ * its UTF-8 bytes (a `Uint8Array` and an `ArrayBuffer`); a `body` also as the object itself.
+ * `raw_hex` (possibly not UTF-8) goes only as bytes.
+ */
+export function inputsOf(testCase) {
+  const given = ["body", "raw", "raw_hex", "raw_repeat"].filter((key) => key in testCase);
+  if (given.length !== 1) throw new Error(`${testCase.name}: needs exactly one input, has ${given}`);
+  let text;
+  let bytes;
+  if ("body" in testCase) text = JSON.stringify(testCase.body);
+  else if ("raw" in testCase) text = testCase.raw;
+  else if ("raw_repeat" in testCase) {
+    const { prefix = "", repeat = "", count, suffix = "" } = testCase.raw_repeat;
+    text = prefix + repeat.repeat(count) + suffix;
+  } else bytes = hexBytes(testCase.raw_hex);
+  const inputs = [];
+  if (text !== undefined) {
+    bytes = new TextEncoder().encode(text);
+    inputs.push(["string", text]);
+  }
+  inputs.push(["Uint8Array", bytes], ["ArrayBuffer", freshArrayBuffer(bytes)]);
+  if ("body" in testCase) inputs.push(["object", structuredClone(testCase.body)]);
+  return inputs;
+}
+
+const pairs = (list, a, b) => list.map((item) => [item[a], item[b]]);
+
+/** What differs between an outcome and a case's `expect` (only the members named), or []. */
+export function mismatches(outcome, expect) {
+  const out = [];
+  const check = (what, actual, wanted) => {
+    if (!sameJson(actual, wanted)) out.push(`${what}: got ${JSON.stringify(actual)}, want ${JSON.stringify(wanted)}`);
+  };
+  if (outcome === null || typeof outcome !== "object") return [`not an object: ${String(outcome)}`];
+  // The shape of RULES.md section 5, whatever the case names.
+  if (outcome.ok === false) {
+    if (!Array.isArray(outcome.errors) || outcome.errors.length === 0) out.push("a rejection without errors");
+    else {
+      check("errcode (the first problem's)", outcome.errcode, outcome.errors[0].errcode);
+      check("error (the first problem's message)", outcome.error, outcome.errors[0].message);
+    }
+  } else if (outcome.ok === true) {
+    if (outcome.action !== "set" && outcome.action !== "delete") out.push(`unknown action ${outcome.action}`);
+  } else out.push(`ok is ${JSON.stringify(outcome.ok)}`);
+  if (!Array.isArray(outcome.warnings)) out.push("warnings is not an array");
+
+  if ("ok" in expect) check("ok", outcome.ok, expect.ok);
+  if ("errors" in expect) check("errors", Array.isArray(outcome.errors) ? pairs(outcome.errors, "errcode", "path") : outcome.errors, expect.errors);
+  if ("action" in expect) check("action", outcome.action, expect.action);
+  if ("pusher" in expect) check("pusher", outcome.pusher, expect.pusher);
+  if ("append" in expect) check("append", outcome.append, expect.append);
+  if ("warnings" in expect) check("warnings", Array.isArray(outcome.warnings) ? pairs(outcome.warnings, "code", "path") : outcome.warnings, expect.warnings);
+  return out;
+}
+
+/** What is wrong with a `validateWithJson` result next to the plain outcome, or []. */
+export function withJsonMismatches(result, outcome) {
+  const out = [];
+  if (!sameJson(result.outcome, outcome)) out.push("validateWithJson's outcome differs from validate's");
+  const isSet = outcome.ok === true && outcome.action === "set";
+  if (!isSet) {
+    if (result.pusherJson !== null) out.push(`pusherJson is ${JSON.stringify(result.pusherJson)} for a non-set outcome`);
+  } else if (typeof result.pusherJson !== "string") {
+    out.push("pusherJson is not a string for a set");
+  } else {
+    let parsed;
+    try {
+      parsed = JSON.parse(result.pusherJson);
+    } catch {
+      out.push(`pusherJson is not JSON: ${result.pusherJson}`);
+    }
+    if (parsed !== undefined && !sameJson(parsed, outcome.pusher)) out.push(`pusherJson ${result.pusherJson} is not the outcome's pusher`);
+    if (/^\s|\s$/.test(result.pusherJson)) out.push("pusherJson has surrounding whitespace");
+  }
+  return out;
+}
+
+/**
+ * Runs every case of one fixture file through the package's `validate` and
+ * `validateWithJson` with every input form, and returns a report line per failure.
+ */
+export function runFile(api, cases) {
+  const failures = [];
+  for (const testCase of cases) {
+    for (const [mode, input] of inputsOf(testCase)) {
+      let outcome;
+      try {
+        outcome = api.validate(input, testCase.options);
+      } catch (error) {
+        failures.push(`${testCase.name} [${mode}]: threw ${error}`);
+        continue;
+      }
+      const wrong = mismatches(outcome, testCase.expect);
+      if (mode === "Uint8Array" || mode === "object") {
+        let result;
+        try {
+          result = api.validateWithJson(input, testCase.options);
+          wrong.push(...withJsonMismatches(result, outcome));
+        } catch (error) {
+          wrong.push(`validateWithJson threw ${error}`);
+        }
+      }
+      for (const line of wrong) failures.push(`${testCase.name} [${mode}]: ${line}`);
+    }
+  }
+  return failures;
+}

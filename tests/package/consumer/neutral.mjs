@@ -1,0 +1,13 @@
+// A consumer bundled for no platform (the `default` condition): `await init()` without an
+// argument fetches the .wasm that lies next to the bundle.
+import init, { validate, validateWithJson } from "matrix-pusher-validator";
+
+let early;
+try {
+  validate("{}");
+} catch (error) {
+  early = error;
+}
+export const beforeInit = early;
+await init();
+export { validate, validateWithJson };

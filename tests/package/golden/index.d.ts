@@ -1,0 +1,167 @@
+// Types of matrix-pusher-validator: one set for every host (Node, browsers, Workers).
+
+/** A JSON value as `JSON.parse` returns it. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [member: string]: JsonValue };
+
+/**
+ * A `POST /pushers/set` body: its text, its UTF-8 bytes, or the parsed object. An object is
+ * validated as its `JSON.stringify` form; one that has none faithfully (a cycle, a BigInt, a
+ * non-finite number, a function, a `Map` or any other non-plain object) is rejected with
+ * `M_BAD_JSON` at `""`. Invalid input never throws.
+ */
+export type Input = string | Uint8Array | ArrayBuffer | object;
+
+/** The kind of a pusher. */
+export type PusherKind = "http" | "email";
+
+/** Options of RULES.md section 6. A bad name or value throws a `TypeError`. */
+export interface Options {
+  /** Which kinds a set request may use. Default `["http", "email"]`. */
+  kinds?: readonly PusherKind[];
+  /** Accept `http://` gateway URLs (test setups). Default `false`. */
+  allowHttp?: boolean;
+  /** Accept loopback and private gateway hosts (test setups). Default `false`. */
+  allowPrivateHosts?: boolean;
+  /** Accept a gateway path other than `/_matrix/push/v1/notify`. Default `false`. */
+  allowAnyPath?: boolean;
+  /** Larger bodies get `M_TOO_LARGE`. Default 65536. */
+  maxBodyBytes?: number;
+  /** Deeper nesting gets `M_BAD_JSON`; the body object is depth 1. Default 16. */
+  maxDepth?: number;
+  /** A larger `data` (serialized compactly, in bytes) gets `M_INVALID_PARAM`. Default 4096. */
+  maxDataBytes?: number;
+  /** Longer display names (in characters) get `M_INVALID_PARAM`. Default 256. */
+  maxDisplayNameChars?: number;
+  /** Longer gateway URLs (in characters) get `M_INVALID_PARAM`. Default 2048. */
+  maxUrlChars?: number;
+}
+
+/** A Matrix error code. */
+export type ErrorCode = "M_TOO_LARGE" | "M_NOT_JSON" | "M_BAD_JSON" | "M_MISSING_PARAM" | "M_INVALID_PARAM";
+
+/** The kind of a warning. */
+export type WarningCode = "normalized" | "ignored" | "legacy" | "unusual";
+
+/** One reason a request is rejected. */
+export interface Problem {
+  errcode: ErrorCode;
+  /** An RFC 6901 JSON Pointer to the offending member (`""` for the whole body). */
+  path: string;
+  /** A short lowercase English sentence, without the member's name. */
+  message: string;
+}
+
+/** Something accepted but worth telling the client about. */
+export interface Warning {
+  code: WarningCode;
+  /** An RFC 6901 JSON Pointer to the member concerned. */
+  path: string;
+  message: string;
+}
+
+/** The `data` of a pusher: every member the client sent, in its order, `url` normalized. */
+export interface PusherData {
+  /** The gateway URL (always there for an `http` pusher). */
+  url?: string;
+  /** The push format; `"event_id_only"` is the one spec value. */
+  format?: string;
+  [member: string]: JsonValue | undefined;
+}
+
+interface PusherFields {
+  /** Reverse-DNS identifier of the application: 1 to 64 of `[A-Za-z0-9._-]`. */
+  app_id: string;
+  /** The routing address, at most 512 bytes of UTF-8, kept byte for byte. */
+  pushkey: string;
+  app_display_name: string;
+  device_display_name: string;
+  /** At most 32 characters; absent when the client sent none (or `null`). */
+  profile_tag?: string;
+  /** A BCP 47 tag in canonical case (`en-US`). */
+  lang: string;
+}
+
+/** A pusher that sends through a push gateway. */
+export interface HttpPusher extends PusherFields {
+  kind: "http";
+  data: PusherData & { url: string };
+}
+
+/** A pusher that sends e-mail to the address in `pushkey`. */
+export interface EmailPusher extends PusherFields {
+  kind: "email";
+  data: PusherData;
+}
+
+/** A valid, normalized pusher: what a homeserver stores. */
+export type Pusher = HttpPusher | EmailPusher;
+
+/** Create or replace `pusher`. */
+export interface SetOutcome {
+  ok: true;
+  action: "set";
+  pusher: Pusher;
+  /** Whether other users' pushers with the same `app_id` and `pushkey` are kept. */
+  append: boolean;
+  warnings: Warning[];
+}
+
+/** Delete the pusher with this `app_id` and `pushkey`. */
+export interface DeleteOutcome {
+  ok: true;
+  action: "delete";
+  pusher: { kind: null; app_id: string; pushkey: string };
+  warnings: Warning[];
+}
+
+/** The request is refused: `errcode` and `error` are those of the first problem. */
+export interface Rejection {
+  ok: false;
+  errcode: ErrorCode;
+  error: string;
+  /** Every problem, in document order; never empty. */
+  errors: [Problem, ...Problem[]];
+  warnings: Warning[];
+}
+
+/** The result of validating one request (RULES.md section 5). */
+export type Outcome = SetOutcome | DeleteOutcome | Rejection;
+
+/** An outcome and, for a set, the exact JSON of its pusher. */
+export interface OutcomeWithJson {
+  outcome: Outcome;
+  /**
+   * The compact JSON of `outcome.pusher` exactly as the validator wrote it (numbers in `data`
+   * as sent), to store without serializing again: a string when `outcome.action` is `"set"`,
+   * `null` otherwise.
+   */
+  pusherJson: string | null;
+}
+
+/**
+ * Validates and normalizes one `POST /pushers/set` body. Never throws for invalid input.
+ * @throws {TypeError} when an option is unknown or has the wrong type.
+ */
+export function validate(input: Input, options?: Options): Outcome;
+
+/** {@link validate}, and the exact JSON of the pusher of a set. */
+export function validateWithJson(input: Input, options?: Options): OutcomeWithJson;
+
+/**
+ * Where to load the WebAssembly module from: a URL (string or `URL`), a `Response` or a promise
+ * of one, the bytes, or a compiled `WebAssembly.Module`.
+ */
+export type InitInput = string | ArrayBuffer | ArrayBufferView | PromiseLike<unknown> | object;
+
+/**
+ * Loads the WebAssembly module once; later calls return the same promise. Needed once before
+ * `validate` in browsers (without an argument it fetches the `.wasm` next to the module, also
+ * reachable as `matrix-pusher-validator/wasm`); a resolved no-op in Node and Workers.
+ */
+declare function init(wasm?: InitInput): Promise<void>;
+
+/** Instantiates the module synchronously from its bytes or a compiled module; a no-op once ready. */
+export function initSync(wasm: ArrayBuffer | ArrayBufferView | object): void;
+
+export { init };
+export default init;

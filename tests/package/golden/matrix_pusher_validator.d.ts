@@ -1,0 +1,68 @@
+/* tslint:disable */
+/* eslint-disable */
+
+/**
+ * The end (exclusive) of the pusher in the text last returned by `validateBytes` or
+ * `validateString`, in UTF-16 code units.
+ */
+export function pusherEnd(): number;
+
+/**
+ * The start of the pusher in the text last returned by `validateBytes` or `validateString`,
+ * in UTF-16 code units.
+ */
+export function pusherStart(): number;
+
+/**
+ * Validates a body given as bytes (a `Uint8Array` copied once into wasm memory) and returns the
+ * outcome as compact JSON.
+ *
+ * `kinds` and `flags` are bit sets (see the constants above); the limits are those of
+ * [`Options`], already checked by the caller.
+ */
+export function validateBytes(body: Uint8Array | number[], kinds: number, flags: number, max_body_bytes: number, max_depth: number, max_data_bytes: number, max_display_name_chars: number, max_url_chars: number): string;
+
+/**
+ * Validates a body given as a JavaScript string (encoded as UTF-8 straight into wasm memory).
+ *
+ * The caller must have checked that the string has no lone surrogate: the encoder would
+ * replace it with U+FFFD, and such a body is refused as not UTF-8 instead.
+ */
+export function validateString(body: string, kinds: number, flags: number, max_body_bytes: number, max_depth: number, max_data_bytes: number, max_display_name_chars: number, max_url_chars: number): string;
+
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+export interface InitOutput {
+    readonly memory: WebAssembly.Memory;
+    readonly pusherEnd: () => number;
+    readonly pusherStart: () => number;
+    readonly validateBytes: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number];
+    readonly validateString: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number];
+    readonly __wbindgen_externrefs: WebAssembly.Table;
+    readonly __wbindgen_malloc: (a: number, b: number) => number;
+    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
+    readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
+    readonly __wbindgen_start: () => void;
+}
+
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+
+/**
+ * Instantiates the given `module`, which can either be bytes or
+ * a precompiled `WebAssembly.Module`.
+ *
+ * @param {{ module: SyncInitInput }} module - Passing `SyncInitInput` directly is deprecated.
+ *
+ * @returns {InitOutput}
+ */
+export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
+
+/**
+ * If `module_or_path` is {RequestInfo} or {URL}, makes a request and
+ * for everything else, calls `WebAssembly.instantiate` directly.
+ *
+ * @param {{ module_or_path: InitInput | Promise<InitInput> }} module_or_path - Passing `InitInput` directly is deprecated.
+ *
+ * @returns {Promise<InitOutput>}
+ */
+export default function __wbg_init (module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<InitOutput>;
