@@ -427,7 +427,7 @@ function summarize(result) {
   if (result.ok) {
     const w = result.warnings.length;
     const ws = w ? ` with ${w} warning${w === 1 ? '' : 's'}` : '';
-    if (result.action === 'delete') return `Accepted: delete the pusher ${result.pusher.app_id} / ${short(result.pusher.pushkey)}${ws}.`;
+    if (result.action === 'delete') return `Accepted: delete the pusher of ${result.pusher.app_id} with this pushkey${ws}.`;
     return `Accepted: set a${result.pusher.kind === 'email' ? 'n email' : 'n http'} pusher${ws}.`;
   }
   const n = result.errors.length;
@@ -774,6 +774,8 @@ async function start() {
   }
   lastSummary = '';
   runValidation();
+  // A token kept from earlier in this tab: show its pushers straight away.
+  if (tokenInput.value) await refreshPushers(false);
 }
 
 start();
