@@ -32,7 +32,7 @@ pub(crate) fn canonical_lang(tag: &str) -> Option<String> {
     if tag.is_empty()
         || !tag
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            .all(|b| b.is_ascii_alphanumeric() || is_separator(b))
     {
         return None;
     }
@@ -40,54 +40,41 @@ pub(crate) fn canonical_lang(tag: &str) -> Option<String> {
         return Some((*irregular).to_owned());
     }
 
-    let mut subtags = tag.split(['-', '_']).peekable();
+    let mut subtags = Subtags(Some(tag));
     let mut out = String::with_capacity(tag.len());
-    let first = subtags.next()?;
-
-    if !first.eq_ignore_ascii_case("x") {
-        // language = 2*3ALPHA ["-" extlang] / 4ALPHA / 5*8ALPHA
-        if !(2..=8).contains(&first.len()) || !is_alpha(first) {
-            return None;
-        }
-        push_lower(&mut out, first);
-        // extlang = 3ALPHA *2("-" 3ALPHA), only after a two- or three-letter language.
-        if first.len() <= 3 {
+    if subtags.next_if(is_x).is_some() {
+        out.push('x');
+    } else {
+        let language = subtags.next_if(is_language)?;
+        push_lower(&mut out, language);
+        if language.len() <= 3 {
             for _ in 0..3 {
-                match subtags.next_if(|s| s.len() == 3 && is_alpha(s)) {
-                    Some(s) => push_lower(&mut out, s),
-                    None => break,
-                }
+                let Some(extlang) = subtags.next_if(is_extlang) else {
+                    break;
+                };
+                push_lower(&mut out, extlang);
             }
         }
-        // script = 4ALPHA
-        if let Some(s) = subtags.next_if(|s| s.len() == 4 && is_alpha(s)) {
-            push_lower(&mut out, s);
-            let start = out.len() - 4;
-            out[start..=start].make_ascii_uppercase();
+        if let Some(script) = subtags.next_if(is_script) {
+            push_lower(&mut out, script);
+            let first = out.len() - 4;
+            out[first..=first].make_ascii_uppercase();
         }
-        // region = 2ALPHA / 3DIGIT
-        if let Some(s) = subtags.next_if(|s| {
-            (s.len() == 2 && is_alpha(s)) || (s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit()))
-        }) {
-            out.push('-');
-            out.extend(s.bytes().map(|b| char::from(b.to_ascii_uppercase())));
+        if let Some(region) = subtags.next_if(is_region) {
+            push_lower(&mut out, region);
+            let first = out.len() - region.len();
+            out[first..].make_ascii_uppercase();
         }
-        // variant = 5*8alphanum / (DIGIT 3alphanum)
-        let mut variants: Vec<u64> = Vec::new();
-        while let Some(s) = subtags.next_if(|s| {
-            (5..=8).contains(&s.len()) || (s.len() == 4 && s.as_bytes()[0].is_ascii_digit())
-        }) {
-            variants.push(key(s));
-            push_lower(&mut out, s);
+        let mut variants = Vec::new();
+        while let Some(variant) = subtags.next_if(is_variant) {
+            if !insert_new(&mut variants, key(variant), tag.len()) {
+                return None;
+            }
+            push_lower(&mut out, variant);
         }
-        variants.sort_unstable();
-        if variants.windows(2).any(|w| w[0] == w[1]) {
-            return None;
-        }
-        // extension = singleton 1*("-" (2*8alphanum)); singleton = alphanum other than x
         let mut singletons = 0u64;
-        while let Some(s) = subtags.next_if(|s| s.len() == 1 && !s.eq_ignore_ascii_case("x")) {
-            let b = s.as_bytes()[0].to_ascii_lowercase();
+        while let Some(singleton) = subtags.next_if(is_singleton) {
+            let b = singleton.as_bytes()[0].to_ascii_lowercase();
             let bit = 1u64
                 << if b.is_ascii_digit() {
                     b - b'0'
@@ -98,9 +85,9 @@ pub(crate) fn canonical_lang(tag: &str) -> Option<String> {
                 return None;
             }
             singletons |= bit;
-            push_lower(&mut out, s);
+            push_lower(&mut out, singleton);
             let mut count = 0;
-            while let Some(s) = subtags.next_if(|s| (2..=8).contains(&s.len())) {
+            while let Some(s) = subtags.next_if(is_extension_subtag) {
                 push_lower(&mut out, s);
                 count += 1;
             }
@@ -108,25 +95,88 @@ pub(crate) fn canonical_lang(tag: &str) -> Option<String> {
                 return None;
             }
         }
-        match subtags.next() {
-            None => return Some(out),
-            Some(x) if x.eq_ignore_ascii_case("x") => push_lower(&mut out, x),
-            Some(_) => return None,
+        if subtags.next_if(is_x).is_none() {
+            return subtags.0.is_none().then_some(out);
         }
-    } else {
-        out.push('x');
+        out.push_str("-x");
     }
 
     // privateuse = "x" 1*("-" (1*8alphanum)); the `x` is already written.
     let mut count = 0;
-    for s in subtags {
-        if !(1..=8).contains(&s.len()) {
-            return None;
-        }
+    while let Some(s) = subtags.next_if(is_private_use_subtag) {
         push_lower(&mut out, s);
         count += 1;
     }
-    (count > 0).then_some(out)
+    (count > 0 && subtags.0.is_none()).then_some(out)
+}
+
+/// The subtags not yet read (`None` once the last one is taken).
+struct Subtags<'a>(Option<&'a str>);
+
+impl<'a> Subtags<'a> {
+    /// Takes the next subtag when `accept` says it has the expected shape.
+    fn next_if(&mut self, accept: fn(&[u8]) -> bool) -> Option<&'a str> {
+        let rest = self.0?;
+        let end = rest.bytes().position(is_separator).unwrap_or(rest.len());
+        if !accept(&rest.as_bytes()[..end]) {
+            return None;
+        }
+        self.0 = rest.get(end + 1..);
+        Some(&rest[..end])
+    }
+}
+
+fn is_separator(b: u8) -> bool {
+    b == b'-' || b == b'_'
+}
+
+fn is_alpha(s: &[u8]) -> bool {
+    s.iter().all(u8::is_ascii_alphabetic)
+}
+
+/// `x`, which opens private use.
+fn is_x(s: &[u8]) -> bool {
+    s.eq_ignore_ascii_case(b"x")
+}
+
+/// language = 2*3ALPHA / 4ALPHA / 5*8ALPHA
+fn is_language(s: &[u8]) -> bool {
+    (2..=8).contains(&s.len()) && is_alpha(s)
+}
+
+/// extlang = 3ALPHA (up to three, only after a language of two or three letters)
+fn is_extlang(s: &[u8]) -> bool {
+    s.len() == 3 && is_alpha(s)
+}
+
+/// script = 4ALPHA
+fn is_script(s: &[u8]) -> bool {
+    s.len() == 4 && is_alpha(s)
+}
+
+/// region = 2ALPHA / 3DIGIT
+fn is_region(s: &[u8]) -> bool {
+    (s.len() == 2 && is_alpha(s)) || (s.len() == 3 && s.iter().all(u8::is_ascii_digit))
+}
+
+/// variant = 5*8alphanum / (DIGIT 3alphanum); the characters are already known alphanumeric.
+fn is_variant(s: &[u8]) -> bool {
+    (5..=8).contains(&s.len()) || (s.len() == 4 && s[0].is_ascii_digit())
+}
+
+/// singleton = alphanum other than `x`
+fn is_singleton(s: &[u8]) -> bool {
+    s.len() == 1 && !is_x(s)
+}
+
+/// An extension subtag: 2*8alphanum.
+fn is_extension_subtag(s: &[u8]) -> bool {
+    (2..=8).contains(&s.len())
+}
+
+/// A private use subtag: 1*8alphanum.
+fn is_private_use_subtag(s: &[u8]) -> bool {
+    (1..=8).contains(&s.len())
 }
 
 /// Appends `-` (unless `out` is empty) and the subtag in lowercase.
@@ -134,18 +184,38 @@ fn push_lower(out: &mut String, subtag: &str) {
     if !out.is_empty() {
         out.push('-');
     }
-    out.extend(subtag.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    let start = out.len();
+    out.push_str(subtag);
+    out[start..].make_ascii_lowercase();
 }
 
-fn is_alpha(subtag: &str) -> bool {
-    subtag.bytes().all(|b| b.is_ascii_alphabetic())
-}
-
-/// A subtag of at most eight characters, without case, as one number (for repetition checks).
+/// A subtag of at most eight characters, without case, as one nonzero number.
 fn key(subtag: &str) -> u64 {
     subtag
         .bytes()
         .fold(0, |k, b| k << 8 | u64::from(b.to_ascii_lowercase()))
+}
+
+/// Adds `key` to an open-addressing set and says whether it was new. The set is sized on first
+/// use for every variant the tag could hold (each takes at least five bytes), at most half full,
+/// so a long run of variants is checked in linear time rather than pairwise.
+fn insert_new(slots: &mut Vec<u64>, key: u64, tag_len: usize) -> bool {
+    if slots.is_empty() {
+        slots.resize((tag_len / 5 * 2).next_power_of_two(), 0);
+    }
+    let mask = slots.len() - 1;
+    // Fibonacci hashing: the high bits of the product spread keys that differ in any byte.
+    let mut i = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as usize & mask;
+    loop {
+        match slots[i] {
+            0 => {
+                slots[i] = key;
+                return true;
+            }
+            k if k == key => return false,
+            _ => i = (i + 1) & mask,
+        }
+    }
 }
 
 /// Whether two tags are the same once `_` is read as `-` and case is ignored.

@@ -62,12 +62,15 @@ pub fn check_gateway_url(url: &str, options: &Options) -> Result<String, UrlErro
     };
 
     // Rule 3.
-    if after_scheme.contains('#') {
+    if after_scheme.bytes().any(|b| b == b'#') {
         return Err(UrlError("url must not have a fragment"));
     }
-    let authority_end = after_scheme.find(['/', '?']).unwrap_or(after_scheme.len());
+    let authority_end = after_scheme
+        .bytes()
+        .position(|b| b == b'/' || b == b'?')
+        .unwrap_or(after_scheme.len());
     let (authority, path_and_query) = after_scheme.split_at(authority_end);
-    if authority.contains('@') {
+    if authority.bytes().any(|b| b == b'@') {
         return Err(UrlError("url must not contain a user name or password"));
     }
 
@@ -87,7 +90,7 @@ pub fn check_gateway_url(url: &str, options: &Options) -> Result<String, UrlErro
     let port = port.filter(|&p| p != default_port);
 
     // Rules 7 and 8.
-    let (path, query) = match path_and_query.find('?') {
+    let (path, query) = match path_and_query.bytes().position(|b| b == b'?') {
         Some(q) => path_and_query.split_at(q),
         None => (path_and_query, ""),
     };
@@ -115,12 +118,17 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), UrlError> {
         return Err(UrlError("host is missing"));
     }
     let (host, rest) = if authority.starts_with('[') {
-        let Some(close) = authority.find(']') else {
+        let Some(close) = authority.bytes().position(|b| b == b']') else {
             return Err(UrlError("ipv6 address must end with ]"));
         };
         authority.split_at(close + 1)
     } else {
-        authority.split_at(authority.find(':').unwrap_or(authority.len()))
+        authority.split_at(
+            authority
+                .bytes()
+                .position(|b| b == b':')
+                .unwrap_or(authority.len()),
+        )
     };
     match rest.strip_prefix(':') {
         Some(port) => Ok((host, Some(port))),
@@ -183,7 +191,9 @@ impl Host<'_> {
     fn write(&self, out: &mut String) {
         match *self {
             Self::Name(name) => {
-                out.extend(name.bytes().map(|b| char::from(b.to_ascii_lowercase())))
+                let start = out.len();
+                out.push_str(name);
+                out[start..].make_ascii_lowercase();
             }
             Self::V4(text, _) => out.push_str(text),
             Self::V6(pieces) => {
@@ -199,7 +209,7 @@ fn parse_host(host: &str) -> Result<Host<'_>, UrlError> {
     if let Some(inner) = host.strip_prefix('[') {
         // `split_host_port` cut the host just after the first `]`.
         let inner = &inner[..inner.len() - 1];
-        if inner.contains('%') {
+        if inner.bytes().any(|b| b == b'%') {
             return Err(UrlError("ipv6 address must not have a zone"));
         }
         return parse_ipv6(inner)
@@ -223,7 +233,8 @@ fn parse_host(host: &str) -> Result<Host<'_>, UrlError> {
         Some(name) => (name, true),
         None => (host, false),
     };
-    let last = name.rsplit('.').next().unwrap_or(name);
+    let name = name.as_bytes();
+    let last = name.rsplit(|&b| b == b'.').next().unwrap_or(name);
     if is_whatwg_number(last) {
         // WHATWG reads any host whose last label is a number as an IPv4 address, in any of its
         // historical shorthands (`127.1`, `0x7f.1`, `0177.0.0.1`, `2130706433`): only the plain
@@ -231,9 +242,11 @@ fn parse_host(host: &str) -> Result<Host<'_>, UrlError> {
         if trailing_dot {
             return Err(UrlError("ipv4 address must not end with a dot"));
         }
-        return parse_dotted_quad(host).map(|a| Host::V4(host, a)).ok_or(UrlError(
-            "host must be a dns name or a dotted-quad ipv4 address (four decimal parts 0-255, no leading zeros)",
-        ));
+        return parse_dotted_quad(name)
+            .map(|a| Host::V4(host, a))
+            .ok_or(UrlError(
+                "host must be a dns name or a dotted-quad ipv4 address",
+            ));
     }
     check_dns_name(name)?;
     Ok(Host::Name(host))
@@ -241,11 +254,10 @@ fn parse_host(host: &str) -> Result<Host<'_>, UrlError> {
 
 /// Whether WHATWG's "ends in a number" reads this last label as an IPv4 number: all decimal
 /// digits (octal when it starts with 0), or `0x` followed by hex digits (possibly none).
-fn is_whatwg_number(label: &str) -> bool {
-    if !label.is_empty() && label.bytes().all(|b| b.is_ascii_digit()) {
+fn is_whatwg_number(b: &[u8]) -> bool {
+    if !b.is_empty() && b.iter().all(u8::is_ascii_digit) {
         return true;
     }
-    let b = label.as_bytes();
     b.len() >= 2
         && b[0] == b'0'
         && (b[1] | 0x20) == b'x'
@@ -253,22 +265,18 @@ fn is_whatwg_number(label: &str) -> bool {
 }
 
 /// Four decimal parts 0-255 without leading zeros.
-fn parse_dotted_quad(host: &str) -> Option<u32> {
+fn parse_dotted_quad(text: &[u8]) -> Option<u32> {
     let mut addr = 0u32;
     let mut parts = 0;
-    for part in host.split('.') {
+    for part in text.split(|&b| b == b'.') {
         parts += 1;
-        if parts > 4
-            || part.is_empty()
-            || part.len() > 3
-            || !part.bytes().all(|b| b.is_ascii_digit())
-        {
+        if parts > 4 || part.is_empty() || part.len() > 3 || !part.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        if part.len() > 1 && part.starts_with('0') {
+        if part.len() > 1 && part[0] == b'0' {
             return None;
         }
-        let value = part.bytes().fold(0u32, |v, b| v * 10 + u32::from(b - b'0'));
+        let value = part.iter().fold(0u32, |v, &b| v * 10 + u32::from(b - b'0'));
         if value > 255 {
             return None;
         }
@@ -278,24 +286,24 @@ fn parse_dotted_quad(host: &str) -> Option<u32> {
 }
 
 /// A DNS name without its optional trailing dot, of letters, digits, `-` and `.` only.
-fn check_dns_name(name: &str) -> Result<(), UrlError> {
+fn check_dns_name(name: &[u8]) -> Result<(), UrlError> {
     if name.len() > 253 {
         return Err(UrlError("host name must be at most 253 characters"));
     }
-    for label in name.split('.') {
+    for label in name.split(|&b| b == b'.') {
         if label.is_empty() {
             return Err(UrlError("host name must not have an empty label"));
         }
         if label.len() > 63 {
             return Err(UrlError("host name labels must be at most 63 characters"));
         }
-        if label.starts_with('-') || label.ends_with('-') {
+        if label[0] == b'-' || label[label.len() - 1] == b'-' {
             return Err(UrlError(
                 "host name labels must not start or end with a hyphen",
             ));
         }
-        if label.len() >= 4 && label[..4].eq_ignore_ascii_case("xn--") {
-            check_punycode(&label.as_bytes()[4..])?;
+        if label.len() >= 4 && label[..4].eq_ignore_ascii_case(b"xn--") {
+            check_punycode(&label[4..])?;
         }
     }
     Ok(())
@@ -472,7 +480,7 @@ fn parse_ipv6(text: &str) -> Option<[u16; 8]> {
             if index > 6 {
                 return None;
             }
-            let v4 = parse_dotted_quad(&text[start..])?;
+            let v4 = parse_dotted_quad(&b[start..])?;
             pieces[index] = (v4 >> 16) as u16;
             pieces[index + 1] = v4 as u16;
             index += 2;
