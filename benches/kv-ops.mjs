@@ -36,7 +36,7 @@ try {
   await service.dispose();
 }
 
-if (process.argv[2]) writeFileSync(process.argv[2], JSON.stringify({ kv_ops: result }, null, 2));
+if (process.argv[2]) writeFileSync(process.argv[2], JSON.stringify(result, null, 2));
 for (const [name, c] of Object.entries(result)) {
   console.log(`kv-ops: ${name.padEnd(32)} get ${c.get} put ${c.put} delete ${c.delete} list ${c.list}`);
 }

@@ -52,9 +52,13 @@ for (const n of names) {
     if (verdicts[n][i] && !verdicts.ours_bytes[i]) acceptsWeReject.push(input.name);
     if (!verdicts[n][i] && verdicts.ours_bytes[i]) rejectsWeAccept.push(input.name);
   });
-  differences[n] = { accepted: verdicts[n].filter(Boolean).length, acceptsWeReject, rejectsWeAccept };
+  differences[n] = {
+    accepted: verdicts[n].filter(Boolean).length,
+    acceptsWeReject: [...new Set(acceptsWeReject)],
+    rejectsWeAccept: [...new Set(rejectsWeAccept)],
+  };
 }
-const wrongOurs = corpus.filter((input, i) => verdicts.ours_bytes[i] !== input.expectOk).map((c) => c.name);
+const wrongOurs = [...new Set(corpus.filter((input, i) => verdicts.ours_bytes[i] !== input.expectOk).map((c) => c.name))];
 
 let sink = 0;
 function pass(fn) {
@@ -93,7 +97,8 @@ const pairRatio = (a, b) => round(median(samples[a].map((t, r) => t / samples[b]
 const result = {
   corpus: {
     inputs: corpus.length,
-    clients: corpus.filter((c) => c.group === "client").length,
+    client_inputs: corpus.filter((c) => c.group === "client").length,
+    client_payloads: new Set(corpus.filter((c) => c.group === "client").map((c) => c.name)).size,
     rejects: corpus.filter((c) => c.group === "reject").length,
     bytes_total: corpus.reduce((s, c) => s + c.bytes.length, 0),
     ours_disagrees_with_fixture: wrongOurs,

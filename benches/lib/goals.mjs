@@ -1,0 +1,63 @@
+// The headline figures of a run, flat, and the goals of issue 6 checked against them.
+
+/** The named figures, flat, from the stages' results (null where a stage did not run). */
+export function figures(r) {
+  const s = r.service ?? {};
+  const set = r.kv_ops?.set_append_false_new;
+  return {
+    ratio_bytes_vs_ajv: r.speed?.ratio_bytes_vs_ajv ?? null,
+    ratio_bytes_vs_zod: r.speed?.ratio_bytes_vs_zod ?? null,
+    ratio_bytes_vs_valibot: r.speed?.ratio_bytes_vs_valibot ?? null,
+    ratio_object_vs_ajv: r.speed?.ratio_object_vs_ajv ?? null,
+    ours_bytes_ns_per_payload: r.speed?.contenders.ours_bytes.ns_per_payload ?? null,
+    wasm_glue_gzip_bytes: r.size?.wasm_glue_gzip_bytes ?? null,
+    wasm_glue_brotli_bytes: r.size?.wasm_glue_brotli_bytes ?? null,
+    startup_ms: r.startup?.startup_ms ?? null,
+    worker_set_rps: s.worker_set_rps ?? null,
+    worker_set_p50_ms: s.worker_set_p50_ms ?? null,
+    worker_set_p99_ms: s.worker_set_p99_ms ?? null,
+    worker_list_rps: s.worker_list_rps ?? null,
+    worker_list_p50_ms: s.worker_list_p50_ms ?? null,
+    worker_list_p99_ms: s.worker_list_p99_ms ?? null,
+    synapse_set_rps: s.synapse_set_rps ?? null,
+    synapse_set_p50_ms: s.synapse_set_p50_ms ?? null,
+    synapse_set_p99_ms: s.synapse_set_p99_ms ?? null,
+    synapse_list_rps: s.synapse_list_rps ?? null,
+    synapse_list_p50_ms: s.synapse_list_p50_ms ?? null,
+    synapse_list_p99_ms: s.synapse_list_p99_ms ?? null,
+    kv_ceiling_rps: s.kv_ceiling_rps ?? null,
+    kv_ceiling_p99_ms: s.kv_ceiling_p99_ms ?? null,
+    ratio_set_worker_vs_synapse: s.ratio_set_worker_vs_synapse ?? null,
+    ratio_set_worker_vs_ceiling: s.ratio_set_worker_vs_ceiling ?? null,
+    set_kv_writes: set ? set.put : null,
+  };
+}
+
+/** Each goal: what it asks, the measured value, and whether it is met (null: not measured). */
+export function goals(r) {
+  const f = figures(r);
+  const k = r.kv_ops;
+  const known = (...values) => values.every((v) => v !== null && v !== undefined);
+  const goal = (name, target, value, met) => ({ name, target, value, met: met === undefined ? null : met });
+  const displaced = k && k.set_append_false_displacing_one;
+  const plain = k && k.set_append_false_new;
+  return [
+    goal("validation speed, ours from bytes vs ajv", "ratio ≤ 1.0", f.ratio_bytes_vs_ajv,
+      known(f.ratio_bytes_vs_ajv) ? f.ratio_bytes_vs_ajv <= 1.0 : undefined),
+    goal("size, .wasm + glue, gzip", "≤ 65,536 bytes", f.wasm_glue_gzip_bytes,
+      known(f.wasm_glue_gzip_bytes) ? f.wasm_glue_gzip_bytes <= 65536 : undefined),
+    goal("start-up: compile, instantiate, first validate", "≤ 5 ms", f.startup_ms,
+      known(f.startup_ms) ? f.startup_ms <= 5 : undefined),
+    goal("set throughput vs Synapse", "≥ 1.5×", f.ratio_set_worker_vs_synapse,
+      known(f.ratio_set_worker_vs_synapse) ? f.ratio_set_worker_vs_synapse >= 1.5 : undefined),
+    goal("set p99 vs Synapse", "lower", known(f.worker_set_p99_ms, f.synapse_set_p99_ms) ? `${f.worker_set_p99_ms} ms vs ${f.synapse_set_p99_ms} ms` : null,
+      known(f.worker_set_p99_ms, f.synapse_set_p99_ms) ? f.worker_set_p99_ms < f.synapse_set_p99_ms : undefined),
+    goal("KV writes per set", "≤ 2", plain ? plain.put : null, plain ? plain.put <= 2 : undefined),
+    goal("KV deletes per displaced holder", "≤ 1", displaced && plain ? displaced.delete - plain.delete : null,
+      displaced && plain ? displaced.delete - plain.delete <= 1 : undefined),
+    goal("KV calls per list", "one list call", k ? `${k.list.list} list, ${k.list.get} get` : null,
+      k ? k.list.list === 1 && k.list.get === 0 && k.list.put === 0 : undefined),
+    goal("token read from KV", "not on every request", k ? `first use ${k.token_first_use_list.byPrefix["get t"] ?? 0}, then ${k.list.byPrefix["get t"] ?? 0}` : null,
+      k ? (k.list.byPrefix["get t"] ?? 0) === 0 : undefined),
+  ];
+}

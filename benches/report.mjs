@@ -1,0 +1,337 @@
+// Writes benches/RESULTS.md and benches/chart.svg from benches/results.json (and the hand-written
+// analysis in benches/analysis.md, when there is one).
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { figures, goals } from "./lib/goals.mjs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const r = JSON.parse(readFileSync(`${here}results.json`, "utf8"));
+
+const fmt = (n, digits = 3) => {
+  if (n === null || n === undefined || Number.isNaN(n)) return "–";
+  if (typeof n !== "number") return String(n);
+  const abs = Math.abs(n);
+  if (abs >= 1000) return Math.round(n).toLocaleString("en-US");
+  return String(Number(n.toPrecision(digits)));
+};
+const kb = (bytes) => (bytes === null || bytes === undefined ? "–" : `${(bytes / 1024).toFixed(1)} KiB`);
+const table = (head, rows) =>
+  [`| ${head.join(" | ")} |`, `|${head.map((h, i) => (i === 0 ? "---" : "---:")).join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
+
+const f = figures(r);
+const g = goals(r);
+const out = [];
+out.push("# Benchmarks");
+out.push("");
+out.push(
+  `\`make bench\` (${r.mode} run${r.mode === "quick" ? "; `BENCH_FULL=1 make bench` for the long one" : ""}), ${r.date.slice(0, 16).replace("T", " ")} UTC, commit \`${r.versions.commit}\`. ` +
+    "Every figure below comes from that one run, on the machine described under *Machine*; the raw numbers are in `results.json`.",
+);
+out.push("");
+out.push("![Validation time, size and service throughput](chart.svg)");
+out.push("");
+out.push("## Goals");
+out.push("");
+out.push(table(["goal", "target", "measured", "met"], g.map((x) => [x.name, x.target, fmt(x.value), x.met === null ? "–" : x.met ? "yes" : "**no**"])));
+out.push("");
+
+// ---- analysis (hand-written, from profiling) ----
+if (existsSync(`${here}analysis.md`)) {
+  out.push(readFileSync(`${here}analysis.md`, "utf8").trim());
+  out.push("");
+}
+
+// ---- 1. speed ----
+const sp = r.speed;
+if (sp) {
+  const c = sp.contenders;
+  const describe = {
+    ours_bytes: "`validate(bytes)`: the UTF-8 bytes of the request (the worker path)",
+    ours_text: "`validate(text)`: the request text as a string",
+    ours_object: "`JSON.parse(text)`, then `validate(object)` (the browser path)",
+    ajv: "`JSON.parse(text)`, then ajv's standalone validator (allErrors)",
+    zod: "`JSON.parse(text)`, then `safeParse` (zod 4, jitless)",
+    valibot: "`JSON.parse(text)`, then `safeParse` (valibot)",
+  };
+  out.push("## 1. Validation speed");
+  out.push("");
+  out.push(
+    `The corpus: the ${sp.corpus.clients} accepted real-client payloads of the fixture corpus (tag \`client\`) and ${sp.corpus.rejects} of its rejects, ` +
+      `spread evenly over the rejected cases (${sp.corpus.inputs} inputs, ${fmt(sp.corpus.bytes_total)} bytes in all; the 70 KB size cases left out). ` +
+      `Each round times one contender over the whole corpus, repeated to last about ${sp.method.round_ms} ms; ${sp.method.rounds} rounds after ${sp.method.warmup_rounds} of warm-up, ` +
+      "contenders interleaved in a rotating order. Time per payload is the median over rounds; each ratio is the median of the per-round ratios. " +
+      "Peers are handed the text already decoded (a worker would pay for `request.text()`); ours from bytes is handed the bytes.",
+  );
+  out.push("");
+  out.push(
+    table(
+      ["contender", "starts from", "ns / payload", "payloads / s", "ours (bytes) ÷ it", "accepts", "accepts what we reject", "rejects what we accept"],
+      Object.entries(c).map(([name, x]) => [
+        `\`${name}\``,
+        describe[name] ?? "",
+        fmt(x.ns_per_payload),
+        fmt(x.payloads_per_s),
+        name === "ajv" ? fmt(sp.ratio_bytes_vs_ajv) : name === "zod" ? fmt(sp.ratio_bytes_vs_zod) : name === "valibot" ? fmt(sp.ratio_bytes_vs_valibot) : "",
+        `${x.accepted} / ${sp.corpus.inputs}`,
+        String(x.acceptsWeReject.length),
+        String(x.rejectsWeAccept.length),
+      ]),
+    ),
+  );
+  out.push("");
+  out.push(
+    `\`ratio_bytes_vs_ajv\` = **${fmt(sp.ratio_bytes_vs_ajv)}**, \`ratio_bytes_vs_zod\` = ${fmt(sp.ratio_bytes_vs_zod)}, \`ratio_bytes_vs_valibot\` = ${fmt(sp.ratio_bytes_vs_valibot)}; ` +
+      `from a parsed object: ${fmt(sp.ratio_object_vs_ajv)} × ajv, ${fmt(sp.ratio_object_vs_zod)} × zod, ${fmt(sp.ratio_object_vs_valibot)} × valibot.`,
+  );
+  if (sp.corpus.ours_disagrees_with_fixture.length) {
+    out.push("");
+    out.push(`Cases where our verdict differs from the fixture's expectation: ${sp.corpus.ours_disagrees_with_fixture.join(", ")}.`);
+  }
+  out.push("");
+  out.push("### What each contender checks");
+  out.push("");
+  out.push(
+    "The peers share one schema of the spec's pusher (`peers/pusher.schema.json`, mirrored in `peers/zod.mjs` and `peers/valibot.mjs`): " +
+      "required members, JSON types, the enum of kinds with `null` for a delete, 1–64 for `app_id`, 1–512 for `pushkey`, 32 for `profile_tag`, " +
+      "and a gateway URL pattern. They check less than we do, so they have less to do:",
+  );
+  out.push("");
+  out.push(
+    table(
+      ["check", "ours", "ajv / zod / valibot"],
+      [
+        ["strict JSON: duplicate members, lone surrogates, BOM, depth, body size", "yes", "no (`JSON.parse` keeps the last duplicate)"],
+        ["required members, JSON types, `kind` enum, `null` deletes", "yes", "yes"],
+        ["`app_id` length 1–64", "yes", "yes"],
+        ["`app_id` characters, `m.email` for e-mail, warning without a dot", "yes", "no"],
+        ["`pushkey` at most 512", "UTF-8 bytes", "characters (ajv: code points; zod, valibot: UTF-16 units)"],
+        ["`pushkey` control characters, e-mail address form", "yes", "no"],
+        ["display names: length, control characters", "yes", "type only"],
+        ["`lang` a BCP 47 tag, canonical case", "yes", "type only"],
+        ["`profile_tag` ≤ 32, `instance_handle` read as `profile_tag`", "yes", "≤ 32 only"],
+        ["`data` an object, compact size ≤ 4096", "yes", "object only"],
+        ["gateway URL: https, exact path, port 1–65535", "yes", "pattern (port: 1–5 digits)"],
+        ["gateway URL: host forms (numeric hosts refused, IPv6), private and reserved ranges, WHATWG agreement", "yes", "no"],
+        ["`append` a boolean (`null` read as `false`)", "yes", "boolean only"],
+        ["output: the normalized pusher, warnings, every problem with a JSON Pointer", "yes", "ajv: errors only; zod, valibot: a copy, issues"],
+      ],
+    ),
+  );
+  out.push("");
+}
+
+// ---- 2. size ----
+const sz = r.size;
+if (sz) {
+  const o = sz.contenders.ours;
+  out.push("## 2. Size");
+  out.push("");
+  out.push(
+    "Ours: the `.wasm` of the package and its JavaScript glue (the package's Node entry, bundled and minified by esbuild), each compressed on its own as they are served. " +
+      "Peers: their entry (`JSON.parse` + schema + library) bundled with `esbuild --bundle --minify`. gzip level 9, brotli quality 11.",
+  );
+  out.push("");
+  out.push(
+    table(
+      ["contender", "minified", "gzip", "brotli"],
+      [
+        [`ours: \`${o.wasm_file}\``, kb(o.wasm.raw), kb(o.wasm.gzip), kb(o.wasm.brotli)],
+        ["ours: glue", kb(o.glue.raw), kb(o.glue.gzip), kb(o.glue.brotli)],
+        ["**ours: .wasm + glue**", kb(o.total.raw), `**${kb(o.total.gzip)}** (${fmt(o.total.gzip)} B)`, kb(o.total.brotli)],
+        ...["ajv", "zod", "valibot"].map((p) => [p, kb(sz.contenders[p].total.raw), kb(sz.contenders[p].total.gzip), kb(sz.contenders[p].total.brotli)]),
+      ],
+    ),
+  );
+  out.push("");
+}
+
+// ---- 3. start-up ----
+const st = r.startup;
+if (st) {
+  out.push("## 3. Start-up");
+  out.push("");
+  out.push(
+    `A fresh Node process per measurement (${st.runs} each, interleaved): from nothing loaded to the first answer. ` +
+      "Ours is imported as users import the package (compile and instantiate happen at import); the peers from their minified bundles. Medians.",
+  );
+  out.push("");
+  out.push(
+    table(
+      ["contender", "load (ms)", "first validate (ms)", "total (ms)"],
+      [
+        ["**ours** (`startup_ms`)", fmt(st.contenders.ours.load_ms), fmt(st.contenders.ours.first_ms), `**${fmt(st.startup_ms)}**`],
+        ["ours: `new WebAssembly.Module` alone", fmt(st.wasm_compile_ms), "", ""],
+        ...["ajv", "zod", "valibot"].map((p) => [p, fmt(st.contenders[p].load_ms), fmt(st.contenders[p].first_ms), fmt(st.contenders[p].total_ms)]),
+      ],
+    ),
+  );
+  out.push("");
+}
+
+// ---- 4. service ----
+const sv = r.service;
+if (sv) {
+  const m = sv.method;
+  const t = sv.targets;
+  out.push("## 4. The service");
+  out.push("");
+  out.push(
+    `wrk (${m.wrk_threads} threads, ${m.connections} connections, ${m.seconds} s per round, ${m.rounds} rounds after ${m.warmup_seconds} s of warm-up each, targets interleaved), ` +
+      "all servers on 127.0.0.1 on this machine during the same run; medians over rounds. " +
+      `\`POST /pushers/set\`: every request a new pushkey (a real write), users taken in turn from ${fmt(m.set_users)} so that each holds a realistic handful, ` +
+      `\`append: false\`, the same body on every server. \`GET /pushers\`: ${m.list_users} users holding ${m.list_pushers_each} pushers each. ` +
+      "The worker: the `wrangler deploy` bundle in workerd through Miniflare with KV persisted on disk, as `make run` serves it, its rate limiter set never to trip (Synapse's are off too). " +
+      `Synapse ${sv.synapse_version}: SQLite, one process, log level WARNING, rate limits off. ` +
+      "The ceiling: a worker that only writes the body to one KV key, same engine, same persistence.",
+  );
+  out.push("");
+  const row = (label, x) => [label, fmt(x.rps), fmt(x.p50_ms), fmt(x.p99_ms), fmt(x.server_cpu_ms_per_request), x.not_2xx ? `**${fmt(x.not_2xx)}**` : "0"];
+  out.push(
+    table(
+      ["target", "requests / s", "p50 (ms)", "p99 (ms)", "server CPU ms / request", "answers not 2xx"],
+      [
+        row("worker, set", t.worker_set),
+        row("Synapse, set", t.synapse_set),
+        row("KV ceiling (one write)", t.kv_ceiling),
+        row("worker, list", t.worker_list),
+        row("Synapse, list", t.synapse_list),
+      ],
+    ),
+  );
+  out.push("");
+  out.push(
+    `Set: the worker does **${fmt(sv.ratio_set_worker_vs_synapse)}×** Synapse's throughput (p99 ${fmt(sv.worker_set_p99_ms)} ms against ${fmt(sv.synapse_set_p99_ms)} ms) ` +
+      `and **${Math.round(sv.ratio_set_worker_vs_ceiling * 100)} %** of the one-write ceiling. ` +
+      `List: ${fmt(sv.ratio_list_worker_vs_synapse)}× Synapse. Server CPU counts every process of the server (Miniflare's Node process and workerd; Synapse's Python).`,
+  );
+  out.push("");
+}
+
+// ---- 5. KV ops ----
+const k = r.kv_ops;
+if (k) {
+  const label = {
+    token_first_use_list: "list, first request of a token",
+    list: "list",
+    set_append_false_new: "set, `append: false`, new pusher",
+    set_append_false_replace_own: "set, `append: false`, replacing the caller's own",
+    set_append_false_displacing_one: "set, `append: false`, one other holder displaced",
+    set_append_true_other_holder: "set, `append: true`, another user holds it",
+    set_append_true_new: "set, `append: true`, new pusher",
+    delete: "delete",
+    delete_absent: "delete of a pusher that does not exist",
+    list_after: "list, again",
+  };
+  out.push("## 5. KV operations per request");
+  out.push("");
+  out.push(
+    "Counted by the test suite's KV wrapper (`tests/worker/kv-fault.js`, through `tests/worker/harness.mjs`), which forwards every call of the real worker bundle to the namespace; one request per row, counts reset before each. " +
+      "By key prefix: `t` tokens, `u` records, `i` the cross-user index.",
+  );
+  out.push("");
+  const prefixes = (x) => Object.entries(x.byPrefix).map(([p, n]) => `${p}: ${n}`).join(", ");
+  out.push(table(["request", "get", "put", "delete", "list", "by prefix"], Object.entries(k).map(([name, x]) => [label[name] ?? name, x.get, x.put, x.delete, x.list, prefixes(x)])));
+  out.push("");
+}
+
+// ---- machine ----
+out.push("## Machine and versions");
+out.push("");
+out.push(`${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory_gib} GiB, ${r.machine.os}; ${r.machine.note}.`);
+out.push("");
+out.push(Object.entries(r.versions).map(([name, v]) => `${name} ${v}`).join(" · "));
+out.push("");
+out.push("## Reproduce");
+out.push("");
+out.push("```sh");
+out.push("make bench                 # the quick run, a few minutes");
+out.push("BENCH_FULL=1 make bench    # the long run");
+out.push("BENCH_ONLY=speed,size make bench   # some stages only; the others keep their last figures");
+out.push("```");
+out.push("");
+writeFileSync(`${here}RESULTS.md`, out.join("\n"));
+writeFileSync(`${here}chart.svg`, chart(r, f));
+console.log("report: benches/RESULTS.md, benches/chart.svg");
+
+// ---- the chart: three panels of horizontal bars, hand-written SVG ----
+function chart(r, f) {
+  const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const panels = [];
+  if (r.speed) {
+    const c = r.speed.contenders;
+    panels.push({
+      title: "Validation, µs per payload",
+      note: "lower is better",
+      bars: [
+        ["ours, from bytes", c.ours_bytes.ns_per_payload / 1000, true],
+        ["ours, from object", c.ours_object.ns_per_payload / 1000, true],
+        ["ajv (standalone)", c.ajv.ns_per_payload / 1000],
+        ["zod 4 (jitless)", c.zod.ns_per_payload / 1000],
+        ["valibot", c.valibot.ns_per_payload / 1000],
+      ],
+      unit: (v) => `${v.toFixed(v < 10 ? 2 : 1)} µs`,
+    });
+  }
+  if (r.size) {
+    const c = r.size.contenders;
+    panels.push({
+      title: "Size, KiB gzip",
+      note: "lower is better",
+      bars: [
+        ["ours, .wasm + glue", c.ours.total.gzip / 1024, true],
+        ["ajv (standalone)", c.ajv.total.gzip / 1024],
+        ["zod 4", c.zod.total.gzip / 1024],
+        ["valibot", c.valibot.total.gzip / 1024],
+      ],
+      unit: (v) => `${v.toFixed(1)} KiB`,
+    });
+  }
+  if (r.service) {
+    const t = r.service.targets;
+    panels.push({
+      title: "Service, requests / s (32 conn.)",
+      note: "higher is better; p99 in brackets",
+      bars: [
+        ["worker, set", t.worker_set.rps, true, t.worker_set.p99_ms],
+        ["Synapse, set", t.synapse_set.rps, false, t.synapse_set.p99_ms],
+        ["one-KV-write ceiling", t.kv_ceiling.rps, false, t.kv_ceiling.p99_ms],
+        ["worker, list", t.worker_list.rps, true, t.worker_list.p99_ms],
+        ["Synapse, list", t.synapse_list.rps, false, t.synapse_list.p99_ms],
+      ],
+      unit: (v, p99) => `${Math.round(v).toLocaleString("en-US")}${p99 === undefined ? "" : ` (${p99 < 10 ? p99.toFixed(1) : Math.round(p99)} ms)`}`,
+    });
+  }
+  const W = 330;
+  const labelW = 122;
+  const barMax = W - labelW - 86;
+  const rowH = 26;
+  const top = 58;
+  const H = top + 5 * rowH + 34;
+  const parts = [];
+  panels.forEach((p, i) => {
+    const x0 = i * W + 10;
+    const max = Math.max(...p.bars.map((b) => b[1]));
+    parts.push(`<text x="${x0}" y="24" class="t">${esc(p.title)}</text>`);
+    parts.push(`<text x="${x0}" y="42" class="n">${esc(p.note)}</text>`);
+    p.bars.forEach(([label, value, ours, p99], j) => {
+      const y = top + j * rowH;
+      const w = Math.max(1, (value / max) * barMax);
+      parts.push(`<text x="${x0 + labelW - 6}" y="${y + 13}" class="l" text-anchor="end">${esc(label)}</text>`);
+      parts.push(`<rect x="${x0 + labelW}" y="${y}" width="${w.toFixed(1)}" height="18" rx="2" class="${ours ? "o" : "p"}"/>`);
+      parts.push(`<text x="${(x0 + labelW + w + 5).toFixed(1)}" y="${y + 13}" class="v">${esc(p.unit(value, p99))}</text>`);
+    });
+  });
+  const width = panels.length * W + 10;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H}" viewBox="0 0 ${width} ${H}" role="img" aria-label="Benchmarks: validation time, size, service throughput">
+<style>
+text{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;fill:#1f2328}
+.t{font-size:14px;font-weight:600}.n{font-size:11px;fill:#59636e}.l{font-size:12px}.v{font-size:11px;fill:#59636e}
+.o{fill:#2f6feb}.p{fill:#9aa4ae}
+@media (prefers-color-scheme:dark){text{fill:#e6edf3}.n,.v{fill:#9198a1}.o{fill:#4493f8}.p{fill:#656c76}}
+</style>
+<rect width="100%" height="100%" fill="none"/>
+${parts.join("\n")}
+<text x="10" y="${H - 10}" class="n">${esc(`make bench (${r.mode}), ${r.date.slice(0, 10)}, ${r.machine.cores} cores ${r.machine.cpu}; blue: ours. Details: benches/RESULTS.md`)}</text>
+</svg>
+`;
+}
