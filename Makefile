@@ -115,6 +115,8 @@ test-fuzz:
 # ---- benchmarks and fuzzing --------------------------------------------------------------------
 
 bench: build
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	BENCH_FULL=$(BENCH_FULL) node benches/bench.mjs
 
 fuzz:
 	fuzz/run.sh $(FUZZ_SECONDS)
