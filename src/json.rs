@@ -114,14 +114,7 @@ pub fn parse(input: &[u8], max_depth: usize) -> Result<Value, ParseError> {
     if parser.duplicates.is_empty() {
         Ok(value)
     } else {
-        parser.duplicates.sort_by_key(|(offset, _)| *offset);
-        Err(ParseError::Duplicates(
-            parser
-                .duplicates
-                .into_iter()
-                .map(|(_, pointer)| pointer)
-                .collect(),
-        ))
+        Err(ParseError::Duplicates(parser.duplicates))
     }
 }
 
@@ -133,7 +126,7 @@ pub fn parse(input: &[u8], max_depth: usize) -> Result<Value, ParseError> {
 /// [`ParseError::TooDeep`] or [`ParseError::Duplicates`].
 pub fn check_tree(value: &Value, max_depth: usize) -> Result<(), ParseError> {
     enum Frame<'a> {
-        Object(&'a [(String, Value)], usize, Vec<bool>, usize),
+        Object(&'a [(String, Value)], usize, SeenNames, usize),
         Array(&'a [Value], usize, usize),
     }
     let max_depth = max_depth.min(MAX_NESTING);
@@ -149,7 +142,12 @@ pub fn check_tree(value: &Value, max_depth: usize) -> Result<(), ParseError> {
             }
             match value {
                 Value::Object(members) => {
-                    stack.push(Frame::Object(members, 0, repeated(members), pointer.len()));
+                    stack.push(Frame::Object(
+                        members,
+                        0,
+                        SeenNames::default(),
+                        pointer.len(),
+                    ));
                 }
                 Value::Array(items) => stack.push(Frame::Array(items, 0, pointer.len())),
                 _ => {}
@@ -157,14 +155,15 @@ pub fn check_tree(value: &Value, max_depth: usize) -> Result<(), ParseError> {
         }
         let Some(frame) = stack.last_mut() else { break };
         match frame {
-            Frame::Object(members, index, repeated, base) => {
+            Frame::Object(members, index, seen, base) => {
                 pointer.truncate(*base);
                 if let Some((name, member)) = members.get(*index) {
                     push_pointer_token(&mut pointer, name);
-                    if repeated[*index] {
+                    if seen.contains(&members[..*index], name) {
                         duplicates.push(pointer.clone());
                     }
                     *index += 1;
+                    seen.add_last(&members[..*index]);
                     next = Some(member);
                 } else {
                     stack.pop();
@@ -190,21 +189,37 @@ pub fn check_tree(value: &Value, max_depth: usize) -> Result<(), ParseError> {
     }
 }
 
-/// For each member, whether an earlier member of the same object has its name.
-fn repeated(members: &[(String, Value)]) -> Vec<bool> {
-    let mut flags = vec![false; members.len()];
-    if members.len() < 2 {
-        return flags;
-    }
-    let mut order: Vec<usize> = (0..members.len()).collect();
-    // Stable: equal names stay in document order, so all but the first of a run are repeats.
-    order.sort_by(|&a, &b| members[a].0.cmp(&members[b].0));
-    for pair in order.windows(2) {
-        if members[pair[0]].0 == members[pair[1]].0 {
-            flags[pair[1]] = true;
+/// The member names of one object read so far, to tell a repeated name as it comes: a linear
+/// scan while the object is small, then an index of the members sorted by name.
+#[derive(Default)]
+struct SeenNames(Vec<usize>);
+
+impl SeenNames {
+    const LINEAR: usize = 16;
+
+    /// Whether `name` is among `members`, the members read so far.
+    fn contains(&self, members: &[(String, Value)], name: &str) -> bool {
+        if members.len() < Self::LINEAR {
+            members.iter().any(|(seen, _)| seen == name)
+        } else {
+            self.0
+                .binary_search_by(|&i| members[i].0.as_str().cmp(name))
+                .is_ok()
         }
     }
-    flags
+
+    /// Records the last of `members` as read.
+    fn add_last(&mut self, members: &[(String, Value)]) {
+        let count = members.len();
+        if count == Self::LINEAR {
+            self.0 = (0..count).collect();
+            self.0.sort_by(|&a, &b| members[a].0.cmp(&members[b].0));
+        } else if count > Self::LINEAR {
+            let name = &members[count - 1].0;
+            let at = self.0.partition_point(|&i| members[i].0 <= *name);
+            self.0.insert(at, count - 1);
+        }
+    }
 }
 
 /// Appends `/token` to a JSON Pointer, escaping `~` as `~0` and `/` as `~1` (RFC 6901).
@@ -243,8 +258,8 @@ struct Parser<'a> {
     max_depth: usize,
     /// Where the parser is, read only to build a pointer when there is something to report.
     path: Vec<Step>,
-    /// (byte offset of the member name, pointer) of each repeated member.
-    duplicates: Vec<(usize, String)>,
+    /// The pointer of each repeated member, in document order.
+    duplicates: Vec<String>,
 }
 
 impl Parser<'_> {
@@ -387,7 +402,7 @@ impl Parser<'_> {
 
     fn object(&mut self, depth: usize) -> Result<Value, Stop> {
         let mut members: Vec<(String, Value)> = Vec::new();
-        let mut offsets = Vec::new();
+        let mut seen = SeenNames::default();
         if self.peek() == Some(b'}') {
             self.pos += 1;
             return Ok(Value::Object(members));
@@ -396,8 +411,13 @@ impl Parser<'_> {
             if self.peek() != Some(b'"') {
                 return Err(Stop::NotJson);
             }
-            offsets.push(self.pos);
             let name = self.string()?;
+            // Reported before anything inside its value, which comes later in the document.
+            if seen.contains(&members, &name) {
+                let mut pointer = self.pointer();
+                push_pointer_token(&mut pointer, &name);
+                self.duplicates.push(pointer);
+            }
             self.skip_ws();
             if self.peek() != Some(b':') {
                 return Err(Stop::NotJson);
@@ -411,6 +431,7 @@ impl Parser<'_> {
                 _ => String::new(),
             };
             members.push((name, value));
+            seen.add_last(&members);
             self.skip_ws();
             match self.peek() {
                 Some(b',') => {
@@ -419,23 +440,11 @@ impl Parser<'_> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    break;
+                    return Ok(Value::Object(members));
                 }
                 _ => return Err(Stop::NotJson),
             }
         }
-        let repeated = repeated(&members);
-        if repeated.contains(&true) {
-            let base = self.pointer();
-            for ((flag, offset), (name, _)) in repeated.iter().zip(&offsets).zip(&members) {
-                if *flag {
-                    let mut pointer = base.clone();
-                    push_pointer_token(&mut pointer, name);
-                    self.duplicates.push((*offset, pointer));
-                }
-            }
-        }
-        Ok(Value::Object(members))
     }
 
     fn array(&mut self, depth: usize) -> Result<Value, Stop> {
@@ -994,6 +1003,27 @@ mod tests {
                 "/y~1~0".into(),
             ]))
         );
+    }
+
+    #[test]
+    fn finds_repeated_members_in_large_objects() {
+        let names = ["m05", "m31", "m17", "m05", "m40", "m00", "m31", "m31"];
+        let mut text = String::from("{");
+        for i in 0..40 {
+            text.push_str(&format!("\"m{i:02}\":{i},"));
+        }
+        for name in names {
+            text.push_str(&format!("\"{name}\":[{{\"x\":1,\"x\":2}}],"));
+        }
+        text.push_str("\"last\":0}");
+        let mut expected = Vec::new();
+        for name in names {
+            expected.push(format!("/{name}"));
+            expected.push(format!("/{name}/0/x"));
+        }
+        let expected = Err(ParseError::Duplicates(expected));
+        assert_eq!(parse(text.as_bytes(), 16), expected);
+        assert_eq!(check_tree(&tree_of(&text), 16), expected);
     }
 
     #[test]
