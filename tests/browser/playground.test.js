@@ -109,6 +109,8 @@ describe('the playground', () => {
     assert.equal(bad.outcome, 'rejected');
     assert.deepEqual(bad.errors, [['M_INVALID_PARAM', '/data/url']]);
     assert.equal((await rawJson(page)).data.url, 'http://127.0.0.1/x', 'the raw JSON follows the form');
+    assert.equal(await page.getAttribute('#status', 'role'), 'status');
+    await page.waitForFunction(() => /Rejected: M_INVALID_PARAM at \/data\/url/.test(document.getElementById('status')?.textContent ?? ''));
 
     await url.fill('https://push.example.org/_matrix/push/v1/notify');
     assert.equal(await url.getAttribute('aria-invalid'), null);

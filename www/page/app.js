@@ -32,6 +32,9 @@ const FIELDS_READ_ON_DELETE = new Set(['kind', 'app_id', 'pushkey']);
 const PUSHERS_SET = '/_matrix/client/v3/pushers/set';
 const PUSHERS_GET = '/_matrix/client/v3/pushers';
 const TOKEN_KEY = 'pusher-playground-token';
+const MAX_U32 = 0xffffffff;
+/** How long the verdict must hold before the live region announces it (typing flips it often). */
+const ANNOUNCE_DELAY_MS = 700;
 
 // ---- examples ------------------------------------------------------------------------------
 
@@ -141,6 +144,7 @@ let loadError = '';
 /** The last raw JSON text that parsed as an object; form edits apply to it. */
 let doc = /** @type {Record<string, unknown>} */ ({});
 let lastSummary = '';
+let announceTimer = 0;
 let lastResult = /** @type {any} */ (null);
 
 const form = /** @type {HTMLFormElement} */ ($('pusher-form'));
@@ -363,7 +367,7 @@ function readOptions() {
       el.removeAttribute('aria-invalid');
     } else {
       const n = Number(el.value);
-      const ok = el.value.trim() !== '' && Number.isSafeInteger(n) && n >= 0;
+      const ok = el.value.trim() !== '' && Number.isInteger(n) && n >= 0 && n <= MAX_U32;
       if (ok && String(n) !== el.dataset.default) options[name] = n;
       if (ok) el.removeAttribute('aria-invalid');
       else el.setAttribute('aria-invalid', 'true');
@@ -517,7 +521,9 @@ function runValidation() {
 
   if (summary !== lastSummary) {
     lastSummary = summary;
-    setStatus(summary, result.ok ? (result.warnings.length ? 'warn' : 'good') : 'bad');
+    const tone = result.ok ? (result.warnings.length ? 'warn' : 'good') : 'bad';
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => setStatus(summary, tone), ANNOUNCE_DELAY_MS);
   }
 }
 
@@ -541,6 +547,7 @@ function showNormalized(result) {
 
 /** @param {string} text @param {string} [tone] */
 function setStatus(text, tone = '') {
+  clearTimeout(announceTimer);
   const status = $('status');
   status.textContent = text;
   if (tone) status.dataset.tone = tone;
