@@ -1007,7 +1007,7 @@ mod tests {
 
     #[test]
     fn finds_repeated_members_in_large_objects() {
-        let names = ["m05", "m31", "m17", "m05", "m40", "m00", "m31", "m31"];
+        let names = ["m05", "m31", "m17", "m05", "m39", "m00", "m31", "m31"];
         let mut text = String::from("{");
         for i in 0..40 {
             text.push_str(&format!("\"m{i:02}\":{i},"));
@@ -1021,9 +1021,9 @@ mod tests {
             expected.push(format!("/{name}"));
             expected.push(format!("/{name}/0/x"));
         }
-        let expected = Err(ParseError::Duplicates(expected));
-        assert_eq!(parse(text.as_bytes(), 16), expected);
-        assert_eq!(check_tree(&tree_of(&text), 16), expected);
+        let expected = ParseError::Duplicates(expected);
+        assert_eq!(parse(text.as_bytes(), 16).err(), Some(expected.clone()));
+        assert_eq!(check_tree(&tree_of(&text), 16).err(), Some(expected));
     }
 
     #[test]
