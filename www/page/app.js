@@ -579,7 +579,7 @@ function buildExamples() {
     b.type = 'button';
     b.textContent = ex.label;
     b.dataset.example = ex.id;
-    b.setAttribute('aria-pressed', 'false');
+    b.setAttribute('aria-current', 'false');
     b.addEventListener('click', () => loadExample(ex.id));
     $(ex.group === 'real' ? 'examples-real' : 'examples-broken').append(b);
   }
@@ -590,7 +590,7 @@ function loadExample(id) {
   const ex = EXAMPLES.find((x) => x.id === id);
   if (!ex) return;
   for (const b of document.querySelectorAll('[data-example]')) {
-    b.setAttribute('aria-pressed', String(/** @type {HTMLElement} */ (b).dataset.example === id));
+    b.setAttribute('aria-current', String(/** @type {HTMLElement} */ (b).dataset.example === id));
   }
   loadText(ex.raw ?? `${pretty(ex.body)}\n`);
 }
