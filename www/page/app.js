@@ -314,6 +314,7 @@ function onFormInput(event) {
   if (f.type === 'kind') {
     const v = target.value;
     if (v === 'other') return;
+    target.querySelector('option[data-other]')?.remove();
     next = withMember(doc, 'kind', v === 'absent' ? undefined : v === 'null' ? null : v, MEMBER_ORDER);
   } else if (f.type === 'bool') {
     target.indeterminate = false;
