@@ -262,9 +262,6 @@ function fillForm(skip) {
   const deleting = doc.kind === null;
   form.classList.toggle('deleting', deleting);
   $('delete-note').hidden = !deleting;
-  for (const f of FIELDS) {
-    control(f.name).closest('.field, fieldset')?.classList.toggle('ignored-when-delete', !FIELDS_READ_ON_DELETE.has(f.name));
-  }
 }
 
 /** @param {HTMLSelectElement} select */
@@ -747,6 +744,10 @@ async function deletePusher(p, button) {
 
 function wire() {
   buildExamples();
+  // Fields a delete does not read are dimmed while `kind` is null.
+  for (const f of FIELDS) {
+    if (!FIELDS_READ_ON_DELETE.has(f.name)) control(f.name).closest('.field')?.classList.add('ignored-when-delete');
+  }
   form.addEventListener('input', onFormInput);
   form.addEventListener('submit', (e) => e.preventDefault());
   raw.addEventListener('input', onRawInput);
