@@ -280,7 +280,8 @@ function fillKind(select) {
   }
 }
 
-function onRawInput() {
+/** @param {boolean} [now] announce the verdict at once (a deliberate load, not typing) */
+function onRawInput(now = false) {
   let parsed;
   try {
     parsed = JSON.parse(raw.value);
@@ -291,7 +292,7 @@ function onRawInput() {
     doc = parsed;
     fillForm();
   }
-  runValidation();
+  runValidation(now);
 }
 
 // ---- form → raw JSON -----------------------------------------------------------------------
@@ -441,7 +442,8 @@ function summarize(result) {
 /** @param {string} s */
 const short = (s) => (s.length > 24 ? `${s.slice(0, 20)}…` : s);
 
-function runValidation() {
+/** Validates the raw JSON and shows the outcome; `now` announces it without waiting. */
+function runValidation(now = false) {
   clearMarks();
   const findings = $('findings');
   findings.replaceChildren();
@@ -520,8 +522,11 @@ function runValidation() {
   if (summary !== lastSummary) {
     lastSummary = summary;
     const tone = result.ok ? (result.warnings.length ? 'warn' : 'good') : 'bad';
-    clearTimeout(announceTimer);
-    announceTimer = setTimeout(() => setStatus(summary, tone), ANNOUNCE_DELAY_MS);
+    if (now) setStatus(summary, tone);
+    else {
+      clearTimeout(announceTimer);
+      announceTimer = setTimeout(() => setStatus(summary, tone), ANNOUNCE_DELAY_MS);
+    }
   }
 }
 
@@ -566,7 +571,7 @@ function loadText(text) {
   raw.value = text;
   for (const f of FIELDS) setLocalError(f.name, '');
   lastSummary = '';
-  onRawInput();
+  onRawInput(true);
 }
 
 // ---- examples ------------------------------------------------------------------------------
@@ -750,9 +755,9 @@ function wire() {
   }
   form.addEventListener('input', onFormInput);
   form.addEventListener('submit', (e) => e.preventDefault());
-  raw.addEventListener('input', onRawInput);
-  $('options').addEventListener('input', runValidation);
-  $('options').addEventListener('change', runValidation);
+  raw.addEventListener('input', () => onRawInput());
+  $('options').addEventListener('input', () => runValidation());
+  $('options').addEventListener('change', () => runValidation());
   $('options-reset').addEventListener('click', resetOptions);
   $('use-normalized').addEventListener('click', useNormalizedPusher);
 
@@ -782,7 +787,7 @@ async function start() {
     setStatus(loadError, 'bad');
   }
   lastSummary = '';
-  runValidation();
+  runValidation(true);
   // A token kept from earlier in this tab: show its pushers straight away.
   if (tokenInput.value) await refreshPushers(false);
 }
