@@ -78,7 +78,6 @@ node_modules/matrix-pusher-validator: | tools-node
 # ---- run ---------------------------------------------------------------------------------------
 
 run: build
-	@test -e node_modules/matrix-pusher-validator || ln -s ../pkg node_modules/matrix-pusher-validator
 	PORT=$(PORT) DATA_DIR=$(DATA_DIR) node www/dev.mjs
 
 # ---- tests: cheapest first ---------------------------------------------------------------------
@@ -99,7 +98,6 @@ test-package: build
 	node tests/package/measure.mjs --check-size
 
 test-worker: build
-	@test -e node_modules/matrix-pusher-validator || ln -s ../pkg node_modules/matrix-pusher-validator
 	node --test --test-concurrency=1 tests/worker/
 
 test-browser: build tools-chromium

@@ -22,6 +22,9 @@ const VERSIONS_BODY = JSON.stringify({
   unstable_features: {},
 });
 
+/** Largest unread body read and dropped to keep the connection open. */
+const DISCARD_MAX_BYTES = 65_536;
+
 /** Longest bearer token looked up; longer ones are unknown without a read. */
 const MAX_TOKEN_CHARS = 1024;
 
@@ -119,6 +122,32 @@ async function readBody(request, max) {
     offset += chunk.byteLength;
   }
   return bytes;
+}
+
+/**
+ * Reads and drops a body the handler did not read (up to `max` bytes), so that the client can
+ * reuse its connection: workerd resets a keep-alive connection whose request body was left
+ * unread.
+ */
+async function discardBody(request, max) {
+  if (request.body === null || request.bodyUsed) return;
+  const declared = request.headers.get("Content-Length");
+  if (declared !== null && Number(declared) > max) return;
+  try {
+    const reader = request.body.getReader();
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      total += value.byteLength;
+      if (total > max) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // The client went away: nothing to keep alive.
+  }
 }
 
 function tooLarge(max) {
@@ -228,7 +257,9 @@ export default {
    */
   async fetch(request, env) {
     try {
-      return await handle(request, env);
+      const response = await handle(request, env);
+      await discardBody(request, DISCARD_MAX_BYTES);
+      return response;
     } catch (err) {
       if (err instanceof StoreError) {
         console.error(err.message, err.cause);

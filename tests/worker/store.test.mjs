@@ -1,0 +1,320 @@
+// What the service stores: per-user isolation, append both ways, replace-not-merge, idempotent
+// delete, restart persistence, KV failures leaving a consistent state, and the KV budget.
+
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { after, before, describe, test } from "node:test";
+import { client, danglingIndex, pusher, recordsWithoutIndex, startService, storeKeys, tempDir } from "./harness.mjs";
+
+let service;
+let alice;
+let bob;
+before(async () => {
+  service = await startService();
+  alice = client(service, await service.mint("@alice:localhost"));
+  bob = client(service, await service.mint("@bob:localhost"));
+});
+after(() => service?.dispose());
+
+/** The caller's stored pushers, checked to be a 200. */
+async function pushersOf(user) {
+  const { status, body } = await user.list();
+  assert.equal(status, 200);
+  return body.pushers;
+}
+
+async function clear(...users) {
+  for (const user of users) {
+    for (const p of await pushersOf(user)) assert.equal((await user.remove(p.app_id, p.pushkey)).status, 200);
+  }
+}
+
+describe("one user's pushers", () => {
+  test("lists exactly the normalized pusher that was set", async () => {
+    await clear(alice);
+    const body = pusher({ lang: "en_us", pushkey: "norm", data: { url: "HTTPS://Push.Example.org:443/_matrix/push/v1/notify", brand: "x" } });
+    assert.deepEqual(await alice.set(body), { status: 200, body: {} });
+    assert.deepEqual(await pushersOf(alice), [
+      {
+        kind: "http",
+        app_id: "im.vector.app.android",
+        pushkey: "norm",
+        app_display_name: "Element",
+        device_display_name: "Pixel 8",
+        lang: "en-US",
+        data: { url: "https://push.example.org/_matrix/push/v1/notify", brand: "x" },
+      },
+    ]);
+  });
+
+  test("replaces the whole record: nothing of the old one is merged in", async () => {
+    await clear(alice);
+    await alice.set(pusher({ pushkey: "r", profile_tag: "tag1", data: { url: pusher().data.url, format: "event_id_only", extra: 1 } }));
+    const replacement = pusher({ pushkey: "r", device_display_name: "New", data: { url: pusher().data.url } });
+    assert.equal((await alice.set(replacement)).status, 200);
+    const stored = await pushersOf(alice);
+    assert.equal(stored.length, 1);
+    assert.deepEqual(stored[0], replacement);
+    assert.equal("profile_tag" in stored[0], false);
+  });
+
+  test("keeps the digits of a big number in data exactly as sent", async () => {
+    await clear(alice);
+    const raw = `{"kind":"http","app_id":"a.b","pushkey":"big","app_display_name":"A","device_display_name":"D","lang":"en","data":{"url":"https://push.example.org/_matrix/push/v1/notify","n":12345678901234567890123}}`;
+    assert.equal((await alice.set(raw)).status, 200);
+    const text = await (await service.fetch("/_matrix/client/v3/pushers", { headers: { Authorization: `Bearer ${await service.mint("@alice:localhost")}` } })).text();
+    assert.ok(text.includes('"n":12345678901234567890123}'), text);
+  });
+
+  test("a pusher too large for KV metadata is still listed", async () => {
+    await clear(alice);
+    const body = pusher({ pushkey: "large", data: { url: pusher().data.url, default_payload: { blob: "x".repeat(2000) } } });
+    assert.equal((await alice.set(body)).status, 200);
+    const small = pusher({ pushkey: "small" });
+    assert.equal((await alice.set(small)).status, 200);
+    const stored = await pushersOf(alice);
+    assert.deepEqual(
+      stored.sort((a, b) => a.pushkey.localeCompare(b.pushkey)),
+      [body, small],
+    );
+  });
+
+  test("deleting a pusher that does not exist is 200 {}", async () => {
+    assert.deepEqual(await alice.remove("im.vector.app.android", "never-set"), { status: 200, body: {} });
+    assert.deepEqual(await alice.remove("im.vector.app.android", "never-set"), { status: 200, body: {} });
+  });
+
+  test("a delete echoing the whole stored pusher with kind null removes it", async () => {
+    await clear(alice);
+    const body = pusher({ pushkey: "echo" });
+    await alice.set(body);
+    assert.equal((await alice.set({ ...body, kind: null })).status, 200);
+    assert.deepEqual(await pushersOf(alice), []);
+  });
+});
+
+describe("isolation between users", () => {
+  test("a user lists only their own pushers", async () => {
+    await clear(alice, bob);
+    await alice.set(pusher({ pushkey: "alice-only" }));
+    await bob.set(pusher({ pushkey: "bob-only", append: true }));
+    assert.deepEqual((await pushersOf(alice)).map((p) => p.pushkey), ["alice-only"]);
+    assert.deepEqual((await pushersOf(bob)).map((p) => p.pushkey), ["bob-only"]);
+  });
+
+  test("a user cannot delete another user's pusher", async () => {
+    await clear(alice, bob);
+    await alice.set(pusher({ pushkey: "mine" }));
+    assert.deepEqual(await bob.remove("im.vector.app.android", "mine"), { status: 200, body: {} });
+    assert.deepEqual((await pushersOf(alice)).map((p) => p.pushkey), ["mine"]);
+  });
+});
+
+describe("append", () => {
+  test("append: true leaves the same pushkey with other users", async () => {
+    await clear(alice, bob);
+    await alice.set(pusher({ pushkey: "shared" }));
+    assert.equal((await bob.set(pusher({ pushkey: "shared", append: true }))).status, 200);
+    assert.equal((await pushersOf(alice)).length, 1);
+    assert.equal((await pushersOf(bob)).length, 1);
+  });
+
+  for (const append of [false, null, undefined]) {
+    test(`append: ${append} takes the pushkey away from other users`, async () => {
+      await clear(alice, bob);
+      await alice.set(pusher({ pushkey: "taken" }));
+      await alice.set(pusher({ pushkey: "kept" }));
+      await alice.set(pusher({ pushkey: "taken", app_id: "other.app" }));
+      const body = pusher({ pushkey: "taken" });
+      if (append !== undefined) body.append = append;
+      assert.equal((await bob.set(body)).status, 200);
+      assert.deepEqual(
+        (await pushersOf(alice)).map((p) => `${p.app_id} ${p.pushkey}`).sort(),
+        ["im.vector.app.android kept", "other.app taken"],
+      );
+      assert.deepEqual((await pushersOf(bob)).map((p) => p.pushkey), ["taken"]);
+      assert.deepEqual(await recordsWithoutIndex(service.kv), []);
+    });
+  }
+
+  test("append: false keeps the caller's own other pushers and replaces its own", async () => {
+    await clear(alice);
+    await alice.set(pusher({ pushkey: "a" }));
+    await alice.set(pusher({ pushkey: "b", device_display_name: "old" }));
+    await alice.set(pusher({ pushkey: "b", device_display_name: "new", append: false }));
+    const stored = await pushersOf(alice);
+    assert.deepEqual(stored.map((p) => `${p.pushkey} ${p.device_display_name}`).sort(), ["a Pixel 8", "b new"]);
+  });
+
+  test("a rejected append: false request removes nothing", async () => {
+    await clear(alice, bob);
+    await alice.set(pusher({ pushkey: "victim" }));
+    const before = await storeKeys(service.kv);
+    for (const bad of [
+      { ...pusher({ pushkey: "victim" }), data: { url: "http://push.example.org/_matrix/push/v1/notify" } },
+      { ...pusher({ pushkey: "victim" }), lang: "not a tag!" },
+      { ...pusher({ pushkey: "victim" }), kind: "email", app_id: "m.email" },
+      { ...pusher({ pushkey: "victim" }), append: "yes" },
+    ]) {
+      const response = await bob.set(bad);
+      assert.equal(response.status, 400, JSON.stringify(bad));
+    }
+    assert.deepEqual((await pushersOf(alice)).map((p) => p.pushkey), ["victim"]);
+    assert.deepEqual(await storeKeys(service.kv), before);
+  });
+});
+
+describe("restart", () => {
+  test("a new Miniflare on the same directory keeps every pusher and token", async () => {
+    const dir = await tempDir("restart");
+    try {
+      const first = await startService({ persistDir: dir });
+      const token = await first.mint("@dana:localhost");
+      const dana = client(first, token);
+      await dana.set(pusher({ pushkey: "p1" }));
+      await dana.set(pusher({ pushkey: "p2", app_id: "org.example.app" }));
+      const listed = (await dana.list()).body;
+      await first.dispose();
+
+      const second = await startService({ persistDir: dir });
+      try {
+        const again = client(second, token);
+        assert.deepEqual((await again.list()).body, listed);
+        assert.equal(listed.pushers.length, 2);
+      } finally {
+        await second.dispose();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("KV failures", () => {
+  /** Runs `request` with the n-th write (put or delete) and every later one failing. */
+  async function failingAt(n, request) {
+    await service.failKv(["put", "delete"], n);
+    try {
+      return await request();
+    } finally {
+      await service.resetKv();
+    }
+  }
+
+  test("a failing set of a new pusher answers 503 and leaves the pushers as they were", async () => {
+    await clear(alice, bob);
+    await bob.set(pusher({ pushkey: "bobs", append: true }));
+    const bobsBefore = await pushersOf(bob);
+    // Bob takes "contested" with append: false: 2 deletes for Alice's copy, then 2 puts.
+    for (let n = 0; n < 4; n += 1) {
+      assert.equal((await alice.set(pusher({ pushkey: "contested", append: true }))).status, 200);
+      const response = await failingAt(n, () => bob.set(pusher({ pushkey: "contested", device_display_name: "bob's" })));
+      assert.equal(response.status, 503, `failing write ${n}`);
+      assert.equal(response.body.errcode, "M_UNKNOWN");
+      assert.deepEqual(await pushersOf(bob), bobsBefore, `bob's pushers after failing write ${n}`);
+      assert.deepEqual(await recordsWithoutIndex(service.kv), [], `invariant after failing write ${n}`);
+    }
+    // Healed, the same request completes.
+    assert.equal((await bob.set(pusher({ pushkey: "contested", device_display_name: "bob's" }))).status, 200);
+    assert.deepEqual((await pushersOf(alice)).map((p) => p.pushkey), []);
+    assert.deepEqual((await pushersOf(bob)).map((p) => p.pushkey).sort(), ["bobs", "contested"]);
+  });
+
+  test("a failing replacement keeps the old record whole", async () => {
+    await clear(alice);
+    const old = pusher({ pushkey: "rep", device_display_name: "old" });
+    await alice.set(old);
+    for (let n = 0; n < 2; n += 1) {
+      const response = await failingAt(n, () => alice.set(pusher({ pushkey: "rep", device_display_name: "new" })));
+      assert.equal(response.status, 503);
+      assert.deepEqual(await pushersOf(alice), [old]);
+    }
+  });
+
+  test("a failing delete answers 503, and the retry finishes it", async () => {
+    await clear(alice);
+    await alice.set(pusher({ pushkey: "del" }));
+    for (let n = 0; n < 2; n += 1) {
+      const response = await failingAt(n, () => alice.remove("im.vector.app.android", "del"));
+      assert.equal(response.status, 503);
+      assert.equal(response.body.errcode, "M_UNKNOWN");
+      assert.deepEqual(await recordsWithoutIndex(service.kv), []);
+    }
+    assert.equal((await alice.remove("im.vector.app.android", "del")).status, 200);
+    assert.deepEqual(await pushersOf(alice), []);
+    assert.deepEqual(await danglingIndex(service.kv), []);
+  });
+
+  test("failing reads and lists answer 503 M_UNKNOWN", async () => {
+    await service.failKv(["list"]);
+    try {
+      const listed = await alice.list();
+      assert.equal(listed.status, 503);
+      assert.equal(listed.body.errcode, "M_UNKNOWN");
+      assert.equal((await alice.set(pusher({ pushkey: "nolist" }))).status, 503);
+    } finally {
+      await service.resetKv();
+    }
+    await service.failKv(["get"]);
+    try {
+      const stranger = client(service, "a-token-nobody-has-seen");
+      const response = await stranger.list();
+      assert.equal(response.status, 503);
+      assert.equal(response.body.errcode, "M_UNKNOWN");
+    } finally {
+      await service.resetKv();
+    }
+  });
+});
+
+describe("KV budget", () => {
+  /** KV operations made by one request (the token is already cached). */
+  async function opsOf(request) {
+    await service.resetKv();
+    const response = await request();
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    const { get, put, delete: del, list, byPrefix } = await service.kvCounts();
+    return { get, put, delete: del, list, tokenReads: byPrefix["get t"] ?? 0 };
+  }
+
+  test("set with append: false: two lists, two writes, two deletes per displaced holder", async () => {
+    await clear(alice, bob);
+    await alice.list();
+    await bob.list();
+    assert.deepEqual(await opsOf(() => alice.set(pusher({ pushkey: "budget" }))), {
+      get: 0, put: 2, delete: 0, list: 2, tokenReads: 0,
+    });
+    assert.deepEqual(await opsOf(() => bob.set(pusher({ pushkey: "budget" }))), {
+      get: 0, put: 2, delete: 2, list: 2, tokenReads: 0,
+    });
+  });
+
+  test("set with append: true: one list, two writes", async () => {
+    assert.deepEqual(await opsOf(() => alice.set(pusher({ pushkey: "budget", append: true }))), {
+      get: 0, put: 2, delete: 0, list: 1, tokenReads: 0,
+    });
+  });
+
+  test("delete: two deletes, nothing read", async () => {
+    assert.deepEqual(await opsOf(() => alice.remove("im.vector.app.android", "budget")), {
+      get: 0, put: 0, delete: 2, list: 0, tokenReads: 0,
+    });
+  });
+
+  test("list: one list call", async () => {
+    await alice.set(pusher({ pushkey: "one" }));
+    await alice.set(pusher({ pushkey: "two" }));
+    assert.deepEqual(await opsOf(() => alice.list()), { get: 0, put: 0, delete: 0, list: 1, tokenReads: 0 });
+  });
+
+  test("keys are hashed and within KV's 512-byte limit, whatever the pushkey", async () => {
+    await clear(alice);
+    const longKey = "é".repeat(256); // 512 bytes of UTF-8, the longest pushkey
+    assert.equal((await alice.set(pusher({ pushkey: longKey, app_id: "a".repeat(64) }))).status, 200);
+    const { records, index } = await storeKeys(service.kv);
+    for (const key of [...records, ...index]) {
+      assert.match(key, /^[ui]:[A-Za-z0-9_-]{43}:[A-Za-z0-9_-]{43}$/);
+      assert.ok(Buffer.byteLength(key) <= 512);
+    }
+  });
+});
