@@ -219,19 +219,44 @@ function outcomeText(input, options, extraFlags) {
   }
   readOptions(options);
   const f = flags | extraFlags;
-  if (typeof input === "string") {
-    if (!isWellFormed(input)) {
-      return rejection("M_NOT_JSON", "not UTF-8: the text has a lone surrogate");
-    }
-    return validateString(input, kinds, f, limits[0], limits[1], limits[2], limits[3], limits[4]);
+  const maxBodyBytes = limits[0];
+  let bytes = typeof input === "string" ? undefined : bytesOf(input);
+  let text = input;
+  if (bytes === undefined && typeof input !== "string") {
+    text = objectJson(input);
+    if (typeof text !== "string") return text;
   }
-  const bytes = bytesOf(input);
   if (bytes !== undefined) {
-    return validateBytes(bytes, kinds, f, limits[0], limits[1], limits[2], limits[3], limits[4]);
+    // A body past the limit is refused for its size alone: only the first maxBodyBytes + 1
+    // bytes are copied into wasm memory (which never shrinks), enough for the core to see it.
+    if (bytes.length > maxBodyBytes + 1) bytes = bytes.subarray(0, maxBodyBytes + 1);
+    return validateBytes(bytes, kinds, f, maxBodyBytes, limits[1], limits[2], limits[3], limits[4]);
   }
-  const json = objectJson(input);
-  if (typeof json !== "string") return json;
-  return validateString(json, kinds, f, limits[0], limits[1], limits[2], limits[3], limits[4]);
+  // A string has at least as many UTF-8 bytes as UTF-16 code units: a longer one is too large
+  // whatever it holds, as a byte body past the limit is refused before it is read.
+  if (text.length > maxBodyBytes) text = text.slice(0, maxBodyBytes + 1);
+  else if (!isWellFormed(text)) {
+    // Past the limit even so, the size is what is reported, as for bytes: the encoder writes
+    // each lone surrogate as U+FFFD (three bytes, as counted), and the core refuses the body
+    // for its length before reading it.
+    if (utf8Length(text) <= maxBodyBytes) return rejection("M_NOT_JSON", "not UTF-8: the text has a lone surrogate");
+  }
+  return validateString(text, kinds, f, maxBodyBytes, limits[1], limits[2], limits[3], limits[4]);
+}
+
+/** The UTF-8 length of a string, a lone surrogate counted as the three bytes of U+FFFD. */
+function utf8Length(text) {
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) length += 1;
+    else if (unit < 0x800) length += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      length += 4;
+      i++;
+    } else length += 3;
+  }
+  return length;
 }
 
 /**

@@ -222,3 +222,20 @@ test("the .wasm is reachable as the /wasm subpath", async () => {
   const { readFileSync } = await import("node:fs");
   assert.ok(WebAssembly.validate(readFileSync(path)));
 });
+
+test("a body past maxBodyBytes is refused for its size whatever it holds, in every input form", () => {
+  const huge = new Uint8Array(10_000_000).fill(0xff);
+  assertRejected(validate(huge), "M_TOO_LARGE", "");
+  assertRejected(validate(huge.buffer), "M_TOO_LARGE", "");
+  assertRejected(validate("\uD800".repeat(70_000)), "M_TOO_LARGE", "");
+  // 30000 × "é" is 60000 bytes: within the default limit, so the lone surrogate is reported...
+  assertRejected(validate(`${"é".repeat(30_000)}\uD800`), "M_NOT_JSON", "");
+  // ...and past a 50000-byte limit, the size is, as for the same text sent as bytes.
+  assertRejected(validate(`${"é".repeat(30_000)}\uD800`, { maxBodyBytes: 50_000 }), "M_TOO_LARGE", "");
+  assertRejected(validate(new TextEncoder().encode("é".repeat(30_000)), { maxBodyBytes: 50_000 }), "M_TOO_LARGE", "");
+  // One byte or character past the limit is enough; at the limit the body is read.
+  assertRejected(validate(`${TEXT} `, { maxBodyBytes: TEXT.length }), "M_TOO_LARGE", "");
+  assertRejected(validate(new TextEncoder().encode(`${TEXT} `), { maxBodyBytes: TEXT.length }), "M_TOO_LARGE", "");
+  assert.equal(validate(new TextEncoder().encode(TEXT), { maxBodyBytes: TEXT.length }).ok, true);
+  assertRejected(validate({ ...BODY, data: { ...BODY.data, big: "x".repeat(70_000) } }), "M_TOO_LARGE", "");
+});

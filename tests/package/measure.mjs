@@ -88,7 +88,9 @@ for (let i = 0; i < RUNS; i++) {
   runs.push(JSON.parse(child.stdout));
 }
 const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const startup = Object.fromEntries(Object.keys(runs[0]).map((key) => [key, median(runs.map((run) => run[key]))]));
+const pick = (choose) => Object.fromEntries(Object.keys(runs[0]).map((key) => [key, choose(runs.map((run) => run[key]))]));
+const startup = pick(median);
+const startupBest = pick((values) => Math.min(...values));
 
 // ---- per call ---------------------------------------------------------------------------------
 
@@ -97,16 +99,19 @@ const text = JSON.stringify(BODY);
 const bytes = new TextEncoder().encode(text);
 const { validateToText } = await import(pathToFileURL(join(pkg, "api.js")).href);
 
+// CPU time of this process (not wall-clock time), best of several rounds: on a machine shared
+// with other work the figure stays close to what the call itself costs.
 function perCall(fn) {
-  for (let i = 0; i < 2000; i++) fn();
-  const samples = [];
-  for (let round = 0; round < 7; round++) {
-    const n = 5000;
-    const start = process.hrtime.bigint();
+  for (let i = 0; i < 3000; i++) fn();
+  let best = Infinity;
+  for (let round = 0; round < 15; round++) {
+    const n = 2000;
+    const start = process.cpuUsage();
     for (let i = 0; i < n; i++) fn();
-    samples.push(Number(process.hrtime.bigint() - start) / n / 1000);
+    const used = process.cpuUsage(start);
+    best = Math.min(best, (used.user + used.system) / n);
   }
-  return median(samples);
+  return best;
 }
 
 if (!api.validate(bytes).ok) throw new Error("the payload is not accepted");
@@ -122,7 +127,7 @@ const calls = {
 const report = {
   payloadBytes: bytes.length,
   size: { wasm, js, totalGzip, budgetGzip: BUDGET_GZIP_BYTES },
-  startupMs: { ...startup, budget: BUDGET_STARTUP_MS, runs: RUNS },
+  startupMs: { median: startup, best: startupBest, budget: BUDGET_STARTUP_MS, runs: RUNS },
   perCallMicroseconds: calls,
 };
 
@@ -135,10 +140,12 @@ if (args.has("--json")) {
   console.log(`  .wasm                 ${kb(wasm.gzip)} / ${kb(wasm.brotli)} / ${kb(wasm.raw)}`);
   console.log(`  JS (index, api, glue) ${kb(js.gzip)} / ${kb(js.brotli)} / ${kb(js.raw)}`);
   console.log(`  total gzip            ${kb(totalGzip)} (budget ${kb(BUDGET_GZIP_BYTES)})`);
-  console.log(`start-up, median of ${RUNS} fresh processes`);
-  console.log(`  compile ${ms(startup.compile)}, instantiate ${ms(startup.instantiate)}, first validate ${ms(startup.firstValidate)}`);
-  console.log(`  total ${ms(startup.total)} (budget ${ms(BUDGET_STARTUP_MS)}; reading the file: ${ms(startup.read)})`);
-  console.log(`per call, ${bytes.length}-byte payload (median)`);
+  console.log(`start-up in ${RUNS} fresh processes, wall-clock: median (best)`);
+  for (const key of ["compile", "instantiate", "firstValidate", "total"]) {
+    console.log(`  ${key.padEnd(14)} ${ms(startup[key])} (${ms(startupBest[key])})`);
+  }
+  console.log(`  budget ${ms(BUDGET_STARTUP_MS)} for the total (compile + instantiate + first validate)`);
+  console.log(`per call, ${bytes.length}-byte payload (CPU time, best of 15 rounds)`);
   for (const [name, us] of Object.entries(calls)) console.log(`  ${name.padEnd(55)} ${us.toFixed(2)} µs`);
 }
 
