@@ -7,6 +7,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { capture } from "./lib/process.mjs";
+import { figures, goals } from "./lib/goals.mjs";
 import { synapseVersion } from "./lib/synapse.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -23,14 +24,24 @@ const STAGES = [
   { name: "speed", script: "speed.mjs", node: ["--expose-gc"] },
   { name: "kv_ops", script: "kv-ops.mjs" },
   { name: "service", script: "service.mjs" },
+  // The same load with every server's store on tmpfs: what the software does when a disk sync
+  // costs nothing. Long run only (or BENCH_TMPFS=1).
+  {
+    name: "service_tmpfs",
+    script: "service.mjs",
+    env: { BENCH_SERVICE_DIR: "/dev/shm/mpv-bench-service" },
+    when: () => FULL || process.env.BENCH_TMPFS === "1",
+  },
 ];
 
-function run(args, label) {
+function run(args, label, env = {}) {
   const started = Date.now();
-  const r = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env: process.env });
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
   if (r.status !== 0) throw new Error(`bench: ${label} failed (exit ${r.status})`);
   console.log(`bench: ${label} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
+
+const round2 = (n) => Math.round(n * 100) / 100;
 
 const pkgVersion = (name) => {
   try {
@@ -72,18 +83,30 @@ const results = {
     esbuild: pkgVersion("esbuild"),
     package: JSON.parse(readFileSync(join(root, "pkg", "package.json"), "utf8")).version,
     commit: capture("git", ["-C", root, "rev-parse", "--short", "HEAD"]),
+    // pkg/ is built from the working tree: say whether its sources differed from the commit.
+    sources_modified: capture("git", ["-C", root, "status", "--porcelain", "--", "src", "npm", "Cargo.toml", "Cargo.lock", "www"]) !== "",
   },
 };
 
+// The machine is shared: the load average around each stage says how quiet it was.
+results.load_average = {};
 for (const stage of STAGES) {
-  if (ONLY && !ONLY.includes(stage.name)) {
-    if (previous[stage.name]) results[stage.name] = previous[stage.name];
+  const skip = (ONLY && !ONLY.includes(stage.name)) || (stage.when && !stage.when());
+  if (skip) {
+    if (previous[stage.name]) {
+      results[stage.name] = previous[stage.name];
+      results.load_average[stage.name] = previous.load_average?.[stage.name];
+    }
     continue;
   }
   const out = join(work, "parts", `${stage.name}.json`);
-  run([...(stage.node ?? []), join(here, stage.script), out], stage.name);
+  const before = os.loadavg()[0];
+  run([...(stage.node ?? []), join(here, stage.script), out], stage.name, stage.env);
+  results.load_average[stage.name] = { before: round2(before), after: round2(os.loadavg()[0]) };
   results[stage.name] = JSON.parse(readFileSync(out, "utf8"));
 }
+results.figures = figures(results);
+results.goals = goals(results);
 
 writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 run([join(here, "report.mjs")], "report");

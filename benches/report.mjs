@@ -15,8 +15,13 @@ const fmt = (n, digits = 3) => {
   return String(Number(n.toPrecision(digits)));
 };
 const kb = (bytes) => (bytes === null || bytes === undefined ? "–" : `${(bytes / 1024).toFixed(1)} KiB`);
-const table = (head, rows) =>
-  [`| ${head.join(" | ")} |`, `|${head.map((h, i) => (i === 0 ? "---" : "---:")).join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
+// `align`: one letter a column, l or r; by default the first column left, the others right.
+const table = (head, rows, align = `l${"r".repeat(head.length - 1)}`) =>
+  [
+    `| ${head.join(" | ")} |`,
+    `|${head.map((h, i) => (align[i] === "r" ? "---:" : "---")).join("|")}|`,
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+  ].join("\n");
 
 const f = figures(r);
 const g = goals(r);
@@ -56,26 +61,28 @@ if (sp) {
   out.push("## 1. Validation speed");
   out.push("");
   out.push(
-    `The corpus: the ${sp.corpus.clients} accepted real-client payloads of the fixture corpus (tag \`client\`) and ${sp.corpus.rejects} of its rejects, ` +
-      `spread evenly over the rejected cases (${sp.corpus.inputs} inputs, ${fmt(sp.corpus.bytes_total)} bytes in all; the 70 KB size cases left out). ` +
+    `The corpus: every reject of the fixture corpus (${sp.corpus.rejects}; the three 64–70 KB size cases left out) and its ${sp.corpus.client_payloads} accepted real-client payloads (tag \`client\`), ` +
+      `each repeated to make ${fmt(sp.corpus.client_inputs)} inputs, so that 80 % are clients and 20 % rejects (${fmt(sp.corpus.inputs)} inputs, ${fmt(sp.corpus.bytes_total)} bytes, in a fixed shuffled order). ` +
       `Each round times one contender over the whole corpus, repeated to last about ${sp.method.round_ms} ms; ${sp.method.rounds} rounds after ${sp.method.warmup_rounds} of warm-up, ` +
-      "contenders interleaved in a rotating order. Time per payload is the median over rounds; each ratio is the median of the per-round ratios. " +
+      "contenders interleaved in a rotating order. A round is timed by the process's CPU time, all threads (so that time other processes hold the CPU is not counted; wall time beside it); " +
+      "time per payload is the median over rounds, and each ratio is the median of the per-round ratios. " +
       "Peers are handed the text already decoded (a worker would pay for `request.text()`); ours from bytes is handed the bytes.",
   );
   out.push("");
   out.push(
     table(
-      ["contender", "starts from", "ns / payload", "payloads / s", "ours (bytes) ÷ it", "accepts", "accepts what we reject", "rejects what we accept"],
+      ["contender", "starts from", "ns / payload (CPU)", "ns / payload (wall)", "ours (bytes) ÷ it", "accepts", "accepts what we reject", "rejects what we accept"],
       Object.entries(c).map(([name, x]) => [
         `\`${name}\``,
         describe[name] ?? "",
         fmt(x.ns_per_payload),
-        fmt(x.payloads_per_s),
+        fmt(x.wall_ns_per_payload),
         name === "ajv" ? fmt(sp.ratio_bytes_vs_ajv) : name === "zod" ? fmt(sp.ratio_bytes_vs_zod) : name === "valibot" ? fmt(sp.ratio_bytes_vs_valibot) : "",
-        `${x.accepted} / ${sp.corpus.inputs}`,
+        `${fmt(x.accepted)} / ${fmt(sp.corpus.inputs)}`,
         String(x.acceptsWeReject.length),
         String(x.rejectsWeAccept.length),
       ]),
+      "llrrrrrr",
     ),
   );
   out.push("");
@@ -115,6 +122,7 @@ if (sp) {
         ["`append` a boolean (`null` read as `false`)", "yes", "boolean only"],
         ["output: the normalized pusher, warnings, every problem with a JSON Pointer", "yes", "ajv: errors only; zod, valibot: a copy, issues"],
       ],
+      "lll",
     ),
   );
   out.push("");
@@ -127,7 +135,7 @@ if (sz) {
   out.push("## 2. Size");
   out.push("");
   out.push(
-    "Ours: the `.wasm` of the package and its JavaScript glue (the package's Node entry, bundled and minified by esbuild), each compressed on its own as they are served. " +
+    "Ours: the `.wasm` of the package and its JavaScript glue (the package's Workers entry `workerd.js` with what it imports, bundled and minified by esbuild), each compressed on its own as they are served. " +
       "Peers: their entry (`JSON.parse` + schema + library) bundled with `esbuild --bundle --minify`. gzip level 9, brotli quality 11.",
   );
   out.push("");
@@ -151,17 +159,20 @@ if (st) {
   out.push("## 3. Start-up");
   out.push("");
   out.push(
-    `A fresh Node process per measurement (${st.runs} each, interleaved): from nothing loaded to the first answer. ` +
-      "Ours is imported as users import the package (compile and instantiate happen at import); the peers from their minified bundles. Medians.",
+    `A fresh Node process per measurement (${st.runs} each, interleaved): from nothing loaded to the first answer, in wall time, and the process's CPU time for the same span. ` +
+      "Ours is imported as users import the package (the .wasm is read, compiled and instantiated at import; V8 compiles each function lazily on its first call, inside the first validate); the peers from their minified bundles. " +
+      "The last row is the floor: Node importing a one-line module. Medians.",
   );
   out.push("");
+  const c = st.contenders;
   out.push(
     table(
-      ["contender", "load (ms)", "first validate (ms)", "total (ms)"],
+      ["contender", "load (ms)", "first validate (ms)", "total (ms)", "CPU (ms)"],
       [
-        ["**ours** (`startup_ms`)", fmt(st.contenders.ours.load_ms), fmt(st.contenders.ours.first_ms), `**${fmt(st.startup_ms)}**`],
-        ["ours: `new WebAssembly.Module` alone", fmt(st.wasm_compile_ms), "", ""],
-        ...["ajv", "zod", "valibot"].map((p) => [p, fmt(st.contenders[p].load_ms), fmt(st.contenders[p].first_ms), fmt(st.contenders[p].total_ms)]),
+        ["**ours** (`startup_ms`)", fmt(c.ours.load_ms), fmt(c.ours.first_ms), `**${fmt(st.startup_ms)}**`, fmt(c.ours.cpu_ms)],
+        ["ours: `new WebAssembly.Module` alone", fmt(st.wasm_compile_ms), "", "", fmt(c["wasm-compile"].cpu_ms)],
+        ...["ajv", "zod", "valibot"].map((p) => [p, fmt(c[p].load_ms), fmt(c[p].first_ms), fmt(c[p].total_ms), fmt(c[p].cpu_ms)]),
+        ["floor: a one-line module", fmt(c.empty.load_ms), fmt(c.empty.first_ms), fmt(c.empty.total_ms), fmt(c.empty.cpu_ms)],
       ],
     ),
   );
@@ -172,7 +183,6 @@ if (st) {
 const sv = r.service;
 if (sv) {
   const m = sv.method;
-  const t = sv.targets;
   out.push("## 4. The service");
   out.push("");
   out.push(
@@ -185,26 +195,43 @@ if (sv) {
       "The ceiling: a worker that only writes the body to one KV key, same engine, same persistence.",
   );
   out.push("");
-  const row = (label, x) => [label, fmt(x.rps), fmt(x.p50_ms), fmt(x.p99_ms), fmt(x.server_cpu_ms_per_request), x.not_2xx ? `**${fmt(x.not_2xx)}**` : "0"];
-  out.push(
-    table(
-      ["target", "requests / s", "p50 (ms)", "p99 (ms)", "server CPU ms / request", "answers not 2xx"],
-      [
-        row("worker, set", t.worker_set),
-        row("Synapse, set", t.synapse_set),
-        row("KV ceiling (one write)", t.kv_ceiling),
-        row("worker, list", t.worker_list),
-        row("Synapse, list", t.synapse_list),
-      ],
-    ),
-  );
+  out.push(serviceTable(sv));
   out.push("");
   out.push(
     `Set: the worker does **${fmt(sv.ratio_set_worker_vs_synapse)}×** Synapse's throughput (p99 ${fmt(sv.worker_set_p99_ms)} ms against ${fmt(sv.synapse_set_p99_ms)} ms) ` +
       `and **${Math.round(sv.ratio_set_worker_vs_ceiling * 100)} %** of the one-write ceiling. ` +
-      `List: ${fmt(sv.ratio_list_worker_vs_synapse)}× Synapse. Server CPU counts every process of the server (Miniflare's Node process and workerd; Synapse's Python).`,
+      `List: ${fmt(sv.ratio_list_worker_vs_synapse)}× Synapse. Server CPU counts every process of the server (Miniflare's Node process and workerd; Synapse's Python), per request.`,
   );
   out.push("");
+  const tm = r.service_tmpfs;
+  if (tm) {
+    out.push(
+      `The same load with every store on tmpfs (\`${tm.store_dir}\`), where a disk sync costs nothing: what the software does without the disk.`,
+    );
+    out.push("");
+    out.push(serviceTable(tm));
+    out.push("");
+    out.push(
+      `On tmpfs, set: ${fmt(tm.ratio_set_worker_vs_synapse)}× Synapse (p99 ${fmt(tm.worker_set_p99_ms)} ms against ${fmt(tm.synapse_set_p99_ms)} ms), ` +
+        `${Math.round(tm.ratio_set_worker_vs_ceiling * 100)} % of the ceiling; list: ${fmt(tm.ratio_list_worker_vs_synapse)}× Synapse.`,
+    );
+    out.push("");
+  }
+}
+
+function serviceTable(sv) {
+  const t = sv.targets;
+  const row = (label, x) => [label, fmt(x.rps), fmt(x.p50_ms), fmt(x.p99_ms), fmt(x.server_cpu_ms_per_request), x.not_2xx ? `**${fmt(x.not_2xx)}**` : "0"];
+  return table(
+    ["target", "requests / s", "p50 (ms)", "p99 (ms)", "server CPU ms / request", "answers not 2xx"],
+    [
+      row("worker, set", t.worker_set),
+      row("Synapse, set", t.synapse_set),
+      row("KV ceiling (one write)", t.kv_ceiling),
+      row("worker, list", t.worker_list),
+      row("Synapse, list", t.synapse_list),
+    ],
+  );
 }
 
 // ---- 5. KV ops ----
@@ -238,6 +265,17 @@ if (k) {
 out.push("## Machine and versions");
 out.push("");
 out.push(`${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory_gib} GiB, ${r.machine.os}; ${r.machine.note}.`);
+if (r.load_average) {
+  out.push("");
+  out.push(
+    "One-minute load average before and after each stage (2 cores: above 2, the benchmark shared the CPU with other work): " +
+      Object.entries(r.load_average)
+        .filter(([, v]) => v)
+        .map(([name, v]) => `${name} ${v.before} → ${v.after}`)
+        .join(", ") +
+      ".",
+  );
+}
 out.push("");
 out.push(Object.entries(r.versions).map(([name, v]) => `${name} ${v}`).join(" · "));
 out.push("");

@@ -26,7 +26,9 @@ const LIST_USERS = 8;
 const LIST_PUSHERS = 5;
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const work = join(here, "work", "service");
+// Where the servers keep their data: on disk by default; BENCH_SERVICE_DIR=/dev/shm/... puts
+// every server's store on tmpfs, where a sync costs nothing (to see the software without the disk).
+const work = process.env.BENCH_SERVICE_DIR || join(here, "work", "service");
 const base = Number(process.env.BENCH_PORT_BASE || 18700);
 const ports = { worker: base + 1, ceiling: base + 2, synapse: base + 3 };
 const SET_PATH = "/_matrix/client/v3/pushers/set";
@@ -189,6 +191,7 @@ async function main() {
     const t = Object.fromEntries(names.map((n) => [n, summary(samples[n])]));
     return {
       synapse_version: synapseVersion(),
+      store_dir: work,
       method: {
         rounds: ROUNDS, seconds: SECONDS, warmup_seconds: WARMUP_SECONDS, connections: CONNECTIONS,
         wrk_threads: THREADS, set_users: SET_USERS, list_users: LIST_USERS, list_pushers_each: LIST_PUSHERS,

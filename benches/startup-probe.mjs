@@ -1,11 +1,13 @@
 // One fresh process, one measurement: how long a contender takes from nothing loaded to the
 // first answer (module load, which compiles and instantiates our wasm, then one validation).
 // Ours is loaded as users load the package; the peers from their minified bundles.
-//   node benches/startup-probe.mjs ours|ajv|zod|valibot|wasm-compile
-// Prints one JSON line: { load_ms, first_ms, total_ms }.
+//   node benches/startup-probe.mjs ours|ajv|zod|valibot|empty|wasm-compile
+// Prints one JSON line: { load_ms, first_ms, total_ms } in wall time, and cpu_ms, the process's
+// CPU time for the whole (lib/clock.mjs).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { cpuNs } from "./lib/clock.mjs";
 import { packageEntry, PKG } from "./lib/ours.mjs";
 
 const BODY =
@@ -20,24 +22,30 @@ const entry = {
   ajv: () => new URL("./work/bundles/ajv.min.mjs", import.meta.url).href,
   zod: () => new URL("./work/bundles/zod.min.mjs", import.meta.url).href,
   valibot: () => new URL("./work/bundles/valibot.min.mjs", import.meta.url).href,
+  // The floor: importing a one-line module and calling it (Node's module loading alone).
+  empty: () => new URL("./work/bundles/empty.mjs", import.meta.url).href,
 };
 
 if (contender === "wasm-compile") {
   // Compile alone: the .wasm file's bytes to a WebAssembly.Module (no instantiation).
   const file = readdirSync(PKG, { recursive: true }).find((f) => String(f).endsWith(".wasm"));
   const bytes = readFileSync(join(PKG, String(file)));
+  const c0 = cpuNs();
   const t0 = performance.now();
   new WebAssembly.Module(bytes);
   const t1 = performance.now();
-  console.log(JSON.stringify({ load_ms: t1 - t0, first_ms: 0, total_ms: t1 - t0 }));
+  const cpu = (cpuNs() - c0) / 1e6;
+  console.log(JSON.stringify({ load_ms: t1 - t0, first_ms: 0, total_ms: t1 - t0, cpu_ms: cpu }));
 } else {
   const url = entry[contender]();
   const input = contender === "ours" ? new TextEncoder().encode(BODY) : BODY;
+  const c0 = cpuNs();
   const t0 = performance.now();
   const mod = await import(url);
   const t1 = performance.now();
   const ok = contender === "ours" ? mod.validate(input).ok : mod.validateText(input).ok;
   const t2 = performance.now();
+  const cpu = (cpuNs() - c0) / 1e6;
   if (ok !== true) throw new Error(`startup: ${contender} rejected the sample body`);
-  console.log(JSON.stringify({ load_ms: t1 - t0, first_ms: t2 - t1, total_ms: t2 - t0 }));
+  console.log(JSON.stringify({ load_ms: t1 - t0, first_ms: t2 - t1, total_ms: t2 - t0, cpu_ms: cpu }));
 }

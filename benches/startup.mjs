@@ -1,16 +1,22 @@
 // Start-up: each contender in many fresh Node processes (interleaved), from nothing loaded to
 // the first answer; the figure is the median. `startup_ms` is ours: compile, instantiate and the
-// first validate. `wasm_compile_ms` is the compile alone.
+// first validate. `wasm_compile_ms` is the compile alone; `empty_module_ms` the floor, Node
+// importing a one-line module and calling it.
 //   node benches/startup.mjs OUT.json
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { median, round } from "./lib/stats.mjs";
 
 const FULL = process.env.BENCH_FULL === "1";
 const RUNS = FULL ? 61 : 21;
 const probe = fileURLToPath(new URL("./startup-probe.mjs", import.meta.url));
-const contenders = ["ours", "wasm-compile", "ajv", "zod", "valibot"];
+const contenders = ["ours", "wasm-compile", "ajv", "zod", "valibot", "empty"];
+mkdirSync(fileURLToPath(new URL("./work/bundles/", import.meta.url)), { recursive: true });
+writeFileSync(
+  fileURLToPath(new URL("./work/bundles/empty.mjs", import.meta.url)),
+  "export function validateText() { return { ok: true }; }\n",
+);
 
 function once(contender) {
   const r = spawnSync(process.execPath, [probe, contender], { encoding: "utf8" });
@@ -31,11 +37,14 @@ const summary = (list) => ({
   total_ms: round(median(list.map((s) => s.total_ms))),
   load_ms: round(median(list.map((s) => s.load_ms))),
   first_ms: round(median(list.map((s) => s.first_ms))),
+  cpu_ms: round(median(list.map((s) => s.cpu_ms))),
 });
 const result = {
   runs: RUNS,
   startup_ms: summary(samples.ours).total_ms,
+  startup_cpu_ms: summary(samples.ours).cpu_ms,
   wasm_compile_ms: summary(samples["wasm-compile"]).total_ms,
+  empty_module_ms: summary(samples.empty).total_ms,
   contenders: Object.fromEntries(contenders.map((c) => [c, summary(samples[c])])),
 };
 if (process.argv[2]) writeFileSync(process.argv[2], JSON.stringify(result, null, 2));
