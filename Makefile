@@ -92,9 +92,11 @@ test-rust:
 # The built package imported by name (node_modules/matrix-pusher-validator links to pkg/): every
 # fixture with every input form in ESM and CommonJS, the JS API, the .d.ts golden files and a tsc
 # consumer, esbuild bundles (browser, default, and workerd run in Miniflare), the CLI, the packed
-# tarball installed offline; then the size and start-up figures (size over budget fails).
+# tarball installed offline; then the size and start-up figures (size over budget fails). Clippy
+# runs for wasm32 too: src/wasm.rs is compiled only there.
 test-package: build
-	node --test tests/package/
+	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+	node --test --test-reporter=spec tests/package/
 	node tests/package/measure.mjs --check-size
 
 test-worker: build
