@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { validate } from 'matrix-pusher-validator';
 
 import { classifyHostname } from './lib/ranges.mjs';
-import { NOTIFY, blockedUrl, gatewayUrl, urlOptions } from './lib/urlgen.mjs';
+import { NOTIFY, blockedUrl, gatewayUrl, urlOptions, validUrl } from './lib/urlgen.mjs';
 
 const RUNS = Number(process.env.HARDENING_RUNS ?? 4000);
 const SEED = process.env.HARDENING_SEED === undefined ? undefined : Number(process.env.HARDENING_SEED);
@@ -102,4 +102,12 @@ test('the generators reach both outcomes and every host family', () => {
     if (c.blocked && !check(url, { allowHttp: true, allowAnyPath: true }).ok) seen.blockedRefused += 1;
   }
   for (const [k, n] of Object.entries(seen)) assert.ok(n >= 30, `only ${n} ${k} in 3000 samples`);
+});
+
+test("every URL that RULES.md section 4 allows is accepted, as its WHATWG href", () => {
+  fc.assert(fc.property(validUrl, ({ url, options }) => {
+    const out = check(url, options);
+    assert.ok(out.ok, `refused ${JSON.stringify(url)}`);
+    assert.equal(out.pusher.data.url, new URL(url).href);
+  }), params);
 });

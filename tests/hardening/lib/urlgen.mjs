@@ -149,3 +149,41 @@ export const blockedUrl = fc.tuple(
   port,
   fc.constantFrom(NOTIFY, '/x', ''),
 ).map(([s, h, p, pa]) => `${s}://${h}${p}${pa}`);
+
+// ---- URLs valid by RULES.md section 4 by construction (for the other direction) --------------
+
+const ldhChar = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789');
+const ldhLabel = fc.tuple(ldhChar, fc.string({ unit: fc.oneof(ldhChar, fc.constant('-')), maxLength: 61 }), ldhChar)
+  .map(([a, mid, b]) => (mid.length % 7 === 0 ? a : a + mid + b))
+  .filter((l) => !/^xn--/i.test(l) && l.length <= 63);
+// The last label must not read as a number in any of the WHATWG IPv4 parser's forms.
+const lastLabel = ldhLabel.filter((l) => !/^(0x[0-9a-f]*|[0-9]+)$/i.test(l));
+const validName = fc.tuple(fc.array(ldhLabel, { maxLength: 3 }), lastLabel, fc.boolean())
+  .map(([ls, last, dot]) => [...ls, last].join('.') + (dot ? '.' : ''))
+  .filter((h) => h.replace(/\.$/, '').length <= 253);
+const publicQuad = dottedQuad;
+const validV6 = fc.array(hex16, { minLength: 8, maxLength: 8 }).chain((g) => fc.constantFrom(
+  g.map((x) => x.toString(16)).join(':'),
+  g.map((x) => x.toString(16).toUpperCase().padStart(4, '0')).join(':'),
+  `${g.slice(0, 6).map((x) => x.toString(16)).join(':')}:${[g[6] >> 8, g[6] & 255, g[7] >> 8, g[7] & 255].join('.')}`,
+)).map((b) => `[${b}]`);
+const validPort = fc.oneof({ weight: 3, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 65535 }).map((n) => `:${n}`) });
+// Printable ASCII the WHATWG parser keeps as it is in a query of a special URL.
+// (Not `\`: the README's reading refuses it anywhere. Not `%`: see strictQueryChar.)
+export const KEPT_QUERY_CHARS = "!$&()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+const keptQueryChar = process.env.HARDENING_STRICT_QUERY
+  ? fc.constantFrom(..."!$&()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~")
+  : fc.oneof(fc.constantFrom(...KEPT_QUERY_CHARS), fc.constantFrom('%41', '%2F', '%e9'));
+const validQuery = fc.oneof({ weight: 2, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.string({ unit: keptQueryChar, maxLength: 30 }).map((q) => `?${q}`) });
+
+/** A gateway URL RULES.md section 4 accepts (given `options`), with the options it needs. */
+export const validUrl = fc.record({
+  http: fc.boolean(),
+  scheme: fc.boolean(),
+  host: fc.oneof(validName, publicQuad, validV6),
+  port: validPort,
+  query: validQuery,
+}).chain(({ http, host, port, query }) => mixCase(http ? 'http' : 'https').map((scheme) => ({
+  url: `${scheme}://${host}${port}${NOTIFY}${query}`,
+  options: { allowHttp: http, allowPrivateHosts: true, allowAnyPath: false },
+})));
