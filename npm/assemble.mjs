@@ -1,17 +1,29 @@
 // Assembles the npm package in pkg/ from the wasm-pack output (the `--target web` glue and the
-// optimized .wasm) and the hand-written files of npm/, then copies the browser build into
-// www/page/pkg/. Run by `make build`: node npm/assemble.mjs <wasm-pack out dir>
+// optimized .wasm) and the hand-written files of npm/, and the browser build in www/page/pkg/.
+// Run by `make build`: node npm/assemble.mjs <wasm-pack out dir>
 
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const [wasmPackOut] = process.argv.slice(2);
 if (!wasmPackOut) throw new Error("usage: node npm/assemble.mjs <wasm-pack out dir>");
 
 const NAME = "matrix_pusher_validator";
-const PKG = "pkg";
-const PAGE = "www/page/pkg";
+// Both are assembled beside the build output and swapped in with renames, so that a test or a
+// server reading them while a build runs never sees a half-written package.
+const STAGE = join(wasmPackOut, "..");
+const PKG = join(STAGE, "pkg");
+const PAGE = join(STAGE, "page-pkg");
+
+/** Replaces `target` (a directory) by `staged`. */
+function swapIn(staged, target) {
+  const old = `${staged}.old`;
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(staged, target);
+  rmSync(old, { recursive: true, force: true });
+}
 
 const version = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync("Cargo.toml", "utf8"))?.[1];
 if (!version) throw new Error("no version in Cargo.toml");
@@ -49,3 +61,7 @@ mkdirSync(PAGE, { recursive: true });
 for (const file of ["index.js", "index.d.ts", "api.js", `${NAME}.js`, `${NAME}_bg.wasm`]) {
   copyFileSync(join(PKG, file), join(PAGE, file));
 }
+
+swapIn(PKG, "pkg");
+mkdirSync("www/page", { recursive: true });
+swapIn(PAGE, "www/page/pkg");
