@@ -202,7 +202,13 @@ function objectJson(value) {
     return deep ? cutJson(value, 1, cut) : JSON.stringify(value);
   } catch (error) {
     // A getter or a proxy that throws.
-    return rejection("M_BAD_JSON", `not representable as JSON: reading it threw ${String(error)}`);
+    let what = "an exception";
+    try {
+      what = String(error);
+    } catch {
+      // An exception that cannot even be turned into text.
+    }
+    return rejection("M_BAD_JSON", `not representable as JSON: reading it threw ${what}`);
   }
 }
 

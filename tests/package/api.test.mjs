@@ -86,6 +86,8 @@ test("invalid input never throws", () => {
     ["a number", 5, "M_BAD_JSON", ""],
     ["an array", [BODY], "M_BAD_JSON", ""],
     ["a Uint16Array", new Uint16Array([0x7b7d]), "M_BAD_JSON", ""],
+    ["a getter throwing what has no text", Object.defineProperty({ ...BODY }, "lang", { enumerable: true, get() { throw Object.create(null); } }), "M_BAD_JSON", ""],
+    ["a revoked proxy", (() => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return { ...BODY, data: proxy }; })(), "M_BAD_JSON", ""],
     ["a throwing getter", Object.defineProperty({ ...BODY }, "lang", { enumerable: true, get() { throw new Error("boom"); } }), "M_BAD_JSON", ""],
   ];
   for (const [what, input, errcode, path] of cases) {
