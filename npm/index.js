@@ -16,7 +16,9 @@ let loading;
  */
 export function init(wasm) {
   if (loading === undefined) {
-    loading = initWasm(wasm === undefined ? undefined : { module_or_path: wasm }).then(markReady);
+    // wasm-bindgen's own form, `{ module_or_path }`, is accepted too.
+    const input = wasm === undefined || isOptionsObject(wasm, "module_or_path") ? wasm : { module_or_path: wasm };
+    loading = initWasm(input).then(markReady);
     loading.catch(() => {
       loading = undefined;
     });
@@ -30,8 +32,12 @@ export function init(wasm) {
  * @param {BufferSource | WebAssembly.Module} wasm
  */
 export function initSync(wasm) {
-  initWasmSync({ module: wasm });
+  initWasmSync(isOptionsObject(wasm, "module") ? wasm : { module: wasm });
   markReady();
+}
+
+function isOptionsObject(value, key) {
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype && key in value;
 }
 
 export default init;

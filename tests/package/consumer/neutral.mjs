@@ -10,4 +10,5 @@ try {
 }
 export const beforeInit = early;
 await init();
+await init({ module_or_path: "ignored: already initialized" });
 export { validate, validateWithJson };
