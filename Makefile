@@ -64,16 +64,14 @@ tools-chromium:
 # the built package by name. Nothing is rebuilt when no input changed.
 PKG_INPUTS := Cargo.toml Cargo.lock $(wildcard src/*.rs) $(wildcard npm/*)
 
-build: pkg/.built node_modules/matrix-pusher-validator
+build: pkg/.built | tools-node
+	@test -L node_modules/matrix-pusher-validator || ln -sfn ../pkg node_modules/matrix-pusher-validator
 
 pkg/.built: $(PKG_INPUTS) | tools
 	wasm-pack --quiet build --release --target web --mode no-install --no-pack \
 		--out-dir $(CURDIR)/target/npm/web $(CURDIR)
 	node npm/assemble.mjs target/npm/web
 	@touch $@
-
-node_modules/matrix-pusher-validator: | tools-node
-	ln -sfn ../pkg $@
 
 # ---- run ---------------------------------------------------------------------------------------
 
