@@ -11,6 +11,10 @@
 //! - what the crate's JSON parser reads, serde_json reads to the same value, the crate's writer
 //!   writes it back to something both read the same, and `compact_len` is the written length;
 //! - `validate_value` on the parsed value agrees with `validate` on the bytes;
+//! - an accepted set changes only what RULES.md section 5 names: `pushkey`, `app_id`, the display
+//!   names and every `data` member but `url` are the input's exactly, `lang` differs only in case
+//!   and `_`, `data.url` is what the URL check makes of the input's, `profile_tag` is the input's
+//!   `profile_tag` or else its `instance_handle`;
 //! - an accepted set re-validates to the same pusher with no `normalized` warning, its kind is
 //!   allowed and its gateway URL is a fixed point of the URL check; an accepted delete re-validates
 //!   to the same delete.
@@ -90,6 +94,7 @@ fuzz_target!(|data: &[u8]| {
                 let url = pusher.data.url().expect("http pusher without data.url");
                 assert_eq!(check_gateway_url(url, &opts).as_deref(), Ok(url), "stored URL not a fixed point");
             }
+            check_only_named_changes(body, &opts, pusher);
             let again = writer::pusher(pusher);
             assert_eq!(pusher.to_json(), again, "the crate writes the pusher differently");
             match validate(again.as_bytes(), &opts) {
@@ -166,6 +171,40 @@ fn check_outcome_json(outcome: &Outcome) {
                 assert_eq!(e["path"], Reference::String(p.path.clone()));
                 assert!(e["message"].is_string());
             }
+        }
+    }
+}
+
+/// RULES.md section 5: "The only changes made to values are those named above".
+fn check_only_named_changes(body: &[u8], opts: &matrix_pusher_validator::Options, pusher: &matrix_pusher_validator::Pusher) {
+    use matrix_pusher_validator::Value;
+    let Ok(Value::Object(members)) = json::parse(body, opts.max_depth) else {
+        panic!("accepted a body the crate's own parser refuses");
+    };
+    let get = |name: &str| members.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+    let text = |name: &str| get(name).and_then(Value::as_str);
+    assert_eq!(text("app_id"), Some(pusher.app_id.as_str()), "app_id changed");
+    assert_eq!(text("pushkey"), Some(pusher.pushkey.as_str()), "pushkey changed");
+    assert_eq!(text("app_display_name"), Some(pusher.app_display_name.as_str()), "app_display_name changed");
+    assert_eq!(text("device_display_name"), Some(pusher.device_display_name.as_str()), "device_display_name changed");
+    let lang = text("lang").expect("accepted without a lang string");
+    assert_eq!(lang.replace('_', "-").to_ascii_lowercase(), pusher.lang.to_ascii_lowercase(), "lang changed beyond case and _");
+    let tag = match get("profile_tag") {
+        Some(Value::String(t)) => Some(t.as_str()),
+        _ => text("instance_handle"),
+    };
+    assert_eq!(tag, pusher.profile_tag.as_deref(), "profile_tag is neither profile_tag nor instance_handle");
+    let Some(Value::Object(data)) = get("data") else {
+        panic!("accepted without a data object");
+    };
+    assert_eq!(data.len(), pusher.data.0.len(), "data members added or dropped");
+    for ((k_in, v_in), (k_out, v_out)) in data.iter().zip(&pusher.data.0) {
+        assert_eq!(k_in, k_out, "data member order or names changed");
+        if k_in == "url" && pusher.kind == PusherKind::Http {
+            let url = v_in.as_str().expect("http data.url not a string");
+            assert_eq!(check_gateway_url(url, opts).as_ref().map(String::as_str), Ok(v_out.as_str().unwrap_or_default()), "data.url is not the URL check's output");
+        } else {
+            assert_eq!(v_in, v_out, "data member {k_in} changed");
         }
     }
 }

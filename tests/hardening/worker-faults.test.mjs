@@ -123,6 +123,18 @@ describe("every Nth KV write fails", () => {
     assert.deepEqual(run.partial, [], "a 503 left a state that is neither before nor after the request");
   });
 
+  test("minimal: a set with append: false whose write fails leaves the other user's pusher", async () => {
+    const holder = client(service.url, await service.mint("@holder:localhost"));
+    const taker = client(service.url, await service.mint("@taker:localhost"));
+    assert.equal((await holder.set(pusherFor("@holder:localhost", "shared-min", 1))).status, 200);
+    await service.chaos(["put"], 1);
+    const res = await taker.set(pusherFor("@taker:localhost", "shared-min", 2), false);
+    await service.chaos([], 0);
+    assert.equal(res.status, 503);
+    assert.deepEqual((await taker.list()).body.pushers, [], "the failed set stored nothing");
+    assert.deepEqual((await holder.list()).body.pushers.map((p) => p.pushkey), ["shared-min"], "the failed set took the pusher away from its holder");
+  });
+
   test("64 concurrent clients: 503s only, and every stream ends in a state one of its requests asked for", async () => {
     const USERS = 16;
     const names = Array.from({ length: USERS }, (_, i) => `@fc${i}:localhost`);
