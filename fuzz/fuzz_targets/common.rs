@@ -41,13 +41,22 @@ pub fn options(b: u8) -> Options {
 pub fn looser(o: &Options) -> Vec<Options> {
     let mut out = Vec::new();
     if !o.allow_http {
-        out.push(Options { allow_http: true, ..o.clone() });
+        out.push(Options {
+            allow_http: true,
+            ..o.clone()
+        });
     }
     if !o.allow_private_hosts {
-        out.push(Options { allow_private_hosts: true, ..o.clone() });
+        out.push(Options {
+            allow_private_hosts: true,
+            ..o.clone()
+        });
     }
     if !o.allow_any_path {
-        out.push(Options { allow_any_path: true, ..o.clone() });
+        out.push(Options {
+            allow_any_path: true,
+            ..o.clone()
+        });
     }
     out
 }
@@ -58,7 +67,11 @@ fn in4(a: Ipv4Addr, net: [u8; 4], len: u32) -> bool {
 }
 
 fn in6(a: Ipv6Addr, net: Ipv6Addr, len: u32) -> bool {
-    let mask = if len == 0 { 0 } else { u128::MAX << (128 - len) };
+    let mask = if len == 0 {
+        0
+    } else {
+        u128::MAX << (128 - len)
+    };
     u128::from(a) & mask == u128::from(net) & mask
 }
 
@@ -108,5 +121,7 @@ pub fn blocked_v6(a: Ipv6Addr) -> bool {
 pub fn blocked_name(host: &str) -> bool {
     let h = host.strip_suffix('.').unwrap_or(host);
     h == "localhost"
-        || [".localhost", ".local", ".internal", ".home.arpa"].iter().any(|s| h.ends_with(s))
+        || [".localhost", ".local", ".internal", ".home.arpa"]
+            .iter()
+            .any(|s| h.ends_with(s))
 }

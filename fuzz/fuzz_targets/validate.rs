@@ -37,11 +37,15 @@ fn well_formed_pointer(p: &str) -> bool {
         return false;
     }
     let b = p.as_bytes();
-    b.iter().enumerate().all(|(i, &c)| c != b'~' || matches!(b.get(i + 1), Some(b'0' | b'1')))
+    b.iter()
+        .enumerate()
+        .all(|(i, &c)| c != b'~' || matches!(b.get(i + 1), Some(b'0' | b'1')))
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((opts, body)) = common::split(data) else { return };
+    let Some((opts, body)) = common::split(data) else {
+        return;
+    };
     let outcome = validate(body, &opts);
     let reference = serde_json::from_slice::<Reference>(body);
 
@@ -50,14 +54,32 @@ fuzz_target!(|data: &[u8]| {
     // The crate's JSON parser and writer against serde_json, and the two entry points against
     // each other.
     if let Ok(value) = json::parse(body, opts.max_depth) {
-        let reference = reference.as_ref().unwrap_or_else(|e| panic!("parsed what serde_json refuses: {e}"));
+        let reference = reference
+            .as_ref()
+            .unwrap_or_else(|e| panic!("parsed what serde_json refuses: {e}"));
         let written = value.to_json();
-        assert_eq!(json::compact_len(&value), written.len(), "compact_len differs from the writer");
-        let reread: Reference = serde_json::from_str(&written).expect("the writer wrote invalid JSON");
-        assert_eq!(&reread, reference, "parse then write changed the document: {written}");
-        assert_eq!(json::parse(written.as_bytes(), opts.max_depth).as_ref(), Ok(&value), "write then parse changed the value");
+        assert_eq!(
+            json::compact_len(&value),
+            written.len(),
+            "compact_len differs from the writer"
+        );
+        let reread: Reference =
+            serde_json::from_str(&written).expect("the writer wrote invalid JSON");
+        assert_eq!(
+            &reread, reference,
+            "parse then write changed the document: {written}"
+        );
+        assert_eq!(
+            json::parse(written.as_bytes(), opts.max_depth).as_ref(),
+            Ok(&value),
+            "write then parse changed the value"
+        );
         if body.len() <= opts.max_body_bytes {
-            assert_eq!(validate_value(&value, &opts), outcome, "validate_value disagrees with validate");
+            assert_eq!(
+                validate_value(&value, &opts),
+                outcome,
+                "validate_value disagrees with validate"
+            );
         }
     }
 
@@ -72,33 +94,67 @@ fuzz_target!(|data: &[u8]| {
                 .filter(|p| matches!(p.errcode, ErrorCode::NotJson | ErrorCode::TooLarge))
                 .count();
             if parse_level > 0 {
-                assert_eq!(errors.len(), 1, "a parse-level problem not alone: {errors:?}");
+                assert_eq!(
+                    errors.len(),
+                    1,
+                    "a parse-level problem not alone: {errors:?}"
+                );
                 assert_eq!(errors[0].path, "", "a parse-level problem not at the root");
             }
             let too_large = errors[0].errcode == ErrorCode::TooLarge;
-            assert_eq!(too_large, body.len() > opts.max_body_bytes, "M_TOO_LARGE wrong for {} bytes", body.len());
+            assert_eq!(
+                too_large,
+                body.len() > opts.max_body_bytes,
+                "M_TOO_LARGE wrong for {} bytes",
+                body.len()
+            );
             if errors[0].errcode == ErrorCode::NotJson {
                 assert!(reference.is_err(), "M_NOT_JSON for what serde_json parses");
             }
         }
-        Outcome::Set { pusher, warnings, .. } => {
+        Outcome::Set {
+            pusher, warnings, ..
+        } => {
             assert!(body.len() <= opts.max_body_bytes);
-            assert!(reference.is_ok(), "accepted what serde_json refuses: {:?}", reference.err());
-            assert!(opts.kinds.contains(&pusher.kind), "kind {:?} not allowed", pusher.kind);
+            assert!(
+                reference.is_ok(),
+                "accepted what serde_json refuses: {:?}",
+                reference.err()
+            );
+            assert!(
+                opts.kinds.contains(&pusher.kind),
+                "kind {:?} not allowed",
+                pusher.kind
+            );
             assert!((1..=64).contains(&pusher.app_id.len()), "app_id length");
-            assert!(!pusher.pushkey.is_empty() && pusher.pushkey.len() <= 512, "pushkey length");
+            assert!(
+                !pusher.pushkey.is_empty() && pusher.pushkey.len() <= 512,
+                "pushkey length"
+            );
             for w in warnings {
                 assert!(well_formed_pointer(&w.path), "bad pointer {:?}", w.path);
             }
             if pusher.kind == PusherKind::Http {
                 let url = pusher.data.url().expect("http pusher without data.url");
-                assert_eq!(check_gateway_url(url, &opts).as_deref(), Ok(url), "stored URL not a fixed point");
+                assert_eq!(
+                    check_gateway_url(url, &opts).as_deref(),
+                    Ok(url),
+                    "stored URL not a fixed point"
+                );
             }
             check_only_named_changes(body, &opts, pusher);
             let again = writer::pusher(pusher);
-            assert_eq!(pusher.to_json(), again, "the crate writes the pusher differently");
+            assert_eq!(
+                pusher.to_json(),
+                again,
+                "the crate writes the pusher differently"
+            );
             match validate(again.as_bytes(), &opts) {
-                Outcome::Set { pusher: p2, warnings: w2, .. } => {
+                Outcome::Set {
+                    pusher: p2,
+                    warnings: w2,
+                    ..
+                } => {
                     assert_eq!(&p2, pusher, "re-validation changed the pusher: {again}");
                     assert!(
                         !w2.iter().any(|w| w.code == WarningCode::Normalized),
@@ -108,12 +164,26 @@ fuzz_target!(|data: &[u8]| {
                 other => panic!("output pusher not accepted again: {again} -> {other:?}"),
             }
         }
-        Outcome::Delete { app_id, pushkey, .. } => {
-            assert!(reference.is_ok(), "accepted what serde_json refuses: {:?}", reference.err());
+        Outcome::Delete {
+            app_id, pushkey, ..
+        } => {
+            assert!(
+                reference.is_ok(),
+                "accepted what serde_json refuses: {:?}",
+                reference.err()
+            );
             let again = writer::delete(app_id, pushkey);
             match validate(again.as_bytes(), &opts) {
-                Outcome::Delete { app_id: a2, pushkey: k2, .. } => {
-                    assert_eq!((&a2, &k2), (app_id, pushkey), "re-validation changed the delete");
+                Outcome::Delete {
+                    app_id: a2,
+                    pushkey: k2,
+                    ..
+                } => {
+                    assert_eq!(
+                        (&a2, &k2),
+                        (app_id, pushkey),
+                        "re-validation changed the delete"
+                    );
                 }
                 other => panic!("output delete not accepted again: {again} -> {other:?}"),
             }
@@ -124,11 +194,17 @@ fuzz_target!(|data: &[u8]| {
 /// The outcome's JSON is valid and has the shape of RULES.md section 5.
 fn check_outcome_json(outcome: &Outcome) {
     let (text, range) = outcome.to_json_with_pusher_range();
-    let v: Reference = serde_json::from_str(&text).unwrap_or_else(|e| panic!("outcome JSON invalid ({e}): {text}"));
+    let v: Reference = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("outcome JSON invalid ({e}): {text}"));
     let obj = v.as_object().expect("outcome JSON is not an object");
-    let warnings = obj["warnings"].as_array().expect("warnings is not an array");
+    let warnings = obj["warnings"]
+        .as_array()
+        .expect("warnings is not an array");
     for w in warnings {
-        assert!(w["code"].is_string() && w["path"].is_string() && w["message"].is_string(), "bad warning {w}");
+        assert!(
+            w["code"].is_string() && w["path"].is_string() && w["message"].is_string(),
+            "bad warning {w}"
+        );
     }
     match outcome {
         Outcome::Set { pusher, append, .. } => {
@@ -139,7 +215,13 @@ fn check_outcome_json(outcome: &Outcome) {
             assert_eq!(&text[r], pusher.to_json(), "pusher range is not the pusher");
             let p = obj["pusher"].as_object().expect("pusher is not an object");
             let keys: Vec<&str> = p.keys().map(String::as_str).collect();
-            let mut want = vec!["kind", "app_id", "pushkey", "app_display_name", "device_display_name"];
+            let mut want = vec![
+                "kind",
+                "app_id",
+                "pushkey",
+                "app_display_name",
+                "device_display_name",
+            ];
             if pusher.profile_tag.is_some() {
                 want.push("profile_tag");
             }
@@ -150,7 +232,9 @@ fn check_outcome_json(outcome: &Outcome) {
             assert_eq!(p["pushkey"], Reference::String(pusher.pushkey.clone()));
             assert_eq!(p["lang"], Reference::String(pusher.lang.clone()));
         }
-        Outcome::Delete { app_id, pushkey, .. } => {
+        Outcome::Delete {
+            app_id, pushkey, ..
+        } => {
             assert_eq!(obj["ok"], Reference::Bool(true));
             assert_eq!(obj["action"], "delete");
             let p = &obj["pusher"];
@@ -176,33 +260,69 @@ fn check_outcome_json(outcome: &Outcome) {
 }
 
 /// RULES.md section 5: "The only changes made to values are those named above".
-fn check_only_named_changes(body: &[u8], opts: &matrix_pusher_validator::Options, pusher: &matrix_pusher_validator::Pusher) {
+fn check_only_named_changes(
+    body: &[u8],
+    opts: &matrix_pusher_validator::Options,
+    pusher: &matrix_pusher_validator::Pusher,
+) {
     use matrix_pusher_validator::Value;
     let Ok(Value::Object(members)) = json::parse(body, opts.max_depth) else {
         panic!("accepted a body the crate's own parser refuses");
     };
     let get = |name: &str| members.iter().find(|(k, _)| k == name).map(|(_, v)| v);
     let text = |name: &str| get(name).and_then(Value::as_str);
-    assert_eq!(text("app_id"), Some(pusher.app_id.as_str()), "app_id changed");
-    assert_eq!(text("pushkey"), Some(pusher.pushkey.as_str()), "pushkey changed");
-    assert_eq!(text("app_display_name"), Some(pusher.app_display_name.as_str()), "app_display_name changed");
-    assert_eq!(text("device_display_name"), Some(pusher.device_display_name.as_str()), "device_display_name changed");
+    assert_eq!(
+        text("app_id"),
+        Some(pusher.app_id.as_str()),
+        "app_id changed"
+    );
+    assert_eq!(
+        text("pushkey"),
+        Some(pusher.pushkey.as_str()),
+        "pushkey changed"
+    );
+    assert_eq!(
+        text("app_display_name"),
+        Some(pusher.app_display_name.as_str()),
+        "app_display_name changed"
+    );
+    assert_eq!(
+        text("device_display_name"),
+        Some(pusher.device_display_name.as_str()),
+        "device_display_name changed"
+    );
     let lang = text("lang").expect("accepted without a lang string");
-    assert_eq!(lang.replace('_', "-").to_ascii_lowercase(), pusher.lang.to_ascii_lowercase(), "lang changed beyond case and _");
+    assert_eq!(
+        lang.replace('_', "-").to_ascii_lowercase(),
+        pusher.lang.to_ascii_lowercase(),
+        "lang changed beyond case and _"
+    );
     let tag = match get("profile_tag") {
         Some(Value::String(t)) => Some(t.as_str()),
         _ => text("instance_handle"),
     };
-    assert_eq!(tag, pusher.profile_tag.as_deref(), "profile_tag is neither profile_tag nor instance_handle");
+    assert_eq!(
+        tag,
+        pusher.profile_tag.as_deref(),
+        "profile_tag is neither profile_tag nor instance_handle"
+    );
     let Some(Value::Object(data)) = get("data") else {
         panic!("accepted without a data object");
     };
-    assert_eq!(data.len(), pusher.data.0.len(), "data members added or dropped");
+    assert_eq!(
+        data.len(),
+        pusher.data.0.len(),
+        "data members added or dropped"
+    );
     for ((k_in, v_in), (k_out, v_out)) in data.iter().zip(&pusher.data.0) {
         assert_eq!(k_in, k_out, "data member order or names changed");
         if k_in == "url" && pusher.kind == PusherKind::Http {
             let url = v_in.as_str().expect("http data.url not a string");
-            assert_eq!(check_gateway_url(url, opts).as_ref().map(String::as_str), Ok(v_out.as_str().unwrap_or_default()), "data.url is not the URL check's output");
+            assert_eq!(
+                check_gateway_url(url, opts).as_ref().map(String::as_str),
+                Ok(v_out.as_str().unwrap_or_default()),
+                "data.url is not the URL check's output"
+            );
         } else {
             assert_eq!(v_in, v_out, "data member {k_in} changed");
         }

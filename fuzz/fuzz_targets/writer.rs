@@ -64,8 +64,14 @@ pub fn pusher(p: &Pusher) -> String {
         ("kind".into(), Value::String(p.kind.as_str().into())),
         ("app_id".into(), Value::String(p.app_id.clone())),
         ("pushkey".into(), Value::String(p.pushkey.clone())),
-        ("app_display_name".into(), Value::String(p.app_display_name.clone())),
-        ("device_display_name".into(), Value::String(p.device_display_name.clone())),
+        (
+            "app_display_name".into(),
+            Value::String(p.app_display_name.clone()),
+        ),
+        (
+            "device_display_name".into(),
+            Value::String(p.device_display_name.clone()),
+        ),
     ];
     if let Some(t) = &p.profile_tag {
         m.push(("profile_tag".into(), Value::String(t.clone())));
