@@ -24,6 +24,7 @@ export function optionsByte(options = {}) {
   if (options.allowAnyPath) b |= 4;
   const kinds = options.kinds;
   if (Array.isArray(kinds) && kinds.length === 1) b |= kinds[0] === 'http' ? 8 : 16;
+  if (Array.isArray(kinds) && kinds.length === 0) b |= 24;
   const tight = ['maxBodyBytes', 'maxDepth', 'maxDataBytes', 'maxDisplayNameChars', 'maxUrlChars'];
   if (tight.some((k) => k in options)) b |= 32;
   return b;

@@ -9,7 +9,7 @@ use matrix_pusher_validator::{Options, PusherKind};
 /// Splits a fuzz input into its options (the first byte) and the rest.
 ///
 /// Bits: 0 `allowHttp`, 1 `allowPrivateHosts`, 2 `allowAnyPath`, 3-4 `kinds` (1: http only,
-/// 2: email only, else both), 5 tight limits (so that every limit is reached by small inputs).
+/// 2: email only, 3: none, 0: both), 5 tight limits (so that every limit is reached by small inputs).
 pub fn split(data: &[u8]) -> Option<(Options, &[u8])> {
     let (&b, rest) = data.split_first()?;
     Some((options(b), rest))
@@ -25,6 +25,7 @@ pub fn options(b: u8) -> Options {
     o.kinds = match (b >> 3) & 3 {
         1 => vec![PusherKind::Http],
         2 => vec![PusherKind::Email],
+        3 => Vec::new(),
         _ => vec![PusherKind::Http, PusherKind::Email],
     };
     if b & 32 != 0 {
