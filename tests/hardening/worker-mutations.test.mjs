@@ -164,3 +164,55 @@ test(`${MUTATIONS} mutated payloads: never a 5xx, always a Matrix answer, always
   console.log(`mutations: ${inputs.length} payloads (${MUTATIONS} mutated), statuses ${JSON.stringify(statuses)}, ${mismatches.length} mismatches`);
   assert.deepEqual(mismatches.slice(0, 5), []);
 });
+
+test("mutated requests (method, path, Authorization, Content-Type) never get a 5xx or a non-Matrix error", async () => {
+  const random = makeRandom(Number(process.env.HARDENING_SEED ?? 7));
+  const token = await service.mint("@headers:localhost");
+  // (A method workerd's HTTP server does not know, such as FOO, is answered 501 by workerd itself
+  // and never reaches the worker.)
+  const methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "get", "post"];
+  const paths = [
+    "/_matrix/client/v3/pushers/set", "/_matrix/client/r0/pushers", "/_matrix/client/api/v1/pushers/set",
+    "/_matrix/client/versions", "/_matrix/client/v3/pushers/set/", "/_matrix//client/v3/pushers", "/_matrix/client/v3/pushers/../pushers",
+    "/_matrix/client/v3/%70ushers", "/_matrix/client/V3/pushers", "/_matrix/client/v3/pushers?x=1", "/_matrix/client/v4/pushers", "/_matrix/",
+    "/_matrix/client/v3/pushers/set%00", "/_matrix/client/v3/pushers;x", `/_matrix/${"a".repeat(5000)}`,
+  ];
+  const auths = [undefined, `Bearer ${token}`, `bearer ${token}`, "Bearer", "Bearer ", `Bearer ${token} x`, "Basic dXNlcjpwYXNz", `Bearer ${"t".repeat(5000)}`, "Bearer \u00e9", `Bearer\t${token}`];
+  const types = [undefined, "application/json", "text/plain", "multipart/form-data; boundary=x", "application/json; charset=utf-16"];
+  const body = JSON.stringify({ kind: "http", app_id: "org.example.app", pushkey: "h", app_display_name: "A", device_display_name: "D", lang: "en", data: { url: "https://push.example.org/_matrix/push/v1/notify" } });
+  const bad = [];
+  const statuses = {};
+  for (let i = 0; i < 400; i += 1) {
+    const method = methods[random(methods.length)];
+    const path = paths[random(paths.length)];
+    const headers = {};
+    const auth = auths[random(auths.length)];
+    if (auth !== undefined) headers.Authorization = auth;
+    const type = types[random(types.length)];
+    if (type !== undefined) headers["Content-Type"] = type;
+    let res;
+    try {
+      res = await fetch(`${service.url}${path}`, { method, headers, body: ["GET", "HEAD", "get"].includes(method) ? undefined : body });
+    } catch (err) {
+      // A method or header the HTTP stack itself refuses never reaches the worker.
+      if (/invalid|not a valid/i.test(String(err.message) + String(err.cause?.message))) continue;
+      throw err;
+    }
+    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+    const text = await res.text();
+    const where = `${method} ${path.slice(0, 60)} auth=${String(auth).slice(0, 20)} type=${type}`;
+    if (res.status >= 500) bad.push(`${where}: ${res.status} ${text.slice(0, 100)}`);
+    else if (res.status >= 400 && method !== "HEAD") {
+      let parsed;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = null;
+      }
+      if (!isMatrixError(parsed)) bad.push(`${where}: ${res.status} non-Matrix body ${text.slice(0, 100)}`);
+    }
+    if (res.headers.get("Access-Control-Allow-Origin") !== "*") bad.push(`${where}: ${res.status} without CORS`);
+  }
+  console.log(`mutations: 400 mutated requests, statuses ${JSON.stringify(statuses)}, ${bad.length} bad answers`);
+  assert.deepEqual(bad.slice(0, 10), []);
+});
