@@ -59,17 +59,13 @@ test("no JavaScript value makes validate throw, and every answer has the section
     fc.anything({ withBigInt: true, withMap: true, withSet: true, withDate: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withBoxedValues: true, withObjectString: true, maxDepth: 4 }),
     fc.constantFrom(cyclic(), deep(100000), [deep(600)], Object.create(null), new Proxy({}, {}), Symbol("s"), () => 1, 10n, new ArrayBuffer(3), new Uint8Array([0xef, 0xbb, 0xbf]), new Uint16Array(4), new DataView(new ArrayBuffer(2))),
   );
-  let threw = 0;
   fc.assert(fc.property(fc.oneof(hostile, fc.constant(getter())), (value) => {
     let out;
     try {
       out = validate(value);
     } catch (err) {
       // A value that throws while being read may throw; nothing else may.
-      if (String(err.message).includes("boom")) {
-        threw += 1;
-        return;
-      }
+      if (String(err.message).includes("boom")) return;
       throw err;
     }
     assert.equal(typeof out.ok, "boolean");
@@ -79,5 +75,4 @@ test("no JavaScript value makes validate throw, and every answer has the section
       assert.ok(out.errors.length > 0 && out.errors.every((e) => typeof e.path === "string" && typeof e.message === "string"));
     }
   }), { ...params, numRuns: Math.min(RUNS, 2000) });
-  assert.ok(threw <= RUNS);
 });
