@@ -291,14 +291,14 @@ writeFileSync(`${here}RESULTS.md`, out.join("\n"));
 writeFileSync(`${here}chart.svg`, chart(r, f));
 console.log("report: benches/RESULTS.md, benches/chart.svg");
 
-// ---- the chart: three panels of horizontal bars, hand-written SVG ----
+// ---- the chart: panels of horizontal bars, two a row, hand-written SVG ----
 function chart(r, f) {
   const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;");
   const panels = [];
   if (r.speed) {
     const c = r.speed.contenders;
     panels.push({
-      title: "Validation, µs per payload",
+      title: "Validation, µs per payload (CPU)",
       note: "lower is better",
       bars: [
         ["ours, from bytes", c.ours_bytes.ns_per_payload / 1000, true],
@@ -324,10 +324,24 @@ function chart(r, f) {
       unit: (v) => `${v.toFixed(1)} KiB`,
     });
   }
+  if (r.startup) {
+    const c = r.startup.contenders;
+    panels.push({
+      title: "Start-up to the first answer, ms",
+      note: "fresh Node process, wall time; lower is better",
+      bars: [
+        ["ours (wasm)", c.ours.total_ms, true],
+        ["ajv (standalone)", c.ajv.total_ms],
+        ["zod 4", c.zod.total_ms],
+        ["valibot", c.valibot.total_ms],
+      ],
+      unit: (v) => `${v.toFixed(v < 10 ? 1 : 0)} ms`,
+    });
+  }
   if (r.service) {
     const t = r.service.targets;
     panels.push({
-      title: "Service, requests / s (32 conn.)",
+      title: "Service, requests / s, 32 connections",
       note: "higher is better; p99 in brackets",
       bars: [
         ["worker, set", t.worker_set.rps, true, t.worker_set.p99_ms],
@@ -339,18 +353,22 @@ function chart(r, f) {
       unit: (v, p99) => `${Math.round(v).toLocaleString("en-US")}${p99 === undefined ? "" : ` (${p99 < 10 ? p99.toFixed(1) : Math.round(p99)} ms)`}`,
     });
   }
-  const W = 330;
-  const labelW = 122;
-  const barMax = W - labelW - 86;
+  // Two panels a row.
+  const W = 340;
+  const labelW = 128;
+  const barMax = W - labelW - 104;
   const rowH = 26;
-  const top = 58;
-  const H = top + 5 * rowH + 34;
+  const panelH = 60 + 5 * rowH + 16;
+  const rows = Math.ceil(panels.length / 2);
+  const H = rows * panelH + 30;
   const parts = [];
   panels.forEach((p, i) => {
-    const x0 = i * W + 10;
+    const x0 = (i % 2) * W + 10;
+    const y0 = Math.floor(i / 2) * panelH;
+    const top = y0 + 58;
     const max = Math.max(...p.bars.map((b) => b[1]));
-    parts.push(`<text x="${x0}" y="24" class="t">${esc(p.title)}</text>`);
-    parts.push(`<text x="${x0}" y="42" class="n">${esc(p.note)}</text>`);
+    parts.push(`<text x="${x0}" y="${y0 + 24}" class="t">${esc(p.title)}</text>`);
+    parts.push(`<text x="${x0}" y="${y0 + 42}" class="n">${esc(p.note)}</text>`);
     p.bars.forEach(([label, value, ours, p99], j) => {
       const y = top + j * rowH;
       const w = Math.max(1, (value / max) * barMax);
@@ -359,7 +377,7 @@ function chart(r, f) {
       parts.push(`<text x="${(x0 + labelW + w + 5).toFixed(1)}" y="${y + 13}" class="v">${esc(p.unit(value, p99))}</text>`);
     });
   });
-  const width = panels.length * W + 10;
+  const width = Math.min(panels.length, 2) * W + 10;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H}" viewBox="0 0 ${width} ${H}" role="img" aria-label="Benchmarks: validation time, size, service throughput">
 <style>
 text{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;fill:#1f2328}
@@ -369,7 +387,7 @@ text{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;f
 </style>
 <rect width="100%" height="100%" fill="none"/>
 ${parts.join("\n")}
-<text x="10" y="${H - 10}" class="n">${esc(`make bench (${r.mode}), ${r.date.slice(0, 10)}, ${r.machine.cores} cores ${r.machine.cpu}; blue: ours. Details: benches/RESULTS.md`)}</text>
+<text x="10" y="${H - 12}" class="n">${esc(`make bench (${r.mode} run), ${r.date.slice(0, 10)}, ${r.machine.cores} cores ${r.machine.cpu}, shared; blue: ours. Details: benches/RESULTS.md`)}</text>
 </svg>
 `;
 }
