@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { capture } from "./lib/process.mjs";
 import { figures, goals } from "./lib/goals.mjs";
-import { synapseVersion } from "./lib/synapse.mjs";
+import { ensureSynapse, synapseVersion } from "./lib/synapse.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "..");
@@ -53,6 +53,9 @@ const pkgVersion = (name) => {
 
 mkdirSync(join(work, "parts"), { recursive: true });
 const previous = ONLY && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, "utf8")) : {};
+
+// Synapse (the service baseline) goes into benches/.venv on the first run.
+if (!ONLY || ONLY.some((name) => name.startsWith("service"))) ensureSynapse();
 
 // The ajv peer is compiled ahead of time, as a worker would ship it.
 run([join(here, "peers", "ajv-build.mjs")], "ajv standalone build");

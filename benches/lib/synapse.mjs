@@ -20,7 +20,13 @@ export function ensureSynapse() {
     const r = spawnSync(cmd, args, { stdio: "inherit" });
     if (r.status !== 0) throw new Error(`synapse: ${cmd} ${args.join(" ")} failed`);
   };
-  if (!existsSync(PYTHON)) run("python3", ["-m", "venv", VENV]);
+  if (!existsSync(PYTHON)) {
+    // Debian's python3 makes venvs only with python3-venv installed.
+    if (spawnSync("python3", ["-m", "venv", VENV], { stdio: "inherit" }).status !== 0) {
+      run("sh", ["-c", "apt-get update -qq && apt-get install -y -qq python3-venv"]);
+      run("python3", ["-m", "venv", "--clear", VENV]);
+    }
+  }
   run(join(VENV, "bin", "pip"), ["install", "--quiet", "matrix-synapse"]);
   if (!synapseVersion()) throw new Error("synapse: matrix-synapse did not install");
 }
