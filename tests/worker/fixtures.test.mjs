@@ -13,7 +13,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { client, startService } from "./harness.mjs";
 
@@ -96,18 +96,14 @@ for (const { vars, cases: group } of groups.values()) {
   describe(`fixtures with ${JSON.stringify(vars)}`, () => {
     let service;
     let alice;
-    const started = (async () => {
+    before(async () => {
       service = await startService({ vars, faulty: false });
       alice = client(service, await service.mint("@fixtures:localhost"));
-    })();
-    after(async () => {
-      await started.catch(() => {});
-      await service?.dispose();
     });
+    after(() => service?.dispose());
 
     for (const c of group) {
       test(`${c.file}: ${c.name}`, async () => {
-        await started;
         const bytes = bytesOf(c);
         const { status, body } = await alice.set(new Uint8Array(bytes));
         assert.ok(status < 500, `status ${status}`);
