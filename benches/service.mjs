@@ -217,6 +217,8 @@ async function main() {
     };
   } finally {
     for (const child of Object.values(servers)) await stopGroup(child);
+    // A store on tmpfs holds memory: let it go (the one on disk stays for inspection).
+    if (process.env.BENCH_SERVICE_DIR) rmSync(work, { recursive: true, force: true });
   }
 }
 
