@@ -1,5 +1,6 @@
 // Request latency of the worker on loopback (workerd through Miniflare, KV persisted to disk, no
-// test wrapper in front of KV): sequential sets (append: false and true), lists and deletes.
+// test wrapper in front of KV): sequential /versions (the floor), sets (append: false and true),
+// lists and deletes.
 //
 //   node tests/worker/latency.mjs [N]     N requests of each kind (default 500); prints JSON
 
@@ -29,7 +30,11 @@ try {
   // Warm-up: the isolate, the wasm and the token cache.
   for (let i = 0; i < 20; i += 1) await alice.list();
 
-  const results = { setAppendFalse: [], setAppendTrue: [], list: [], delete: [] };
+  const results = { versions: [], setAppendFalse: [], setAppendTrue: [], list: [], delete: [] };
+  // The floor: HTTP on loopback and the router, no KV and no validation.
+  for (let i = 0; i < N; i += 1) {
+    await timed(results.versions, async () => ({ status: (await service.fetch("/_matrix/client/versions")).status }));
+  }
   for (let i = 0; i < N; i += 1) {
     // Alice and Bob take turns on each of 10 pushkeys: after the first 10 sets, every set
     // displaces the other user's copy (two lists, two deletes, two puts).
