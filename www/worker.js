@@ -174,9 +174,13 @@ async function authenticate(request, env, store, config) {
     }
     if (!allowed) {
       return {
-        response: matrixError(429, "M_LIMIT_EXCEEDED", "too many requests", {
-          retry_after_ms: config.rateLimitPeriodMs,
-        }),
+        response: matrixError(
+          429,
+          "M_LIMIT_EXCEEDED",
+          "too many requests",
+          { retry_after_ms: config.rateLimitPeriodMs },
+          { "Retry-After": String(Math.ceil(config.rateLimitPeriodMs / 1000)) },
+        ),
       };
     }
   }

@@ -124,7 +124,8 @@ describe("rate limit", () => {
   after(() => service?.dispose());
 
   test("past the per-user rate: 429 M_LIMIT_EXCEEDED with retry_after_ms; other users unaffected", async () => {
-    const alice = client(service, await service.mint("@alice:localhost"));
+    const aliceToken = await service.mint("@alice:localhost");
+    const alice = client(service, aliceToken);
     const bob = client(service, await service.mint("@bob:localhost"));
     assert.equal((await alice.list()).status, 200);
     assert.equal((await alice.set(pusher())).status, 200);
@@ -134,6 +135,10 @@ describe("rate limit", () => {
       assert.equal(response.body.errcode, "M_LIMIT_EXCEEDED");
       assert.equal(response.body.retry_after_ms, 60_000);
     }
+    const raw = await service.fetch("/_matrix/client/v3/pushers", { headers: { Authorization: `Bearer ${aliceToken}` } });
+    assert.equal(raw.status, 429);
+    assert.equal(raw.headers.get("retry-after"), "60");
+    assert.equal(raw.headers.get("access-control-allow-origin"), "*");
     assert.equal((await bob.list()).status, 200);
   });
 });
