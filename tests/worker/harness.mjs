@@ -2,6 +2,7 @@
 // a temporary directory, behind the counting and failing wrapper of kv-fault.js.
 
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -20,7 +21,10 @@ export async function tempDir(name) {
 let bundled;
 /** The deploy bundle (`wrangler deploy --dry-run`), built once per test file. */
 export function workerBundle() {
-  bundled ??= tempDir("bundle").then((dir) => bundle(join(dir, "out")));
+  bundled ??= tempDir("bundle").then((dir) => {
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+    return bundle(join(dir, "out"));
+  });
   return bundled;
 }
 
