@@ -22,8 +22,13 @@ const VERSIONS_BODY = JSON.stringify({
   unstable_features: {},
 });
 
-/** Largest unread body read and dropped to keep the connection open. */
-const DISCARD_MAX_BYTES = 65_536;
+/**
+ * The most of a body the worker reads and drops when it answers without using it (an error, or a
+ * body past the limit), so that the client reads the answer on a connection that stays open:
+ * workerd resets a connection whose request body was left unread. Past this, the connection is
+ * cut. Nothing dropped is kept in memory.
+ */
+const DISCARD_MAX_BYTES = 1_048_576;
 
 /** Longest bearer token looked up; longer ones are unknown without a read. */
 const MAX_TOKEN_CHARS = 1024;
@@ -109,7 +114,8 @@ async function readBody(request, max) {
     if (done) break;
     total += value.byteLength;
     if (total > max) {
-      await reader.cancel().catch(() => {});
+      // Too large: keep nothing more; drop what follows, up to DISCARD_MAX_BYTES in all.
+      await drain(reader, total);
       return null;
     }
     chunks.push(value);
@@ -125,28 +131,31 @@ async function readBody(request, max) {
 }
 
 /**
- * Reads and drops a body the handler did not read (up to `max` bytes), so that the client can
- * reuse its connection: workerd resets a keep-alive connection whose request body was left
- * unread.
+ * Reads and drops a body the handler did not read (see DISCARD_MAX_BYTES); a declared
+ * Content-Length past that is not read at all.
  */
-async function discardBody(request, max) {
+async function discardBody(request) {
   if (request.body === null || request.bodyUsed) return;
   const declared = request.headers.get("Content-Length");
-  if (declared !== null && Number(declared) > max) return;
+  if (declared !== null && Number(declared) > DISCARD_MAX_BYTES) return;
+  await drain(request.body.getReader(), 0);
+}
+
+/** Reads and drops the rest of a body, until DISCARD_MAX_BYTES have gone by in all. */
+async function drain(reader, alreadyRead) {
+  let total = alreadyRead;
   try {
-    const reader = request.body.getReader();
-    let total = 0;
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
       total += value.byteLength;
-      if (total > max) {
+      if (total > DISCARD_MAX_BYTES) {
         await reader.cancel();
         return;
       }
     }
   } catch {
-    // The client went away: nothing to keep alive.
+    // The client went away: nothing to keep open.
   }
 }
 
@@ -262,7 +271,7 @@ export default {
   async fetch(request, env) {
     try {
       const response = await handle(request, env);
-      await discardBody(request, DISCARD_MAX_BYTES);
+      await discardBody(request);
       return response;
     } catch (err) {
       if (err instanceof StoreError) {
