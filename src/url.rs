@@ -606,7 +606,9 @@ fn check_any_path(path: &str) -> Result<(), UrlError> {
     // WHATWG's path percent-encode set, plus `^` (encoded by the current standard, kept by older
     // parsers) and `\` (read as `/`).
     if !kept_verbatim(path, b"\"<>`{}^\\") {
-        return Err(UrlError("path has a character that must be percent-encoded"));
+        return Err(UrlError(
+            "path has a character that must be percent-encoded",
+        ));
     }
     for segment in path.split('/') {
         if is_dot_segment(segment) {
@@ -623,7 +625,9 @@ fn check_query(query: &str) -> Result<(), UrlError> {
     if kept_verbatim(query, b"\"<>'\\") {
         Ok(())
     } else {
-        Err(UrlError("query has a character that must be percent-encoded"))
+        Err(UrlError(
+            "query has a character that must be percent-encoded",
+        ))
     }
 }
 
