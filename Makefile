@@ -80,7 +80,7 @@ run: build
 
 # ---- tests: cheapest first ---------------------------------------------------------------------
 
-test: test-rust test-package test-worker test-browser test-hardening
+test: test-rust test-package test-worker test-browser test-hardening test-fuzz
 
 test-rust:
 	cargo fmt --check
