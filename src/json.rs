@@ -1,8 +1,9 @@
 //! JSON, owned end to end: a parser that reports duplicate members, depth, `NaN`, lone
 //! surrogates and trailing garbage precisely, and a compact writer.
 //!
-//! The parser reads RFC 8259 exactly, over bytes, in one pass: UTF-8 is checked as strings are
-//! read (outside strings JSON is ASCII). Object member order and the text of numbers are kept.
+//! The parser reads RFC 8259 exactly, over bytes, in one pass after one check that the whole body
+//! is UTF-8 (outside strings JSON is ASCII, so a body that is not UTF-8 is never JSON). Object
+//! member order and the text of numbers are kept.
 
 use std::fmt;
 
@@ -87,13 +88,12 @@ pub enum ParseError {
 /// # Errors
 /// [`ParseError`], see its variants.
 pub fn parse(input: &[u8], max_depth: usize) -> Result<Value, ParseError> {
-    let mut parser = Parser {
-        bytes: input,
-        pos: 0,
-        max_depth: max_depth.min(MAX_NESTING),
-        path: Vec::new(),
-        duplicates: Vec::new(),
+    // Wherever a byte that is not UTF-8 lies, in a string or between tokens, the document is
+    // not JSON; checking it once here lets strings be read as bytes.
+    let Ok(text) = std::str::from_utf8(input) else {
+        return Err(ParseError::NotJson);
     };
+    let mut parser = Parser::new(text, max_depth.min(MAX_NESTING));
     parser.skip_ws();
     let value = match parser.value(1) {
         Ok(value) => value,
@@ -253,6 +253,8 @@ enum Step {
 }
 
 struct Parser<'a> {
+    /// The document, already known to be UTF-8.
+    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
     max_depth: usize,
@@ -260,9 +262,48 @@ struct Parser<'a> {
     path: Vec<Step>,
     /// The pointer of each repeated member, in document order.
     duplicates: Vec<String>,
+    /// The members of the objects being read, innermost last: at its end each object takes its
+    /// own in one allocation of the exact size.
+    members: Vec<(String, Value)>,
+    /// The same for the items of the arrays being read.
+    items: Vec<Value>,
 }
 
-impl Parser<'_> {
+/// The bytes that end a run of plain string content: `"`, `\\` and the controls below U+0020
+/// (refused raw). A UTF-8 sequence never holds one, so a run never splits a character.
+const fn is_string_stop(b: u8) -> bool {
+    b == b'"' || b == b'\\' || b < 0x20
+}
+
+/// Whether any of the eight bytes of `word` is a string stop byte (see [`is_string_stop`]).
+const fn has_string_stop(word: u64) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // A byte of `x` is zero exactly when the matching byte of this is set (for some byte: the
+    // usual test for a zero byte, exact as to whether there is one).
+    const fn zero_byte(x: u64) -> u64 {
+        x.wrapping_sub(ONES) & !x & HIGH
+    }
+    let quote = zero_byte(word ^ (ONES * b'"' as u64));
+    let backslash = zero_byte(word ^ (ONES * b'\\' as u64));
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    quote | backslash | control != 0
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str, max_depth: usize) -> Self {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            max_depth,
+            path: Vec::new(),
+            duplicates: Vec::new(),
+            members: Vec::with_capacity(16),
+            items: Vec::new(),
+        }
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -401,19 +442,19 @@ impl Parser<'_> {
     }
 
     fn object(&mut self, depth: usize) -> Result<Value, Stop> {
-        let mut members: Vec<(String, Value)> = Vec::new();
-        let mut seen = SeenNames::default();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Vec::new()));
         }
+        let base = self.members.len();
+        let mut seen = SeenNames::default();
         loop {
             if self.peek() != Some(b'"') {
                 return Err(Stop::NotJson);
             }
             let name = self.string()?;
             // Reported before anything inside its value, which comes later in the document.
-            if seen.contains(&members, &name) {
+            if seen.contains(&self.members[base..], &name) {
                 let mut pointer = self.pointer();
                 push_pointer_token(&mut pointer, &name);
                 self.duplicates.push(pointer);
@@ -430,8 +471,8 @@ impl Parser<'_> {
                 Some(Step::Member(name)) => name,
                 _ => String::new(),
             };
-            members.push((name, value));
-            seen.add_last(&members);
+            self.members.push((name, value));
+            seen.add_last(&self.members[base..]);
             self.skip_ws();
             match self.peek() {
                 Some(b',') => {
@@ -440,7 +481,7 @@ impl Parser<'_> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(members));
+                    return Ok(Value::Object(self.members.drain(base..).collect()));
                 }
                 _ => return Err(Stop::NotJson),
             }
@@ -448,16 +489,16 @@ impl Parser<'_> {
     }
 
     fn array(&mut self, depth: usize) -> Result<Value, Stop> {
-        let mut items = Vec::new();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
+        let base = self.items.len();
         loop {
-            self.path.push(Step::Index(items.len()));
+            self.path.push(Step::Index(self.items.len() - base));
             let item = self.value(depth + 1)?;
             self.path.pop();
-            items.push(item);
+            self.items.push(item);
             self.skip_ws();
             match self.peek() {
                 Some(b',') => {
@@ -466,7 +507,7 @@ impl Parser<'_> {
                 }
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Value::Array(self.items.drain(base..).collect()));
                 }
                 _ => return Err(Stop::NotJson),
             }
@@ -517,8 +558,7 @@ impl Parser<'_> {
                 return Err(Stop::NotJson);
             }
         }
-        // Only ASCII digits and signs were read.
-        let text = std::str::from_utf8(&self.bytes[start..self.pos]).map_err(|_| Stop::NotJson)?;
+        let text = self.text.get(start..self.pos).ok_or(Stop::NotJson)?;
         Ok(Value::Number(text.to_owned()))
     }
 
@@ -537,22 +577,33 @@ impl Parser<'_> {
         Ok(code)
     }
 
-    /// A string starting at its opening quote.
+    /// Moves past plain string content, up to the next stop byte or the end.
+    fn skip_plain(&mut self) {
+        self.pos = plain_run_end(self.bytes, self.pos);
+    }
+
+    /// A string starting at its opening quote. Without escapes it is copied once, at its size.
     fn string(&mut self) -> Result<String, Stop> {
         self.pos += 1;
-        let mut out = String::new();
-        loop {
-            let start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
+        let start = self.pos;
+        self.skip_plain();
+        match self.peek() {
+            Some(b'"') => {
+                let s = self.text.get(start..self.pos).ok_or(Stop::NotJson)?;
                 self.pos += 1;
+                Ok(s.to_owned())
             }
-            // The stop bytes are ASCII, so a run never splits a UTF-8 sequence.
-            let run =
-                std::str::from_utf8(&self.bytes[start..self.pos]).map_err(|_| Stop::NotJson)?;
-            out.push_str(run);
+            Some(b'\\') => self.escaped_string(start),
+            _ => Err(Stop::NotJson),
+        }
+    }
+
+    /// The rest of a string whose plain content from `start` ends at a backslash.
+    fn escaped_string(&mut self, start: usize) -> Result<String, Stop> {
+        let mut out = String::with_capacity(self.pos - start + 16);
+        let mut run = start;
+        loop {
+            out.push_str(self.text.get(run..self.pos).ok_or(Stop::NotJson)?);
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
@@ -564,6 +615,8 @@ impl Parser<'_> {
                 }
                 _ => return Err(Stop::NotJson),
             }
+            run = self.pos;
+            self.skip_plain();
         }
     }
 
@@ -609,34 +662,57 @@ impl Parser<'_> {
 
 // ---- writer -------------------------------------------------------------------------------------
 
-/// The escape `JSON.stringify` writes for a character, if it writes one.
-fn escape_of(c: char) -> Option<&'static str> {
+/// The escape `JSON.stringify` writes for a byte of a string, if it writes one. Only ASCII
+/// characters are escaped, and the bytes of a longer UTF-8 sequence are never ASCII.
+const fn escape_of(b: u8) -> Option<&'static str> {
     const CONTROL: [&str; 32] = [
         "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007",
         "\\b", "\\t", "\\n", "\\u000b", "\\f", "\\r", "\\u000e", "\\u000f", "\\u0010", "\\u0011",
         "\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017", "\\u0018", "\\u0019",
         "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
     ];
-    match c {
-        '"' => Some("\\\""),
-        '\\' => Some("\\\\"),
-        c if (c as u32) < 0x20 => Some(CONTROL[c as usize]),
+    match b {
+        b'"' => Some("\\\""),
+        b'\\' => Some("\\\\"),
+        0..0x20 => Some(CONTROL[b as usize]),
         _ => None,
     }
 }
 
+/// The end of the run of bytes from `pos` that [`write_str`] copies as they are: up to the next
+/// byte it escapes (the string stop bytes of the parser), or the end.
+fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(chunk) = bytes.get(pos..).and_then(<[u8]>::first_chunk::<8>) {
+        if has_string_stop(u64::from_le_bytes(*chunk)) {
+            break;
+        }
+        pos += 8;
+    }
+    while let Some(&b) = bytes.get(pos) {
+        if is_string_stop(b) {
+            break;
+        }
+        pos += 1;
+    }
+    pos
+}
+
 /// Appends a JSON string literal, escaped as `JSON.stringify` escapes it.
 pub fn write_str(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(s.len() + 2);
     out.push('"');
     let mut start = 0;
-    for (i, c) in s.char_indices() {
-        if let Some(escape) = escape_of(c) {
-            out.push_str(&s[start..i]);
-            out.push_str(escape);
-            start = i + 1;
+    loop {
+        // Runs end at an ASCII byte, so every slice here is on character boundaries.
+        let end = plain_run_end(bytes, start);
+        out.push_str(s.get(start..end).unwrap_or_default());
+        match bytes.get(end).copied().and_then(escape_of) {
+            Some(escape) => out.push_str(escape),
+            None => break,
         }
+        start = end + 1;
     }
-    out.push_str(&s[start..]);
     out.push('"');
 }
 
@@ -680,9 +756,12 @@ pub fn write_members(out: &mut String, members: &[(String, Value)]) {
 #[must_use]
 pub fn str_len(s: &str) -> usize {
     2 + s.len()
-        + s.chars()
-            .filter_map(escape_of)
-            .map(|e| e.len() - 1)
+        + s.bytes()
+            .map(|b| match b {
+                b'"' | b'\\' | 0x08 | 0x09 | 0x0a | 0x0c | 0x0d => 1,
+                0..0x20 => 5,
+                _ => 0,
+            })
             .sum::<usize>()
 }
 
@@ -710,6 +789,23 @@ pub fn members_len(members: &[(String, Value)]) -> usize {
             .iter()
             .map(|(name, value)| str_len(name) + 1 + compact_len(value))
             .sum::<usize>()
+}
+
+/// [`members_len`] without the escapes: a walk over the tree that reads no string's bytes.
+pub(crate) fn approximate_members_len(members: &[(String, Value)]) -> usize {
+    fn value_len(value: &Value) -> usize {
+        match value {
+            Value::Null | Value::Bool(_) => 5,
+            Value::Number(text) => text.len(),
+            Value::String(s) => 2 + s.len(),
+            Value::Array(items) => 1 + items.iter().map(|v| 1 + value_len(v)).sum::<usize>(),
+            Value::Object(members) => approximate_members_len(members),
+        }
+    }
+    1 + members
+        .iter()
+        .map(|(name, value)| 4 + name.len() + value_len(value))
+        .sum::<usize>()
 }
 
 // ---- serde --------------------------------------------------------------------------------------
@@ -1066,13 +1162,7 @@ mod tests {
             r#"{"a":[1,{"b":null},[]],"c":{"d":"\u00e9"}}"#,
             r#"[ { } , [ ] , -1.5e+3 ]"#,
         ] {
-            let mut parser = Parser {
-                bytes: text.as_bytes(),
-                pos: 0,
-                max_depth: 0,
-                path: Vec::new(),
-                duplicates: Vec::new(),
-            };
+            let mut parser = Parser::new(text, 0);
             assert!(parser.skip_document().is_ok(), "{text}");
         }
     }
@@ -1089,13 +1179,7 @@ mod tests {
 
     /// The tree of a document, read without stopping at repeated members.
     fn tree_of(text: &str) -> Value {
-        let mut parser = Parser {
-            bytes: text.as_bytes(),
-            pos: 0,
-            max_depth: MAX_NESTING,
-            path: Vec::new(),
-            duplicates: Vec::new(),
-        };
+        let mut parser = Parser::new(text, MAX_NESTING);
         parser.value(1).unwrap_or(Value::Null)
     }
 

@@ -284,7 +284,38 @@ impl Pusher {
     }
 }
 
+/// The length of the compact JSON of warnings and problems, escapes aside.
+fn notes_len<'a>(notes: impl Iterator<Item = (&'a str, &'a str)>) -> usize {
+    notes
+        .map(|(path, message)| 64 + path.len() + message.len())
+        .sum()
+}
+
 impl Outcome {
+    /// About the length of [`Outcome::to_json`] (escapes aside), so that it is written into one
+    /// allocation.
+    fn approximate_json_len(&self) -> usize {
+        let warnings = notes_len(self.warnings().iter().map(|w| (&*w.path, &*w.message)));
+        warnings
+            + match self {
+                Self::Set { pusher, .. } => {
+                    192 + pusher.app_id.len()
+                        + pusher.pushkey.len()
+                        + pusher.app_display_name.len()
+                        + pusher.device_display_name.len()
+                        + pusher.profile_tag.as_ref().map_or(0, String::len)
+                        + pusher.lang.len()
+                        + json::approximate_members_len(&pusher.data.0)
+                }
+                Self::Delete {
+                    app_id, pushkey, ..
+                } => 96 + app_id.len() + pushkey.len(),
+                Self::Rejected { errors, .. } => {
+                    96 + notes_len(errors.iter().map(|p| (&*p.path, &*p.message)))
+                }
+            }
+    }
+
     /// The compact JSON of the outcome, as [`Serialize`] gives it, written without serde.
     #[must_use]
     pub fn to_json(&self) -> String {
@@ -295,7 +326,7 @@ impl Outcome {
     /// (`None` for a rejection), so that a server can store the pusher text as it is.
     #[must_use]
     pub fn to_json_with_pusher_range(&self) -> (String, Option<Range<usize>>) {
-        let mut out = String::with_capacity(256);
+        let mut out = String::with_capacity(self.approximate_json_len());
         out.push('{');
         let range = match self {
             Self::Set {
