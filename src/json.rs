@@ -173,7 +173,7 @@ pub fn check_tree(value: &Value, max_depth: usize) -> Result<(), ParseError> {
                 pointer.truncate(*base);
                 if let Some(item) = items.get(*index) {
                     pointer.push('/');
-                    pointer.push_str(&index.to_string());
+                    push_decimal(&mut pointer, *index);
                     *index += 1;
                     next = Some(item);
                 } else {
@@ -211,13 +211,16 @@ impl SeenNames {
     /// Records the last of `members` as read.
     fn add_last(&mut self, members: &[(String, Value)]) {
         let count = members.len();
-        if count == Self::LINEAR {
-            self.0 = (0..count).collect();
-            self.0.sort_by(|&a, &b| members[a].0.cmp(&members[b].0));
-        } else if count > Self::LINEAR {
-            let name = &members[count - 1].0;
+        // The index is built by insertion (a sort would add a sort's code to the module).
+        let first = match count {
+            Self::LINEAR => 0,
+            c if c > Self::LINEAR => c - 1,
+            _ => return,
+        };
+        for added in first..count {
+            let name = &members[added].0;
             let at = self.0.partition_point(|&i| members[i].0 <= *name);
-            self.0.insert(at, count - 1);
+            self.0.insert(at, added);
         }
     }
 }
@@ -231,6 +234,26 @@ pub fn push_pointer_token(pointer: &mut String, token: &str) {
             '/' => pointer.push_str("~1"),
             _ => pointer.push(c),
         }
+    }
+}
+
+/// Appends `n` in decimal, without `core::fmt` (which would add its code to the WebAssembly
+/// module).
+pub(crate) fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        // `rest % 10` is a digit.
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[at..] {
+        out.push(char::from(digit));
     }
 }
 
@@ -321,7 +344,7 @@ impl<'a> Parser<'a> {
                 Step::Member(name) => push_pointer_token(&mut pointer, name),
                 Step::Index(index) => {
                     pointer.push('/');
-                    pointer.push_str(&index.to_string());
+                    push_decimal(&mut pointer, *index);
                 }
             }
         }
@@ -1224,6 +1247,15 @@ mod tests {
         let value = parsed(text).unwrap_or(Value::Null);
         assert_eq!(value.to_json(), text);
         assert_eq!(compact_len(&value), text.len());
+    }
+
+    #[test]
+    fn writes_decimals() {
+        for n in [0, 7, 10, 4096, 65_535, usize::MAX] {
+            let mut out = String::from("x");
+            push_decimal(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
     }
 
     #[test]

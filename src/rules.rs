@@ -186,10 +186,20 @@ fn is_control(c: char) -> bool {
     c <= '\u{1f}' || c == '\u{7f}'
 }
 
+/// `must be at most {max}{unit}`, written without `core::fmt` (which would add its code to the
+/// WebAssembly module).
+fn at_most(max: usize, unit: &str) -> String {
+    let mut message = String::with_capacity(40);
+    message.push_str("must be at most ");
+    json::push_decimal(&mut message, max);
+    message.push_str(unit);
+    message
+}
+
 /// At most `max` characters (Unicode scalar values) and no control character.
 fn text_problem(s: &str, max: usize) -> Option<String> {
     if s.chars().count() > max {
-        Some(format!("must be at most {max} characters"))
+        Some(at_most(max, " characters"))
     } else if s.chars().any(is_control) {
         Some("must not contain control characters".into())
     } else {
@@ -202,14 +212,14 @@ fn app_id_problem(s: &str, mode: Mode) -> Option<String> {
     if s.is_empty() {
         Some("must not be empty".into())
     } else if s.chars().count() > MAX_APP_ID_CHARS {
-        Some(format!("must be at most {MAX_APP_ID_CHARS} characters"))
+        Some(at_most(MAX_APP_ID_CHARS, " characters"))
     } else if !s
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
     {
         Some("may hold only ascii letters, digits, dots, underscores and hyphens".into())
     } else if mode == Mode::Set(PusherKind::Email) && s != EMAIL_APP_ID {
-        Some(format!("must be {EMAIL_APP_ID} for an email pusher"))
+        Some(["must be ", EMAIL_APP_ID, " for an email pusher"].concat())
     } else {
         None
     }
@@ -220,9 +230,7 @@ fn pushkey_problem(s: &str, mode: Mode) -> Option<String> {
     if s.is_empty() {
         Some("must not be empty".into())
     } else if s.len() > MAX_PUSHKEY_BYTES {
-        Some(format!(
-            "must be at most {MAX_PUSHKEY_BYTES} bytes of utf-8"
-        ))
+        Some(at_most(MAX_PUSHKEY_BYTES, " bytes of utf-8"))
     } else if s.chars().any(is_control) {
         Some("must not contain control characters".into())
     } else if mode == Mode::Set(PusherKind::Email) {
@@ -234,7 +242,7 @@ fn pushkey_problem(s: &str, mode: Mode) -> Option<String> {
         if !well_formed {
             Some("must be an email address with one @".into())
         } else if s.chars().count() > MAX_EMAIL_CHARS {
-            Some(format!("must be at most {MAX_EMAIL_CHARS} characters"))
+            Some(at_most(MAX_EMAIL_CHARS, " characters"))
         } else {
             None
         }
@@ -490,10 +498,7 @@ fn check_data(
         report.error(
             ErrorCode::InvalidParam,
             "/data",
-            format!(
-                "must be at most {} bytes when serialized",
-                options.max_data_bytes
-            ),
+            at_most(options.max_data_bytes, " bytes when serialized"),
         );
     }
     let needs_url = mode == Mode::Set(PusherKind::Http);
@@ -672,6 +677,19 @@ mod tests {
         assert_eq!(pusher.data.url(), Some(URL));
         assert_eq!(pusher.profile_tag, None);
         assert!(outcome.warnings().is_empty());
+    }
+
+    #[test]
+    fn writes_limits_in_messages() {
+        assert_eq!(at_most(0, " x"), "must be at most 0 x");
+        assert_eq!(
+            at_most(usize::MAX, " bytes"),
+            format!("must be at most {} bytes", usize::MAX)
+        );
+        assert_eq!(
+            app_id_problem("org.x", Mode::Set(PusherKind::Email)).as_deref(),
+            Some("must be m.email for an email pusher")
+        );
     }
 
     #[test]
