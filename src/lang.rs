@@ -58,12 +58,16 @@ pub(crate) fn canonical_lang(tag: &str) -> Option<String> {
         if let Some(script) = subtags.next_if(is_script) {
             push_lower(&mut out, script);
             let first = out.len() - 4;
-            out[first..=first].make_ascii_uppercase();
+            if let Some(letter) = out.get_mut(first..=first) {
+                letter.make_ascii_uppercase();
+            }
         }
         if let Some(region) = subtags.next_if(is_region) {
             push_lower(&mut out, region);
             let first = out.len() - region.len();
-            out[first..].make_ascii_uppercase();
+            if let Some(written) = out.get_mut(first..) {
+                written.make_ascii_uppercase();
+            }
         }
         let mut variants = Vec::new();
         while let Some(variant) = subtags.next_if(is_variant) {
@@ -122,7 +126,7 @@ impl<'a> Subtags<'a> {
             return None;
         }
         self.0 = rest.get(end + 1..);
-        Some(&rest[..end])
+        rest.get(..end)
     }
 }
 
@@ -186,7 +190,9 @@ fn push_lower(out: &mut String, subtag: &str) {
     }
     let start = out.len();
     out.push_str(subtag);
-    out[start..].make_ascii_lowercase();
+    if let Some(written) = out.get_mut(start..) {
+        written.make_ascii_lowercase();
+    }
 }
 
 /// A subtag of at most eight characters, without case, as one nonzero number.

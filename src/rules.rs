@@ -51,6 +51,8 @@ fn validate_document(value: Value, options: &Options) -> Outcome {
     }
 }
 
+#[cold]
+#[inline(never)]
 fn not_an_object() -> Outcome {
     Report::fatal(
         ErrorCode::BadJson,
@@ -59,6 +61,8 @@ fn not_an_object() -> Outcome {
     )
 }
 
+#[cold]
+#[inline(never)]
 fn parse_error(error: ParseError) -> Outcome {
     match error {
         ParseError::NotJson => Report::fatal(
@@ -85,6 +89,8 @@ struct Report {
 }
 
 impl Report {
+    #[cold]
+    #[inline(never)]
     fn fatal(errcode: ErrorCode, path: String, message: &str) -> Outcome {
         let mut report = Self::default();
         report.error(errcode, path, message);
@@ -188,6 +194,8 @@ fn is_control(c: char) -> bool {
 
 /// `must be at most {max}{unit}`, written without `core::fmt` (which would add its code to the
 /// WebAssembly module).
+#[cold]
+#[inline(never)]
 fn at_most(max: usize, unit: &str) -> String {
     let mut message = String::with_capacity(40);
     message.push_str("must be at most ");
@@ -556,6 +564,8 @@ fn check_url(value: &mut Value, options: &Options, report: &mut Report) {
 
 /// A delete reads only `app_id` and `pushkey` (rules A and P, not the e-mail forms); every
 /// other member is ignored silently, since clients echo the stored pusher back.
+#[cold]
+#[inline(never)]
 fn check_delete(members: Vec<(String, Value)>) -> Outcome {
     let mut report = Report::default();
     let mut app_id_value = None;

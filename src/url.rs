@@ -44,10 +44,9 @@ pub fn check_gateway_url(url: &str, options: &Options) -> Result<String, UrlErro
     }
 
     // Rule 2.
-    let Some(colon) = bytes.iter().position(|&b| b == b':') else {
+    let Some((scheme, after_colon)) = url.split_once(':') else {
         return Err(UrlError("url must be absolute, starting with https://"));
     };
-    let scheme = &url[..colon];
     let https = scheme.eq_ignore_ascii_case("https");
     let http = scheme.eq_ignore_ascii_case("http");
     if !(https || (http && options.allow_http)) {
@@ -57,7 +56,7 @@ pub fn check_gateway_url(url: &str, options: &Options) -> Result<String, UrlErro
             "scheme must be https"
         }));
     }
-    let Some(after_scheme) = url[colon + 1..].strip_prefix("//") else {
+    let Some(after_scheme) = after_colon.strip_prefix("//") else {
         return Err(UrlError("scheme must be followed by ://"));
     };
 
@@ -69,7 +68,9 @@ pub fn check_gateway_url(url: &str, options: &Options) -> Result<String, UrlErro
         .bytes()
         .position(|b| b == b'/' || b == b'?')
         .unwrap_or(after_scheme.len());
-    let (authority, path_and_query) = after_scheme.split_at(authority_end);
+    let (authority, path_and_query) = after_scheme
+        .split_at_checked(authority_end)
+        .unwrap_or((after_scheme, ""));
     if authority.bytes().any(|b| b == b'@') {
         return Err(UrlError("url must not contain a user name or password"));
     }
@@ -91,7 +92,9 @@ pub fn check_gateway_url(url: &str, options: &Options) -> Result<String, UrlErro
 
     // Rules 7 and 8.
     let (path, query) = match path_and_query.bytes().position(|b| b == b'?') {
-        Some(q) => path_and_query.split_at(q),
+        Some(q) => path_and_query
+            .split_at_checked(q)
+            .unwrap_or((path_and_query, "")),
         None => (path_and_query, ""),
     };
     if options.allow_any_path {
@@ -121,14 +124,18 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), UrlError> {
         let Some(close) = authority.bytes().position(|b| b == b']') else {
             return Err(UrlError("ipv6 address must end with ]"));
         };
-        authority.split_at(close + 1)
+        authority
+            .split_at_checked(close + 1)
+            .unwrap_or((authority, ""))
     } else {
-        authority.split_at(
-            authority
-                .bytes()
-                .position(|b| b == b':')
-                .unwrap_or(authority.len()),
-        )
+        authority
+            .split_at_checked(
+                authority
+                    .bytes()
+                    .position(|b| b == b':')
+                    .unwrap_or(authority.len()),
+            )
+            .unwrap_or((authority, ""))
     };
     match rest.strip_prefix(':') {
         Some(port) => Ok((host, Some(port))),
@@ -140,6 +147,7 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), UrlError> {
 }
 
 /// Checks a port (the text after `:`) and returns it, or `None` when it is empty.
+#[inline(never)]
 fn check_port(port: &str) -> Result<Option<&str>, UrlError> {
     // WHATWG reads `host:` as no port and `:0443` as 443: both would change the text.
     if port.is_empty() {
@@ -193,7 +201,9 @@ impl Host<'_> {
             Self::Name(name) => {
                 let start = out.len();
                 out.push_str(name);
-                out[start..].make_ascii_lowercase();
+                if let Some(written) = out.get_mut(start..) {
+                    written.make_ascii_lowercase();
+                }
             }
             Self::V4(text, _) => out.push_str(text),
             Self::V6(pieces) => {
@@ -208,7 +218,7 @@ impl Host<'_> {
 fn parse_host(host: &str) -> Result<Host<'_>, UrlError> {
     if let Some(inner) = host.strip_prefix('[') {
         // `split_host_port` cut the host just after the first `]`.
-        let inner = &inner[..inner.len() - 1];
+        let inner = inner.strip_suffix(']').unwrap_or(inner);
         if inner.bytes().any(|b| b == b'%') {
             return Err(UrlError("ipv6 address must not have a zone"));
         }
@@ -265,6 +275,7 @@ fn is_whatwg_number(b: &[u8]) -> bool {
 }
 
 /// Four decimal parts 0-255 without leading zeros.
+#[inline(never)]
 fn parse_dotted_quad(text: &[u8]) -> Option<u32> {
     let mut addr = 0u32;
     let mut parts = 0;
@@ -335,6 +346,8 @@ fn check_public_name(host: &str) -> Result<(), UrlError> {
 ///
 /// Without Unicode tables the second half cannot be decided in general, so only labels made of
 /// letters from a few scripts whose IDNA status is simple are accepted (see [`idna_letter`]).
+#[cold]
+#[inline(never)]
 fn check_punycode(rest: &[u8]) -> Result<(), UrlError> {
     const BASE: u32 = 36;
     const T_MIN: u32 = 1;
@@ -441,6 +454,8 @@ fn idna_letter(c: u32) -> bool {
 /// Parses the text between the brackets: the RFC 4291 text forms (with `::` standing for at
 /// least one zero piece, and an embedded dotted-quad IPv4 at the end), which the WHATWG IPv6
 /// parser all reads the same way.
+#[cold]
+#[inline(never)]
 fn parse_ipv6(text: &str) -> Option<[u16; 8]> {
     let b = text.as_bytes();
     let mut pieces = [0u16; 8];
@@ -521,6 +536,8 @@ fn hex_value(b: u8) -> u8 {
 
 /// Writes an IPv6 address as WHATWG serializes it (RFC 5952: lowercase, no leading zeros, the
 /// first longest run of two or more zero pieces as `::`, never a dotted IPv4 part).
+#[cold]
+#[inline(never)]
 fn write_ipv6(pieces: [u16; 8], out: &mut String) {
     let (mut best, mut best_len) = (8, 1);
     let mut i = 0;
@@ -578,6 +595,8 @@ fn ipv4_is_blocked(addr: u32) -> bool {
 }
 
 /// RULES.md section 4, rule 5, IPv6 ranges; `::ffff:0:0/96` is checked as the IPv4 inside.
+#[cold]
+#[inline(never)]
 fn ipv6_is_blocked(pieces: [u16; 8]) -> bool {
     const NETS: [(u128, u32); 8] = [
         (0, 128),                     // :: unspecified
@@ -598,6 +617,7 @@ fn ipv6_is_blocked(pieces: [u16; 8]) -> bool {
 }
 
 /// The path under `allowAnyPath`: what WHATWG keeps exactly as it is.
+#[inline(never)]
 fn check_any_path(path: &str) -> Result<(), UrlError> {
     // The authority ends at `/` or `?`, so a non-empty path starts with `/`.
     if path.is_empty() {
