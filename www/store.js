@@ -154,12 +154,16 @@ export class PusherStore {
   }
 
   /**
-   * Creates or replaces the user's pusher (the whole record). With `append: false`, first removes
+   * Creates or replaces the user's pusher (the whole record). With `append: false`, also removes
    * the same (app_id, pushkey) held by other users.
    *
-   * Order: displaced holders (each record, then its index entry), the caller's index entry, the
-   * caller's record last. The record write is the commit point: if anything before it fails, the
-   * caller's pushers are as they were.
+   * KV has no transactions, so the visible changes are made in an order that can be undone:
+   * the caller's index entry (invisible), the caller's record (the commit point when nobody else
+   * holds the pusher), then each other holder's record, read first so that it can be put back.
+   * When a step fails, the steps already made are undone in reverse order and the request
+   * answers 503: the store is as it was before. The other holders' index entries are removed
+   * last; if that fails, the pushers are already as the request asked (an index entry without
+   * its record is harmless) and the request still answers 503.
    *
    * @param {{ userHash: string }} user
    * @param {{ app_id: string, pushkey: string }} pusher the validated, normalized pusher
@@ -173,29 +177,62 @@ export class PusherStore {
     const indexKey = `i:${pusherId}:${user.userHash}`;
 
     const mine = await this.listPrefix(`u:${user.userHash}:`);
-    if (mine.length >= maxPushers && !mine.some((key) => key.name === recordKey)) {
+    const previous = mine.find((key) => key.name === recordKey);
+    if (mine.length >= maxPushers && previous === undefined) {
       throw new PusherLimitError(maxPushers);
     }
 
-    let displaced = [];
+    let holders = [];
     if (!append) {
-      const holders = await this.listPrefix(`i:${pusherId}:`);
-      const indexPrefix = `i:${pusherId}:`.length;
-      displaced = holders.map((key) => key.name.slice(indexPrefix)).filter((other) => other !== user.userHash);
-      await Promise.all(
-        displaced.map(async (other) => {
-          await kvCall("delete", () => this.kv.delete(`u:${other}:${pusherId}`));
-          await kvCall("delete", () => this.kv.delete(`i:${pusherId}:${other}`));
-        }),
-      );
+      const indexPrefix = `i:${pusherId}:`;
+      holders = (await this.listPrefix(indexPrefix))
+        .map((key) => key.name.slice(indexPrefix.length))
+        .filter((other) => other !== user.userHash);
     }
 
-    await kvCall("put", () => this.kv.put(indexKey, ""));
-    const metadataFits = utf8Length(JSON.stringify(pusherJson)) <= METADATA_MAX_BYTES;
-    await kvCall("put", () =>
-      this.kv.put(recordKey, pusherJson, metadataFits ? { metadata: pusherJson } : undefined),
+    // A record never exists without its index entry (both are written index first and deleted
+    // record first), so replacing a pusher, what clients do at every start, is a single write.
+    if (previous === undefined) await kvCall("put", () => this.kv.put(indexKey, ""));
+    if (holders.length === 0) {
+      await this.putRecord(recordKey, pusherJson);
+      return { displaced: 0 };
+    }
+
+    const undo = [];
+    try {
+      const before = previous === undefined ? null : await this.recordText(previous);
+      await this.putRecord(recordKey, pusherJson);
+      undo.push(() => (before === null ? this.kv.delete(recordKey) : this.putRecord(recordKey, before)));
+      for (const other of holders) {
+        const otherKey = `u:${other}:${pusherId}`;
+        const text = await kvCall("get", () => this.kv.get(otherKey, { type: "text" }));
+        if (text === null) continue;
+        await kvCall("delete", () => this.kv.delete(otherKey));
+        undo.push(() => this.putRecord(otherKey, text));
+      }
+    } catch (err) {
+      for (const step of undo.reverse()) {
+        // Best effort: a store that fails again now leaves what the failed step left.
+        await step().catch(() => {});
+      }
+      throw err;
+    }
+    await Promise.all(
+      holders.map((other) => kvCall("delete", () => this.kv.delete(`i:${pusherId}:${other}`))),
     );
-    return { displaced: displaced.length };
+    return { displaced: holders.length };
+  }
+
+  /** Puts a record, with its JSON in the metadata when it fits (so a list carries it). */
+  async putRecord(key, json) {
+    const fits = utf8Length(JSON.stringify(json)) <= METADATA_MAX_BYTES;
+    await kvCall("put", () => this.kv.put(key, json, fits ? { metadata: json } : undefined));
+  }
+
+  /** The JSON of a listed record: from its metadata, or read when it did not fit there. */
+  async recordText(listed) {
+    if (typeof listed.metadata === "string") return listed.metadata;
+    return kvCall("get", () => this.kv.get(listed.name, { type: "text" }));
   }
 
   /**
