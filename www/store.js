@@ -176,19 +176,19 @@ export class PusherStore {
     const recordKey = `u:${user.userHash}:${pusherId}`;
     const indexKey = `i:${pusherId}:${user.userHash}`;
 
-    const mine = await this.listPrefix(`u:${user.userHash}:`);
+    // The two reads are independent and come before any write: run them together.
+    const indexPrefix = `i:${pusherId}:`;
+    const [mine, indexed] = await Promise.all([
+      this.listPrefix(`u:${user.userHash}:`),
+      append ? [] : this.listPrefix(indexPrefix),
+    ]);
     const previous = mine.find((key) => key.name === recordKey);
     if (mine.length >= maxPushers && previous === undefined) {
       throw new PusherLimitError(maxPushers);
     }
-
-    let holders = [];
-    if (!append) {
-      const indexPrefix = `i:${pusherId}:`;
-      holders = (await this.listPrefix(indexPrefix))
-        .map((key) => key.name.slice(indexPrefix.length))
-        .filter((other) => other !== user.userHash);
-    }
+    const holders = indexed
+      .map((key) => key.name.slice(indexPrefix.length))
+      .filter((other) => other !== user.userHash);
 
     // A record never exists without its index entry (both are written index first and deleted
     // record first), so replacing a pusher, what clients do at every start, is a single write.
