@@ -165,9 +165,10 @@ fn tree(bytes: &[u8]) -> Option<Value> {
     json::parse(&flatten(bytes, json::MAX_NESTING + 1), usize::MAX)
         .ok()
         .or_else(|| {
-            // Repeated members: `serde_json` keeps them all apart from its recursion limit.
-            let json: serde_json::Value = serde_json::from_slice(&flatten(bytes, 100)).ok()?;
-            serde::Deserialize::deserialize(json).ok()
+            // Repeated members: read by `serde_json` straight into `Value`, whose visitor keeps
+            // every member and the exact text of numbers (a `serde_json::Value` in between would
+            // keep only the last of repeated members, and lose numbers like `1e-400`).
+            serde_json::from_slice::<Value>(&flatten(bytes, 100)).ok()
         })
 }
 
@@ -595,6 +596,18 @@ fn pusher_shaped_bodies_agree_and_accepted_pushers_are_fixed_points() {
     let accepted = accepted.into_inner();
     println!("pusher-shaped bodies accepted as sets and re-validated: {accepted}");
     assert!(accepted > 0, "the generator never produced an accepted set");
+}
+
+#[test]
+fn paths_of_repeated_members_with_extreme_numbers_point_into_the_input() {
+    // Found by the mutation property: repeated members beside numbers `f64` cannot hold.
+    let bytes = br#"{"kind":"http","app_id":"org.example.app","pushkey":"pk-0001","app_display_name":"Example","device_display_name":"Test phone","lang":"en","data":{"url":"https://push.example.org/_matrix/push/v1/notify","big":123456789012345678901234567890,"tiny":1e-400,"huge":1123456789012345678901234567890,"tiny":1e-400,"huge":1E+400,"precise":0.1000000000000000055511151231257827,"neg":-0,"trail":1.50}}"#;
+    let outcome = validate(bytes, &Options::default());
+    assert_eq!(
+        outcome.errcode(),
+        Some(matrix_pusher_validator::ErrorCode::BadJson)
+    );
+    check_paths(tree(bytes).as_ref(), &outcome).unwrap();
 }
 
 #[test]
