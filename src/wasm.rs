@@ -83,14 +83,16 @@ pub fn validate_string(
     max_display_name_chars: u32,
     max_url_chars: u32,
 ) -> String {
-    let limits = [
+    validate_bytes(
+        body.as_bytes(),
+        kinds,
+        flags,
         max_body_bytes,
         max_depth,
         max_data_bytes,
         max_display_name_chars,
         max_url_chars,
-    ];
-    run(body.as_bytes(), kinds, flags, limits)
+    )
 }
 
 fn run(body: &[u8], kinds: u32, flags: u32, limits: [u32; 5]) -> String {
