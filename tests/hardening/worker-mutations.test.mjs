@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import { validate } from "matrix-pusher-validator";
 
 import { caseBytes, fixtureCases } from "../lib/fixtures.mjs";
-import { client, isMatrixError, startService } from "./lib/service.mjs";
+import { client, isMatrixError, startService } from "../lib/service.mjs";
 
 const MUTATIONS = Number(process.env.HARDENING_MUTATIONS ?? 1500);
 // The service's validator options (www/worker.js: kinds fixed to http, wrangler.toml defaults).
@@ -17,8 +17,8 @@ const SERVICE_OPTIONS = { kinds: ["http"] };
 let service;
 let me;
 before(async () => {
-  service = await startService();
-  me = client(service.url, await service.mint("@mutant:localhost"));
+  service = await startService({ quiet: true });
+  me = client(service, await service.mint("@mutant:localhost"));
 });
 after(() => service?.dispose());
 
@@ -133,7 +133,7 @@ test(`${MUTATIONS} mutated payloads: never a 5xx, always a Matrix answer, always
     while (next < inputs.length) {
       const bytes = inputs[next++];
       const want = validate(bytes, SERVICE_OPTIONS);
-      const res = await me.post(bytes);
+      const res = await me.set(bytes);
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       const hex = bytes.length <= 512 ? bytes.toString("hex") : `${bytes.length} bytes`;
       if (res.status >= 500) {

@@ -13,7 +13,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { caseBytes, fixtureCases } from "../lib/fixtures.mjs";
-import { client, startService } from "./harness.mjs";
+import { client, startService } from "../lib/service.mjs";
 
 const OPTION_VARS = {
   allowHttp: "ALLOW_HTTP",
@@ -81,7 +81,7 @@ for (const { vars, cases: group } of groups.values()) {
     let service;
     let alice;
     before(async () => {
-      service = await startService({ vars, faulty: false });
+      service = await startService({ vars, wrapped: false });
       alice = client(service, await service.mint("@fixtures:localhost"));
     });
     after(() => service?.dispose());
