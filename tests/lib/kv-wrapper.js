@@ -51,9 +51,12 @@ function run(op, keyOrOptions, call) {
     counts.failed += 1;
     return Promise.reject(new Error(`injected KV ${op} failure`));
   }
-  counts[op] += 1;
-  const label = `${op} ${prefixOf(keyOrOptions)}`;
-  counts.byPrefix[label] = (counts.byPrefix[label] ?? 0) + 1;
+  // A bulk read (an array of keys) is billed, and counted, as one read per key.
+  for (const key of Array.isArray(keyOrOptions) ? keyOrOptions : [keyOrOptions]) {
+    counts[op] += 1;
+    const label = `${op} ${prefixOf(key)}`;
+    counts.byPrefix[label] = (counts.byPrefix[label] ?? 0) + 1;
+  }
   return call();
 }
 
