@@ -1,22 +1,32 @@
-//! Options that loosen or tighten the rules (RULES.md section 6).
+//! Options that loosen or tighten the rules (docs/rules.md section 6), and their one reader.
+//!
+//! Every face of the validator reads options here: Rust callers through [`Options::from_json`],
+//! [`Options::from_value`] or serde, and the npm package, which hands the caller's options over
+//! as JSON text. The defaults are written once, in [`Options::default`].
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
+use crate::json::{self, Value};
 use crate::model::PusherKind;
+use crate::url::AllowedHost;
 
 /// Validation options. `Options::default()` is the strict production setting.
 ///
-/// Deserializes from the camelCase names (`allowHttp`, `maxBodyBytes`, ...); unknown names are
-/// an error, so a typo never silently loosens nothing.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+/// Reads from the camelCase names (`allowHttp`, `maxBodyBytes`, ...) of docs/rules.md section
+/// 6; an unknown name or a value of the wrong kind is an [`OptionError`], never a silent
+/// default.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
-    /// Which kinds a set request may use. Default: `http` and `email`.
+    /// Which kinds a set request may use. Default: `http` and `email`. [`PusherKind::WebPush`]
+    /// allows both spellings of Web Push.
     pub kinds: Vec<PusherKind>,
     /// Accept `http://` gateway URLs (test setups). Default: `false`.
     pub allow_http: bool,
     /// Accept loopback and private gateway hosts (test setups). Default: `false`.
     pub allow_private_hosts: bool,
+    /// The operator's own private gateways, accepted although rule 5 refuses them: host names
+    /// and addresses or CIDR ranges. Default: none.
+    pub allowed_private_hosts: Vec<AllowedHost>,
     /// Accept a gateway path other than `/_matrix/push/v1/notify`. Default: `false`.
     pub allow_any_path: bool,
     /// Larger bodies get `M_TOO_LARGE`. Default: 65536.
@@ -40,12 +50,332 @@ impl Default for Options {
             kinds: vec![PusherKind::Http, PusherKind::Email],
             allow_http: false,
             allow_private_hosts: false,
+            allowed_private_hosts: Vec::new(),
             allow_any_path: false,
             max_body_bytes: 65_536,
             max_depth: 16,
             max_data_bytes: 4_096,
             max_display_name_chars: 256,
             max_url_chars: 2_048,
+        }
+    }
+}
+
+/// Why options were refused: the option's name and a sentence that names it too.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OptionError {
+    /// The camelCase name of the option (`""` when the options as a whole are not an object).
+    pub option: String,
+    /// A short lowercase sentence, starting with `options` and the option's name.
+    pub message: String,
+}
+
+impl std::fmt::Display for OptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for OptionError {}
+
+/// The names read, in the order of docs/rules.md section 6.
+const NAMES: [&str; 10] = [
+    "kinds",
+    "allowHttp",
+    "allowPrivateHosts",
+    "allowedPrivateHosts",
+    "allowAnyPath",
+    "maxBodyBytes",
+    "maxDepth",
+    "maxDataBytes",
+    "maxDisplayNameChars",
+    "maxUrlChars",
+];
+
+/// The largest limit read: the largest integer a JavaScript number holds exactly.
+const MAX_LIMIT: u64 = (1 << 53) - 1;
+
+impl Options {
+    /// Reads options from JSON text: an object of camelCase names (`{}` or an empty text for
+    /// the defaults). Names left out take their defaults.
+    ///
+    /// # Errors
+    /// An [`OptionError`] for text that is not a JSON object, an unknown or repeated name, or a
+    /// value the option does not take.
+    pub fn from_json(text: &[u8]) -> Result<Self, OptionError> {
+        if text.is_empty() {
+            return Ok(Self::default());
+        }
+        match json::parse(text, 4) {
+            Ok(value) => Self::from_value(&value),
+            Err(json::ParseError::Duplicates(paths)) => {
+                let name = paths
+                    .first()
+                    .map(|p| unescape_token(p.get(1..).unwrap_or("")))
+                    .unwrap_or_default();
+                Err(error(&name, "", " is given twice"))
+            }
+            Err(_) => Err(error("", "", " must be a json object")),
+        }
+    }
+
+    /// Reads options from a parsed JSON object, as [`Options::from_json`] does.
+    ///
+    /// # Errors
+    /// An [`OptionError`], as for [`Options::from_json`].
+    pub fn from_value(value: &Value) -> Result<Self, OptionError> {
+        let Value::Object(members) = value else {
+            return Err(error("", "", &not(" must be an object", value)));
+        };
+        let mut options = Self::default();
+        let mut seen = [false; NAMES.len()];
+        for (name, value) in members {
+            let Some(index) = NAMES.iter().position(|n| n == name) else {
+                let mut message = String::from("unknown option ");
+                json::write_str(&mut message, name);
+                message.push_str(" (known: ");
+                message.push_str(&NAMES.join(", "));
+                message.push(')');
+                return Err(OptionError {
+                    option: name.clone(),
+                    message,
+                });
+            };
+            if std::mem::replace(&mut seen[index], true) {
+                return Err(error(name, "", " is given twice"));
+            }
+            match index {
+                0 => options.kinds = kinds(value)?,
+                1 => options.allow_http = boolean(name, value)?,
+                2 => options.allow_private_hosts = boolean(name, value)?,
+                3 => options.allowed_private_hosts = allowed_hosts(value)?,
+                4 => options.allow_any_path = boolean(name, value)?,
+                5 => options.max_body_bytes = limit(name, value)?,
+                6 => options.max_depth = limit(name, value)?,
+                7 => options.max_data_bytes = limit(name, value)?,
+                8 => options.max_display_name_chars = limit(name, value)?,
+                _ => options.max_url_chars = limit(name, value)?,
+            }
+        }
+        Ok(options)
+    }
+}
+
+impl<'de> Deserialize<'de> for Options {
+    /// Reads through [`Options::from_value`], so serde callers get the same checks.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Self::from_value(&value).map_err(|e| serde::de::Error::custom(e.message))
+    }
+}
+
+/// `options.<name><at> <rest>`.
+#[cold]
+#[inline(never)]
+fn error(name: &str, at: &str, rest: &str) -> OptionError {
+    let mut message = String::from("options");
+    if !name.is_empty() {
+        message.push('.');
+        message.push_str(name);
+    }
+    message.push_str(at);
+    message.push_str(rest);
+    OptionError {
+        option: name.to_owned(),
+        message,
+    }
+}
+
+/// `<what>, not <the value>`.
+#[cold]
+#[inline(never)]
+fn not(what: &str, value: &Value) -> String {
+    let mut message = String::from(what);
+    message.push_str(", not ");
+    match value {
+        Value::Null => message.push_str("null"),
+        Value::Bool(true) => message.push_str("true"),
+        Value::Bool(false) => message.push_str("false"),
+        Value::Number(text) => message.push_str(text),
+        Value::String(s) if s.len() <= 64 => json::write_str(&mut message, s),
+        Value::String(_) => message.push_str("a long string"),
+        Value::Array(_) => message.push_str("an array"),
+        Value::Object(_) => message.push_str("an object"),
+    }
+    message
+}
+
+fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+fn boolean(name: &str, value: &Value) -> Result<bool, OptionError> {
+    match value {
+        Value::Bool(b) => Ok(*b),
+        _ => Err(error(name, "", &not(" must be a boolean", value))),
+    }
+}
+
+/// A non-negative integer written without fraction or exponent, at most 2⁵³ − 1.
+fn limit(name: &str, value: &Value) -> Result<usize, OptionError> {
+    if let Value::Number(text) = value {
+        let digits = text.as_bytes();
+        if !digits.is_empty() && digits.len() <= 16 && digits.iter().all(u8::is_ascii_digit) {
+            let n = digits
+                .iter()
+                .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+            if n <= MAX_LIMIT {
+                return Ok(usize::try_from(n).unwrap_or(usize::MAX));
+            }
+        }
+    }
+    Err(error(
+        name,
+        "",
+        &not(" must be an integer from 0 to 9007199254740991", value),
+    ))
+}
+
+fn kinds(value: &Value) -> Result<Vec<PusherKind>, OptionError> {
+    const WHAT: &str = r#" must be an array of "http", "email" and "webpush""#;
+    let Value::Array(items) = value else {
+        return Err(error("kinds", "", &not(WHAT, value)));
+    };
+    let mut kinds = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let kind = match item.as_str() {
+            Some("http") => PusherKind::Http,
+            Some("email") => PusherKind::Email,
+            Some("webpush") => PusherKind::WebPush,
+            _ => {
+                return Err(error(
+                    "kinds",
+                    &index(i),
+                    &not(r#" must be "http", "email" or "webpush""#, item),
+                ));
+            }
+        };
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    Ok(kinds)
+}
+
+fn allowed_hosts(value: &Value) -> Result<Vec<AllowedHost>, OptionError> {
+    const NAME: &str = "allowedPrivateHosts";
+    let Value::Array(items) = value else {
+        return Err(error(
+            NAME,
+            "",
+            &not(" must be an array of host names and cidr ranges", value),
+        ));
+    };
+    let mut hosts = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let Value::String(entry) = item else {
+            return Err(error(NAME, &index(i), &not(" must be a string", item)));
+        };
+        match AllowedHost::parse(entry) {
+            Ok(host) => hosts.push(host),
+            Err(why) => {
+                let mut rest = String::from(" ");
+                json::write_str(&mut rest, entry);
+                rest.push(' ');
+                rest.push_str(why);
+                return Err(error(NAME, &index(i), &rest));
+            }
+        }
+    }
+    Ok(hosts)
+}
+
+/// `[i]`.
+fn index(i: usize) -> String {
+    let mut out = String::from("[");
+    json::push_decimal(&mut out, i);
+    out.push(']');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(text: &str) -> OptionError {
+        match Options::from_json(text.as_bytes()) {
+            Err(e) => e,
+            Ok(o) => panic!("{text} was read as {o:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_the_defaults_from_nothing() {
+        assert_eq!(Options::from_json(b""), Ok(Options::default()));
+        assert_eq!(Options::from_json(b"{}"), Ok(Options::default()));
+    }
+
+    #[test]
+    fn names_the_option_in_every_error() {
+        let e = refused(r#"{"allowHttp":"yes"}"#);
+        assert_eq!(e.option, "allowHttp");
+        assert_eq!(e.message, r#"options.allowHttp must be a boolean, not "yes""#);
+        let e = refused(r#"{"allowedPrivateHosts":["ntfy.lan","*.lan"]}"#);
+        assert_eq!(e.option, "allowedPrivateHosts");
+        assert!(
+            e.message.starts_with(r#"options.allowedPrivateHosts[1] "*.lan" is not"#),
+            "{}",
+            e.message
+        );
+        assert_eq!(refused(r#"{"maxDepth":1.5}"#).option, "maxDepth");
+        assert_eq!(refused(r#"{"maxDepth":-1}"#).option, "maxDepth");
+        assert_eq!(refused(r#"{"maxDepth":9007199254740992}"#).option, "maxDepth");
+        assert_eq!(refused(r#"{"kinds":["sms"]}"#).option, "kinds");
+        assert_eq!(refused(r#"{"kinds":"http"}"#).option, "kinds");
+        assert_eq!(refused(r#"{"allowHtp":true}"#).option, "allowHtp");
+        assert_eq!(refused(r#"{"allowHttp":true,"allowHttp":true}"#).option, "allowHttp");
+        assert_eq!(refused("[]").option, "");
+        assert_eq!(refused("{").option, "");
+    }
+
+    #[test]
+    fn reads_every_option() {
+        let options = Options::from_json(
+            br#"{"kinds":["webpush","http","webpush"],"allowHttp":true,"allowPrivateHosts":true,
+            "allowedPrivateHosts":["ntfy.lan","10.0.0.0/8","fd00::/8"],"allowAnyPath":true,
+            "maxBodyBytes":1,"maxDepth":2,"maxDataBytes":3,"maxDisplayNameChars":4,"maxUrlChars":9007199254740991}"#,
+        );
+        let Ok(options) = options else {
+            panic!("{options:?}")
+        };
+        assert_eq!(options.kinds, vec![PusherKind::WebPush, PusherKind::Http]);
+        assert!(options.allow_http && options.allow_private_hosts && options.allow_any_path);
+        assert_eq!(options.allowed_private_hosts.len(), 3);
+        assert_eq!(
+            [
+                options.max_body_bytes,
+                options.max_depth,
+                options.max_data_bytes,
+                options.max_display_name_chars
+            ],
+            [1, 2, 3, 4]
+        );
+    }
+
+    #[test]
+    fn refuses_bad_allowlist_entries() {
+        for entry in [
+            "", "*.lan", "127.1", "0x7f.0.0.1", "host.0x1f", "010.0.0.1", "10.0.0.0/33",
+            "10.0.0.1/8", "10.0.0.0/08", "10.0.0.0/", "fd00::/129", "[fd00::1]", "fe80::1%eth0",
+            "a..b", "-a.lan", "ntfy lan", "1.2.3.4.5", "::1/", "http://ntfy.lan",
+        ] {
+            assert!(AllowedHost::parse(entry).is_err(), "{entry:?}");
+        }
+        for entry in [
+            "ntfy.lan", "NTFY.Lan.", "localhost", "192.168.1.20", "192.168.1.0/24", "0.0.0.0/0",
+            "fd12:3456::/48", "::1", "::ffff:192.168.1.0/120", "xn--bcher-kva.lan",
+        ] {
+            assert!(AllowedHost::parse(entry).is_ok(), "{entry:?}");
         }
     }
 }

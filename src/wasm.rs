@@ -1,36 +1,72 @@
 //! The WebAssembly binding: the one place that knows about JavaScript.
 //!
 //! The boundary is kept narrow on purpose. The body crosses as UTF-8 bytes (a `Uint8Array`
-//! copied once into wasm memory, or a string encoded straight into it), the options as plain
-//! numbers the JavaScript side has already checked, and the outcome comes back as one compact
-//! JSON text that the caller reads with `JSON.parse`. Nothing else crosses, so the module needs
-//! no JavaScript objects, no `js-sys` and no serde bridge.
+//! copied once into wasm memory, or a string encoded straight into it), the options as the JSON
+//! text of the caller's options object (read here, by [`Options::from_json`]: the one reader),
+//! and the outcome comes back as one compact JSON text that the caller reads with `JSON.parse`.
+//! Nothing else crosses, so the module needs no JavaScript objects, no `js-sys` and no serde
+//! bridge.
 //!
-//! The hand-written entry files of the npm package (`npm/`) wrap these exports: they check the
-//! options (a `TypeError` for a bad one), turn objects into JSON and parse the result.
+//! The hand-written entry files of the npm package (`npm/`) wrap these exports: they turn the
+//! options into JSON (a `TypeError` with the core's message for a bad one), turn objects into
+//! JSON and parse the result.
 
 // `#[wasm_bindgen]` accepts only `pub` functions, though this module is private.
 #![allow(unreachable_pub)]
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::model::{Outcome, PusherKind};
-use crate::{Options, validate};
+use crate::model::Outcome;
+use crate::{OptionError, Options, validate};
 
-/// `kinds` bit: `"http"` is allowed.
-const KIND_HTTP: u32 = 1;
-/// `kinds` bit: `"email"` is allowed.
-const KIND_EMAIL: u32 = 2;
-/// `flags` bit: `allowHttp`.
-const ALLOW_HTTP: u32 = 1;
-/// `flags` bit: `allowPrivateHosts`.
-const ALLOW_PRIVATE_HOSTS: u32 = 2;
-/// `flags` bit: `allowAnyPath`.
-const ALLOW_ANY_PATH: u32 = 4;
 /// `flags` bit: record where the pusher is in the returned text ([`pusher_start`]).
 const WANT_PUSHER_RANGE: u32 = 8;
+
+thread_local! {
+    /// The options last read and the text they were read from. A caller passes the same
+    /// options call after call, so they are read once; keyed by the text, the cache cannot
+    /// hand one call another call's options.
+    static LAST_OPTIONS: RefCell<(String, Result<Options, OptionError>)> =
+        RefCell::new((String::new(), Ok(Options::default())));
+}
+
+/// Runs `f` with the options of `text` (`""` for the defaults).
+fn with_options<T>(text: &str, f: impl FnOnce(&Result<Options, OptionError>) -> T) -> T {
+    LAST_OPTIONS.with(|cell| {
+        let mut last = cell.borrow_mut();
+        if last.0 != text {
+            *last = (text.to_owned(), Options::from_json(text.as_bytes()));
+        }
+        f(&last.1)
+    })
+}
+
+/// `[maxBodyBytes, maxDepth]` of the options in `text` (saturated to `u32`), which the caller
+/// needs before it hands the body over; empty when the options are refused
+/// ([`option_error`] says why).
+#[wasm_bindgen(js_name = optionLimits)]
+#[must_use]
+pub fn option_limits(options: &str) -> Vec<u32> {
+    with_options(options, |read| match read {
+        Ok(o) => [o.max_body_bytes, o.max_depth]
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+            .to_vec(),
+        Err(_) => Vec::new(),
+    })
+}
+
+/// Why the options in `text` are refused (a sentence naming the option), or `""`.
+#[wasm_bindgen(js_name = optionError)]
+#[must_use]
+pub fn option_error(options: &str) -> String {
+    with_options(options, |read| match read {
+        Ok(_) => String::new(),
+        Err(e) => e.message.clone(),
+    })
+}
 
 /// Where the pusher of the last outcome lies in its JSON text, in UTF-16 code units (the unit
 /// of JavaScript string offsets), so that `text.slice(start, end)` is the pusher's exact JSON.
@@ -41,29 +77,16 @@ static PUSHER_END: AtomicU32 = AtomicU32::new(0);
 /// Validates a body given as bytes (a `Uint8Array` copied once into wasm memory) and returns the
 /// outcome as compact JSON.
 ///
-/// `kinds` and `flags` are bit sets (see the constants above); the limits are those of
-/// [`Options`], already checked by the caller.
+/// `options` is the JSON text of the options (`""` for the defaults), already checked by the
+/// caller with [`option_limits`]; refused options give `""`, never an outcome under other
+/// options.
 #[wasm_bindgen(js_name = validateBytes)]
-#[allow(clippy::too_many_arguments)]
 #[must_use]
-pub fn validate_bytes(
-    body: &[u8],
-    kinds: u32,
-    flags: u32,
-    max_body_bytes: u32,
-    max_depth: u32,
-    max_data_bytes: u32,
-    max_display_name_chars: u32,
-    max_url_chars: u32,
-) -> String {
-    let limits = [
-        max_body_bytes,
-        max_depth,
-        max_data_bytes,
-        max_display_name_chars,
-        max_url_chars,
-    ];
-    run(body, kinds, flags, limits)
+pub fn validate_bytes(body: &[u8], options: &str, flags: u32) -> String {
+    with_options(options, |read| match read {
+        Ok(options) => run(body, options, flags),
+        Err(_) => String::new(),
+    })
 }
 
 /// Validates a body given as a JavaScript string (encoded as UTF-8 straight into wasm memory).
@@ -71,57 +94,13 @@ pub fn validate_bytes(
 /// The caller must have checked that the string has no lone surrogate: the encoder would
 /// replace it with U+FFFD, and such a body is refused as not UTF-8 instead.
 #[wasm_bindgen(js_name = validateString)]
-#[allow(clippy::too_many_arguments)]
 #[must_use]
-pub fn validate_string(
-    body: &str,
-    kinds: u32,
-    flags: u32,
-    max_body_bytes: u32,
-    max_depth: u32,
-    max_data_bytes: u32,
-    max_display_name_chars: u32,
-    max_url_chars: u32,
-) -> String {
-    validate_bytes(
-        body.as_bytes(),
-        kinds,
-        flags,
-        max_body_bytes,
-        max_depth,
-        max_data_bytes,
-        max_display_name_chars,
-        max_url_chars,
-    )
+pub fn validate_string(body: &str, options: &str, flags: u32) -> String {
+    validate_bytes(body.as_bytes(), options, flags)
 }
 
-fn run(body: &[u8], kinds: u32, flags: u32, limits: [u32; 5]) -> String {
-    let [
-        max_body_bytes,
-        max_depth,
-        max_data_bytes,
-        max_display_name_chars,
-        max_url_chars,
-    ] = limits.map(|limit| limit as usize);
-    let mut kind_list = Vec::with_capacity(2);
-    if kinds & KIND_HTTP != 0 {
-        kind_list.push(PusherKind::Http);
-    }
-    if kinds & KIND_EMAIL != 0 {
-        kind_list.push(PusherKind::Email);
-    }
-    let options = Options {
-        kinds: kind_list,
-        allow_http: flags & ALLOW_HTTP != 0,
-        allow_private_hosts: flags & ALLOW_PRIVATE_HOSTS != 0,
-        allow_any_path: flags & ALLOW_ANY_PATH != 0,
-        max_body_bytes,
-        max_depth,
-        max_data_bytes,
-        max_display_name_chars,
-        max_url_chars,
-    };
-    let outcome = validate(body, &options);
+fn run(body: &[u8], options: &Options, flags: u32) -> String {
+    let outcome = validate(body, options);
     let (text, range) = outcome.to_json_with_pusher_range();
     // Only a set has a pusher to store.
     let (start, end) = match range {
