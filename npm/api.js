@@ -3,16 +3,14 @@
 // they instantiate the WebAssembly module; this file turns the caller's input and options into
 // what the module takes (UTF-8 bytes and a few numbers) and parses the JSON it answers with.
 
-import { optionError, optionLimits, pusherEnd, pusherStart, validateBytes, validateString } from "./matrix_pusher_validator.js";
+import { optionLimits, pusherEnd, pusherStart, setOptions, validateBytes, validateString } from "./matrix_pusher_validator.js";
 
 let ready = false;
-/** `[maxBodyBytes, maxDepth]` of the default options, as the core holds them. */
-let defaultLimits;
 
 /** Called by the entry file once the WebAssembly module is instantiated. */
 export function markReady() {
   ready = true;
-  defaultLimits = optionLimits("");
+  held = { text: "", limits: optionLimits() };
 }
 
 // ---- options (docs/rules.md section 6) ---------------------------------------------------------
@@ -40,46 +38,64 @@ function isPlainObject(value) {
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
-/** The JSON text of an option value, or a TypeError naming the option when it has none. */
-function optionJson(value, name, depth) {
-  switch (typeof value) {
-    case "boolean":
-    case "string":
-      return JSON.stringify(value);
-    case "number":
-      if (Number.isFinite(value)) return JSON.stringify(value);
-      break;
-    case "object":
-      if (value === null) return "null";
-      if (depth > 4) break;
-      if (Array.isArray(value)) {
-        const items = [];
-        for (let i = 0; i < value.length; i++) items.push(optionJson(value[i], `${name}[${i}]`, depth + 1));
-        return `[${items.join(",")}]`;
+/**
+ * A copy of an option value made only of what JSON carries, each value read once (a getter
+ * cannot answer differently the second time), or a TypeError naming the value. `path` holds the
+ * member names and indexes from the options down to `value`.
+ */
+function plainCopy(value, path) {
+  const type = typeof value;
+  if (value === null || type === "boolean" || type === "string" || (type === "number" && Number.isFinite(value))) return value;
+  if (type === "object" && path.length < 8) {
+    if (Array.isArray(value)) {
+      const copy = [];
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        copy.push(plainCopy(value[i], path));
+        path.pop();
       }
-      if (isPlainObject(value)) {
-        const members = [];
-        for (const key of Object.keys(value)) {
-          const member = value[key];
-          // As in JSON.stringify, a member whose value is undefined is absent.
-          if (member !== undefined) members.push(`${JSON.stringify(key)}:${optionJson(member, depth === 0 ? `options.${key}` : `${name}.${key}`, depth + 1)}`);
-        }
-        return `{${members.join(",")}}`;
+      return copy;
+    }
+    if (isPlainObject(value)) {
+      // No prototype: a member named "__proto__" stays a member.
+      const copy = Object.create(null);
+      for (const key of Object.keys(value)) {
+        const member = value[key];
+        // As in JSON.stringify, a member whose value is undefined is absent.
+        if (member === undefined) continue;
+        path.push(key);
+        copy[key] = plainCopy(member, path);
+        path.pop();
       }
-      break;
-    default:
-      break;
+      return copy;
+    }
   }
+  const name = path.map((token, i) => (i === 0 ? token : typeof token === "number" ? `[${token}]` : `.${token}`)).join("");
   throw new TypeError(`matrix-pusher-validator: ${name} cannot be ${describe(value)}`);
 }
 
-/** The options' JSON text ("" for the defaults) and their limits; a TypeError when refused. */
-function readOptions(options) {
-  if (options === undefined || options === null) return { text: "", limits: defaultLimits };
-  const text = optionJson(options, "options", 0);
-  const limits = optionLimits(text);
-  if (limits.length !== 2) throw new TypeError(`matrix-pusher-validator: ${optionError(text)}`);
-  return { text, limits };
+/**
+ * The options the module holds (their text, and their `[maxBodyBytes, maxDepth]`): the module
+ * keeps the options it was last given (src/wasm.rs), so they cross only when they change. This
+ * mirrors the module's state and is no call's own: a call hands its options over right before
+ * it validates, whenever the module holds others (a getter in the input may have called
+ * `validate` with other options meanwhile).
+ */
+let held = { text: "", limits: undefined };
+
+/** Makes the module hold the options of `text`; their limits, or a TypeError when refused. */
+function hold(text) {
+  if (text !== held.text) {
+    const refused = setOptions(text);
+    if (refused !== "") throw new TypeError(`matrix-pusher-validator: ${refused}`);
+    held = { text, limits: optionLimits() };
+  }
+  return held.limits;
+}
+
+/** The JSON text of the caller's options ("" for the defaults). */
+function optionsTextOf(options) {
+  return options === undefined || options === null ? "" : JSON.stringify(plainCopy(options, ["options"]));
 }
 
 // ---- input -------------------------------------------------------------------------------------
@@ -191,9 +207,11 @@ function cutJson(value, depth, cut) {
 }
 
 /** The JSON text of a value given as an object, or a rejection when it has none. */
-function objectJson(value, maxDepth) {
+function objectJson(value) {
   const walk = { deep: false, failPath: [], ancestors: [] };
-  const cut = Math.min(maxDepth, MAX_NESTING) + 1;
+  // Past MAX_NESTING the core refuses any document, whatever maxDepth says; cut there, the text
+  // is too deep exactly where the whole value is.
+  const cut = MAX_NESTING + 1;
   try {
     const why = unfaithful(value, 1, cut, walk);
     if (why !== "") {
@@ -224,19 +242,21 @@ function outcomeText(input, options, flags) {
   if (!ready) {
     throw new Error("matrix-pusher-validator: call `await init()` once before validate()");
   }
-  const { text: optionsText, limits } = readOptions(options);
-  const maxBodyBytes = limits[0];
+  const optionsText = optionsTextOf(options);
+  const maxBodyBytes = hold(optionsText)[0];
   let bytes = typeof input === "string" ? undefined : bytesOf(input);
   let text = input;
   if (bytes === undefined && typeof input !== "string") {
-    text = objectJson(input, limits[1]);
+    text = objectJson(input);
     if (typeof text !== "string") return text;
+    // Reading the object may have run a getter that called `validate` with other options.
+    hold(optionsText);
   }
   if (bytes !== undefined) {
     // A body past the limit is refused for its size alone: only the first maxBodyBytes + 1
     // bytes are copied into wasm memory (which never shrinks), enough for the core to see it.
     if (bytes.length > maxBodyBytes + 1) bytes = bytes.subarray(0, maxBodyBytes + 1);
-    return validateBytes(bytes, optionsText, flags);
+    return validateBytes(bytes, flags);
   }
   // A string has at least as many UTF-8 bytes as UTF-16 code units: a longer one is too large
   // whatever it holds, as a byte body past the limit is refused before it is read.
@@ -247,7 +267,7 @@ function outcomeText(input, options, flags) {
     // for its length before reading it.
     if (utf8Length(text) <= maxBodyBytes) return rejection("M_NOT_JSON", "not UTF-8: the text has a lone surrogate");
   }
-  return validateString(text, optionsText, flags);
+  return validateString(text, flags);
 }
 
 /** The UTF-8 length of a string, a lone surrogate counted as the three bytes of U+FFFD. */

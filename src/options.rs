@@ -78,19 +78,10 @@ impl std::fmt::Display for OptionError {
 
 impl std::error::Error for OptionError {}
 
-/// The names read, in the order of docs/rules.md section 6.
-const NAMES: [&str; 10] = [
-    "kinds",
-    "allowHttp",
-    "allowPrivateHosts",
-    "allowedPrivateHosts",
-    "allowAnyPath",
-    "maxBodyBytes",
-    "maxDepth",
-    "maxDataBytes",
-    "maxDisplayNameChars",
-    "maxUrlChars",
-];
+/// What an unknown name is told: the names read, in the order of docs/rules.md section 6.
+const UNKNOWN: &str = " is not an option (the options are kinds, allowHttp, allowPrivateHosts, \
+allowedPrivateHosts, allowAnyPath, maxBodyBytes, maxDepth, maxDataBytes, maxDisplayNameChars, \
+maxUrlChars)";
 
 /// The largest limit read: the largest integer a JavaScript number holds exactly.
 const MAX_LIMIT: u64 = (1 << 53) - 1;
@@ -106,16 +97,10 @@ impl Options {
         if text.is_empty() {
             return Ok(Self::default());
         }
-        match json::parse(text, 4) {
+        match json::parse(text, json::MAX_NESTING) {
             Ok(value) => Self::from_value(&value),
-            Err(json::ParseError::Duplicates(paths)) => {
-                let name = paths
-                    .first()
-                    .map(|p| unescape_token(p.get(1..).unwrap_or("")))
-                    .unwrap_or_default();
-                Err(error(&name, "", " is given twice"))
-            }
-            Err(_) => Err(error("", "", " must be a json object")),
+            Err(json::ParseError::Duplicates(paths)) => Err(repeated(&paths)),
+            Err(_) => Err(error("", " must be a json object")),
         }
     }
 
@@ -125,39 +110,59 @@ impl Options {
     /// An [`OptionError`], as for [`Options::from_json`].
     pub fn from_value(value: &Value) -> Result<Self, OptionError> {
         let Value::Object(members) = value else {
-            return Err(error("", "", &not(" must be an object", value)));
+            return Err(error("", " must be an object"));
         };
         let mut options = Self::default();
-        let mut seen = [false; NAMES.len()];
-        for (name, value) in members {
-            let Some(index) = NAMES.iter().position(|n| n == name) else {
-                let mut message = String::from("unknown option ");
-                json::write_str(&mut message, name);
-                message.push_str(" (known: ");
-                message.push_str(&NAMES.join(", "));
-                message.push(')');
-                return Err(OptionError {
-                    option: name.clone(),
-                    message,
-                });
-            };
-            if std::mem::replace(&mut seen[index], true) {
-                return Err(error(name, "", " is given twice"));
+        for (i, (name, value)) in members.iter().enumerate() {
+            // A value built by hand can repeat a name, which JSON text parsed here cannot.
+            if members.iter().take(i).any(|(earlier, _)| earlier == name) {
+                return Err(error(name, " is given twice"));
             }
-            match index {
-                0 => options.kinds = kinds(value)?,
-                1 => options.allow_http = boolean(name, value)?,
-                2 => options.allow_private_hosts = boolean(name, value)?,
-                3 => options.allowed_private_hosts = allowed_hosts(value)?,
-                4 => options.allow_any_path = boolean(name, value)?,
-                5 => options.max_body_bytes = limit(name, value)?,
-                6 => options.max_depth = limit(name, value)?,
-                7 => options.max_data_bytes = limit(name, value)?,
-                8 => options.max_display_name_chars = limit(name, value)?,
-                _ => options.max_url_chars = limit(name, value)?,
-            }
+            options.read(name, value)?;
         }
         Ok(options)
+    }
+
+    /// Reads one option into `self`.
+    #[inline(never)]
+    fn read(&mut self, name: &str, value: &Value) -> Result<(), OptionError> {
+        const NAMES: [&str; 10] = [
+            "allowHttp",
+            "allowPrivateHosts",
+            "allowAnyPath",
+            "maxBodyBytes",
+            "maxDepth",
+            "maxDataBytes",
+            "maxDisplayNameChars",
+            "maxUrlChars",
+            "kinds",
+            "allowedPrivateHosts",
+        ];
+        let Some(i) = NAMES.iter().position(|n| *n == name) else {
+            return Err(error(name, UNKNOWN));
+        };
+        if i < 3 {
+            let flag = boolean(name, value)?;
+            match i {
+                0 => self.allow_http = flag,
+                1 => self.allow_private_hosts = flag,
+                _ => self.allow_any_path = flag,
+            }
+        } else if i < 8 {
+            let limit = limit(name, value)?;
+            match i {
+                3 => self.max_body_bytes = limit,
+                4 => self.max_depth = limit,
+                5 => self.max_data_bytes = limit,
+                6 => self.max_display_name_chars = limit,
+                _ => self.max_url_chars = limit,
+            }
+        } else if i == 8 {
+            self.kinds = kinds(value)?;
+        } else {
+            self.allowed_private_hosts = allowed_hosts(value)?;
+        }
+        Ok(())
     }
 }
 
@@ -169,58 +174,39 @@ impl<'de> Deserialize<'de> for Options {
     }
 }
 
-/// `options.<name><at> <rest>`.
+/// `options.<name><rest>`.
 #[cold]
 #[inline(never)]
-fn error(name: &str, at: &str, rest: &str) -> OptionError {
-    let mut message = String::from("options");
-    if !name.is_empty() {
-        message.push('.');
-        message.push_str(name);
-    }
-    message.push_str(at);
-    message.push_str(rest);
+fn error(name: &str, rest: &str) -> OptionError {
+    let dot = if name.is_empty() { "" } else { "." };
     OptionError {
         option: name.to_owned(),
-        message,
+        message: ["options", dot, name, rest].concat(),
     }
 }
 
-/// `<what>, not <the value>`.
+/// The error for the first repeated name (a pointer to a top-level member: `/` and the name).
 #[cold]
 #[inline(never)]
-fn not(what: &str, value: &Value) -> String {
-    let mut message = String::from(what);
-    message.push_str(", not ");
-    match value {
-        Value::Null => message.push_str("null"),
-        Value::Bool(true) => message.push_str("true"),
-        Value::Bool(false) => message.push_str("false"),
-        Value::Number(text) => message.push_str(text),
-        Value::String(s) if s.len() <= 64 => json::write_str(&mut message, s),
-        Value::String(_) => message.push_str("a long string"),
-        Value::Array(_) => message.push_str("an array"),
-        Value::Object(_) => message.push_str("an object"),
-    }
-    message
+fn repeated(paths: &[String]) -> OptionError {
+    let name = paths.first().and_then(|p| p.get(1..)).unwrap_or("");
+    error(name, " is given twice")
 }
 
-fn unescape_token(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
+#[inline(never)]
 fn boolean(name: &str, value: &Value) -> Result<bool, OptionError> {
     match value {
         Value::Bool(b) => Ok(*b),
-        _ => Err(error(name, "", &not(" must be a boolean", value))),
+        _ => Err(error(name, " must be a boolean")),
     }
 }
 
 /// A non-negative integer written without fraction or exponent, at most 2⁵³ − 1.
+#[inline(never)]
 fn limit(name: &str, value: &Value) -> Result<usize, OptionError> {
     if let Value::Number(text) = value {
         let digits = text.as_bytes();
-        if !digits.is_empty() && digits.len() <= 16 && digits.iter().all(u8::is_ascii_digit) {
+        if digits.len() <= 16 && digits.iter().all(u8::is_ascii_digit) {
             let n = digits
                 .iter()
                 .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
@@ -231,30 +217,22 @@ fn limit(name: &str, value: &Value) -> Result<usize, OptionError> {
     }
     Err(error(
         name,
-        "",
-        &not(" must be an integer from 0 to 9007199254740991", value),
+        " must be an integer from 0 to 9007199254740991",
     ))
 }
 
+#[inline(never)]
 fn kinds(value: &Value) -> Result<Vec<PusherKind>, OptionError> {
-    const WHAT: &str = r#" must be an array of "http", "email" and "webpush""#;
+    const KINDS: [PusherKind; 3] = [PusherKind::Http, PusherKind::Email, PusherKind::WebPush];
     let Value::Array(items) = value else {
-        return Err(error("kinds", "", &not(WHAT, value)));
+        return Err(bad_kinds());
     };
-    let mut kinds = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let kind = match item.as_str() {
-            Some("http") => PusherKind::Http,
-            Some("email") => PusherKind::Email,
-            Some("webpush") => PusherKind::WebPush,
-            _ => {
-                return Err(error(
-                    "kinds",
-                    &index(i),
-                    &not(r#" must be "http", "email" or "webpush""#, item),
-                ));
-            }
-        };
+    let mut kinds = Vec::with_capacity(3);
+    for item in items {
+        let kind = KINDS
+            .into_iter()
+            .find(|k| item.as_str() == Some(k.as_str()))
+            .ok_or_else(bad_kinds)?;
         if !kinds.contains(&kind) {
             kinds.push(kind);
         }
@@ -262,40 +240,39 @@ fn kinds(value: &Value) -> Result<Vec<PusherKind>, OptionError> {
     Ok(kinds)
 }
 
+#[cold]
+#[inline(never)]
+fn bad_kinds() -> OptionError {
+    error(
+        "kinds",
+        r#" must be an array of "http", "email" and "webpush""#,
+    )
+}
+
+#[inline(never)]
 fn allowed_hosts(value: &Value) -> Result<Vec<AllowedHost>, OptionError> {
     const NAME: &str = "allowedPrivateHosts";
     let Value::Array(items) = value else {
         return Err(error(
             NAME,
-            "",
-            &not(" must be an array of host names and cidr ranges", value),
+            " must be an array of host names, addresses and cidr ranges",
         ));
     };
     let mut hosts = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
+    for item in items {
         let Value::String(entry) = item else {
-            return Err(error(NAME, &index(i), &not(" must be a string", item)));
+            return Err(error(NAME, " may hold only strings"));
         };
         match AllowedHost::parse(entry) {
             Ok(host) => hosts.push(host),
             Err(why) => {
-                let mut rest = String::from(" ");
-                json::write_str(&mut rest, entry);
-                rest.push(' ');
-                rest.push_str(why);
-                return Err(error(NAME, &index(i), &rest));
+                let mut quoted = String::new();
+                json::write_str(&mut quoted, entry);
+                return Err(error(NAME, &[": ", &quoted, " ", why].concat()));
             }
         }
     }
     Ok(hosts)
-}
-
-/// `[i]`.
-fn index(i: usize) -> String {
-    let mut out = String::from("[");
-    json::push_decimal(&mut out, i);
-    out.push(']');
-    out
 }
 
 #[cfg(test)]
@@ -319,11 +296,11 @@ mod tests {
     fn names_the_option_in_every_error() {
         let e = refused(r#"{"allowHttp":"yes"}"#);
         assert_eq!(e.option, "allowHttp");
-        assert_eq!(e.message, r#"options.allowHttp must be a boolean, not "yes""#);
+        assert_eq!(e.message, "options.allowHttp must be a boolean");
         let e = refused(r#"{"allowedPrivateHosts":["ntfy.lan","*.lan"]}"#);
         assert_eq!(e.option, "allowedPrivateHosts");
         assert!(
-            e.message.starts_with(r#"options.allowedPrivateHosts[1] "*.lan" is not"#),
+            e.message.starts_with(r#"options.allowedPrivateHosts: "*.lan" is not"#),
             "{}",
             e.message
         );

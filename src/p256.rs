@@ -44,11 +44,13 @@ const B_MONT: Limbs = [
     0xdc30_061d,
 ];
 
-/// Whether `x` and `y` (32 bytes each, big-endian) are the affine coordinates of a point on
-/// P-256. Coordinates of `p` or more are refused: they are not field elements.
+/// Whether an uncompressed point (`0x04`, then `x` and `y`, 32 bytes each, big-endian) has the
+/// affine coordinates of a point on P-256. Coordinates of `p` or more are refused: they are not
+/// field elements. The first byte is not looked at.
 #[must_use]
-pub(crate) fn is_on_curve(x: &[u8; 32], y: &[u8; 32]) -> bool {
-    let (Some(x), Some(y)) = (field_element(x), field_element(y)) else {
+#[inline(never)]
+pub(crate) fn is_on_curve(point: &[u8; 65]) -> bool {
+    let (Some(x), Some(y)) = (field_element(&point[1..33]), field_element(&point[33..])) else {
         return false;
     };
     let x = mont_mul(&x, &R2);
@@ -60,11 +62,13 @@ pub(crate) fn is_on_curve(x: &[u8; 32], y: &[u8; 32]) -> bool {
     lhs == rhs
 }
 
-/// The limbs of a big-endian number, or `None` when it is not below `p`.
-fn field_element(bytes: &[u8; 32]) -> Option<Limbs> {
+/// The limbs of 32 big-endian bytes, or `None` when the number is not below `p`.
+fn field_element(bytes: &[u8]) -> Option<Limbs> {
     let mut limbs = [0u32; 8];
-    for (i, chunk) in bytes.chunks_exact(4).enumerate() {
-        limbs[7 - i] = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+    for (limb, chunk) in limbs.iter_mut().zip(bytes.chunks_exact(4).rev()) {
+        *limb = chunk
+            .iter()
+            .fold(0u32, |acc, &byte| acc << 8 | u32::from(byte));
     }
     less_than_p(&limbs).then_some(limbs)
 }
@@ -168,6 +172,13 @@ mod tests {
             *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap_or(0);
         }
         out
+    }
+
+    fn is_on_curve(x: &[u8; 32], y: &[u8; 32]) -> bool {
+        let mut point = [4u8; 65];
+        point[1..33].copy_from_slice(x);
+        point[33..].copy_from_slice(y);
+        super::is_on_curve(&point)
     }
 
     const GX: &str = "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296";

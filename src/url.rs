@@ -254,6 +254,7 @@ impl Host<'_> {
     }
 }
 
+#[inline(never)]
 fn parse_host(host: &str) -> Result<Host<'_>, UrlError> {
     if let Some(inner) = host.strip_prefix('[') {
         // `split_host_port` cut the host just after the first `]`.
@@ -691,83 +692,56 @@ enum Allowed {
 }
 
 impl AllowedHost {
-    /// Reads one entry: a DNS name as rule 4 allows it in a URL (one trailing dot is ignored;
-    /// no wildcard), a dotted-quad IPv4 or an IPv6 address (no brackets, no zone), or either
-    /// followed by `/` and a prefix length, with no bit set past the prefix.
+    /// Reads one entry: a host name or a dotted-quad IPv4 address as rule 4 allows them in a
+    /// URL (one trailing dot is ignored; no wildcard, no numeric shorthand such as `127.1`), an
+    /// IPv6 address (no brackets, no zone), or an address followed by `/` and a prefix length,
+    /// with no bit set past the prefix.
     ///
     /// # Errors
-    /// A short lowercase sentence saying why the entry is neither (a numeric shorthand such as
-    /// `127.1`, a wildcard, a bad prefix, ...).
+    /// A short lowercase sentence saying why the entry is none of these.
+    #[cold]
+    #[inline(never)]
     pub fn parse(entry: &str) -> Result<Self, &'static str> {
         const NOT_AN_ENTRY: &str = "is not a host name, an ip address or a cidr range";
-        if entry.bytes().any(|b| b == b':' || b == b'/') {
-            let (addr, len) = match entry.split_once('/') {
-                Some((addr, len)) => (addr, Some(len)),
-                None => (entry, None),
-            };
-            let (value, max) = if addr.contains(':') {
-                if addr.bytes().any(|b| b == b'%' || b == b'[' || b == b']') {
-                    return Err("must be an ipv6 address without brackets or zone");
+        let (addr, prefix) = match entry.split_once('/') {
+            Some((addr, prefix)) => (addr, Some(prefix)),
+            None => (entry, None),
+        };
+        let (value, bits) = if addr.contains(':') {
+            (parse_ipv6(addr).map(ipv6_value).ok_or(NOT_AN_ENTRY)?, 128)
+        } else {
+            match parse_host(addr) {
+                Ok(Host::V4(_, v4)) => (mapped(v4), 32),
+                Ok(Host::Name(name)) if prefix.is_none() => {
+                    let mut name = name.strip_suffix('.').unwrap_or(name).to_owned();
+                    name.make_ascii_lowercase();
+                    return Ok(Self(Allowed::Name(name)));
                 }
-                (parse_ipv6(addr).map(ipv6_value).ok_or(NOT_AN_ENTRY)?, 128)
-            } else {
-                (
-                    parse_dotted_quad(addr.as_bytes())
-                        .map(mapped)
-                        .ok_or(NOT_AN_ENTRY)?,
-                    32,
-                )
-            };
-            let len = match len {
-                None => max,
-                Some(len) => {
-                    let digits = len.as_bytes();
-                    if digits.is_empty()
-                        || digits.len() > 3
-                        || !digits.iter().all(u8::is_ascii_digit)
-                        || (digits.len() > 1 && digits[0] == b'0')
-                    {
-                        return Err("has a prefix length that is not a number");
-                    }
-                    let len = digits.iter().fold(0u32, |v, &b| v * 10 + u32::from(b - b'0'));
-                    if len > max {
-                        return Err("has a prefix length past the address size");
-                    }
-                    len
-                }
-            };
-            // IPv4 ranges are held as their IPv4-mapped form, 96 bits further on.
-            let len = len + (128 - max);
-            if len < 128 && value & (u128::MAX >> len) != 0 {
-                return Err("has bits set past its prefix length");
+                _ => return Err(NOT_AN_ENTRY),
             }
-            return Ok(Self(Allowed::Net(value, len as u8)));
+        };
+        let len = match prefix.map(str::as_bytes) {
+            None => bits,
+            Some(digits @ [first, ..])
+                if digits.len() <= 3
+                    && digits.iter().all(u8::is_ascii_digit)
+                    && (*first != b'0' || digits.len() == 1) =>
+            {
+                digits
+                    .iter()
+                    .fold(0u32, |v, &b| v * 10 + u32::from(b - b'0'))
+            }
+            Some(_) => bits + 1,
+        };
+        if len > bits {
+            return Err("has a bad prefix length");
         }
-        if entry.is_empty() {
-            return Err("must not be empty");
+        // IPv4 ranges are held as their IPv4-mapped form, 96 bits further on.
+        let len = len + (128 - bits);
+        if len < 128 && value & (u128::MAX >> len) != 0 {
+            return Err("has bits set past its prefix length");
         }
-        let name = entry.strip_suffix('.').unwrap_or(entry).as_bytes();
-        if !entry
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-        {
-            return Err(NOT_AN_ENTRY);
-        }
-        let last = name.rsplit(|&b| b == b'.').next().unwrap_or(name);
-        if is_whatwg_number(last) {
-            // Only the plain dotted quad: a numeric shorthand (`127.1`, `0x7f.1`) is refused in
-            // a URL whatever this list holds.
-            return match parse_dotted_quad(entry.as_bytes()) {
-                Some(addr) => Ok(Self(Allowed::Net(mapped(addr), 128))),
-                None => Err("is a numeric host that is not a dotted-quad ipv4 address"),
-            };
-        }
-        if check_dns_name(name).is_err() {
-            return Err(NOT_AN_ENTRY);
-        }
-        let mut lower = String::from_utf8_lossy(name).into_owned();
-        lower.make_ascii_lowercase();
-        Ok(Self(Allowed::Name(lower)))
+        Ok(Self(Allowed::Net(value, len as u8)))
     }
 }
 

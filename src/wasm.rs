@@ -1,15 +1,17 @@
 //! The WebAssembly binding: the one place that knows about JavaScript.
 //!
 //! The boundary is kept narrow on purpose. The body crosses as UTF-8 bytes (a `Uint8Array`
-//! copied once into wasm memory, or a string encoded straight into it), the options as the JSON
-//! text of the caller's options object (read here, by [`Options::from_json`]: the one reader),
-//! and the outcome comes back as one compact JSON text that the caller reads with `JSON.parse`.
-//! Nothing else crosses, so the module needs no JavaScript objects, no `js-sys` and no serde
-//! bridge.
+//! copied once into wasm memory, or a string encoded straight into it) and the outcome comes
+//! back as one compact JSON text that the caller reads with `JSON.parse`. The options cross as
+//! the JSON text of the caller's options object, read here by [`Options::from_json`] (the one
+//! reader), and only when they change: the module holds the options it was last given, and every
+//! validation uses them. Nothing else crosses, so the module needs no JavaScript objects, no
+//! `js-sys` and no serde bridge.
 //!
 //! The hand-written entry files of the npm package (`npm/`) wrap these exports: they turn the
-//! options into JSON (a `TypeError` with the core's message for a bad one), turn objects into
-//! JSON and parse the result.
+//! options into JSON (a `TypeError` with the core's message for refused ones), hand them over
+//! right before a validation whenever the module holds others, turn objects into JSON and parse
+//! the result.
 
 // `#[wasm_bindgen]` accepts only `pub` functions, though this module is private.
 #![allow(unreachable_pub)]
@@ -20,52 +22,66 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::model::Outcome;
-use crate::{OptionError, Options, validate};
+use crate::{Options, validate};
 
 /// `flags` bit: record where the pusher is in the returned text ([`pusher_start`]).
 const WANT_PUSHER_RANGE: u32 = 8;
 
 thread_local! {
-    /// The options last read and the text they were read from. A caller passes the same
-    /// options call after call, so they are read once; keyed by the text, the cache cannot
-    /// hand one call another call's options.
-    static LAST_OPTIONS: RefCell<(String, Result<Options, OptionError>)> =
-        RefCell::new((String::new(), Ok(Options::default())));
+    /// The options every validation uses, as last set by [`set_options`]; `None` for the
+    /// defaults.
+    static OPTIONS: RefCell<Option<Options>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` with the options of `text` (`""` for the defaults).
-fn with_options<T>(text: &str, f: impl FnOnce(&Result<Options, OptionError>) -> T) -> T {
-    LAST_OPTIONS.with(|cell| {
-        let mut last = cell.borrow_mut();
-        if last.0 != text {
-            *last = (text.to_owned(), Options::from_json(text.as_bytes()));
+/// Runs `f` with the options held.
+#[inline(never)]
+fn with_options(f: &mut dyn FnMut(&Options)) {
+    // The `try_` forms keep panicking paths (and with them `core::fmt`) out of the module;
+    // neither fails here: the module has one thread and never calls itself.
+    let ran = OPTIONS
+        .try_with(|cell| {
+            let Ok(held) = cell.try_borrow() else {
+                return false;
+            };
+            match &*held {
+                Some(options) => f(options),
+                None => f(&Options::default()),
+            }
+            true
+        })
+        .unwrap_or(false);
+    if !ran {
+        f(&Options::default());
+    }
+}
+
+/// Reads options from their JSON text (`""` for the defaults) and holds them for the
+/// validations that follow. Returns `""`, or why they are refused (a sentence that names the
+/// option); refused options leave the options held as they were.
+#[wasm_bindgen(js_name = setOptions)]
+#[must_use]
+pub fn set_options(options: &str) -> String {
+    match Options::from_json(options.as_bytes()) {
+        Ok(options) => {
+            let _ = OPTIONS.try_with(|cell| cell.try_borrow_mut().map(|mut held| *held = Some(options)));
+            String::new()
         }
-        f(&last.1)
-    })
+        Err(error) => error.message,
+    }
 }
 
-/// `[maxBodyBytes, maxDepth]` of the options in `text` (saturated to `u32`), which the caller
-/// needs before it hands the body over; empty when the options are refused
-/// ([`option_error`] says why).
+/// `[maxBodyBytes, maxDepth]` of the options held (saturated to `u32`), which the caller needs
+/// before it hands a body over.
 #[wasm_bindgen(js_name = optionLimits)]
 #[must_use]
-pub fn option_limits(options: &str) -> Vec<u32> {
-    with_options(options, |read| match read {
-        Ok(o) => [o.max_body_bytes, o.max_depth]
+pub fn option_limits() -> Vec<u32> {
+    let mut limits = Vec::new();
+    with_options(&mut |o| {
+        limits = [o.max_body_bytes, o.max_depth]
             .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
-            .to_vec(),
-        Err(_) => Vec::new(),
-    })
-}
-
-/// Why the options in `text` are refused (a sentence naming the option), or `""`.
-#[wasm_bindgen(js_name = optionError)]
-#[must_use]
-pub fn option_error(options: &str) -> String {
-    with_options(options, |read| match read {
-        Ok(_) => String::new(),
-        Err(e) => e.message.clone(),
-    })
+            .to_vec();
+    });
+    limits
 }
 
 /// Where the pusher of the last outcome lies in its JSON text, in UTF-16 code units (the unit
@@ -77,16 +93,13 @@ static PUSHER_END: AtomicU32 = AtomicU32::new(0);
 /// Validates a body given as bytes (a `Uint8Array` copied once into wasm memory) and returns the
 /// outcome as compact JSON.
 ///
-/// `options` is the JSON text of the options (`""` for the defaults), already checked by the
-/// caller with [`option_limits`]; refused options give `""`, never an outcome under other
-/// options.
+/// The options are those held ([`set_options`]).
 #[wasm_bindgen(js_name = validateBytes)]
 #[must_use]
-pub fn validate_bytes(body: &[u8], options: &str, flags: u32) -> String {
-    with_options(options, |read| match read {
-        Ok(options) => run(body, options, flags),
-        Err(_) => String::new(),
-    })
+pub fn validate_bytes(body: &[u8], flags: u32) -> String {
+    let mut text = String::new();
+    with_options(&mut |options| text = run(body, options, flags));
+    text
 }
 
 /// Validates a body given as a JavaScript string (encoded as UTF-8 straight into wasm memory).
@@ -95,8 +108,8 @@ pub fn validate_bytes(body: &[u8], options: &str, flags: u32) -> String {
 /// replace it with U+FFFD, and such a body is refused as not UTF-8 instead.
 #[wasm_bindgen(js_name = validateString)]
 #[must_use]
-pub fn validate_string(body: &str, options: &str, flags: u32) -> String {
-    validate_bytes(body.as_bytes(), options, flags)
+pub fn validate_string(body: &str, flags: u32) -> String {
+    validate_bytes(body.as_bytes(), flags)
 }
 
 fn run(body: &[u8], options: &Options, flags: u32) -> String {

@@ -60,11 +60,7 @@ pub(crate) fn key_problem(key: &str) -> Option<&'static str> {
     if point[0] != 0x04 {
         return Some("must be an uncompressed p-256 point (first byte 0x04)");
     }
-    let mut x = [0u8; 32];
-    let mut y = [0u8; 32];
-    x.copy_from_slice(&point[1..33]);
-    y.copy_from_slice(&point[33..]);
-    if is_on_curve(&x, &y) {
+    if is_on_curve(&point) {
         None
     } else {
         Some("is not a point on the p-256 curve")
