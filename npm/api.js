@@ -24,6 +24,7 @@ const WANT_PUSHER_RANGE = 8;
 
 function describe(value) {
   if (value === null) return "null";
+  if (value === undefined) return "undefined";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "object") return "an object";
