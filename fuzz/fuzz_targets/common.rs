@@ -1,4 +1,4 @@
-//! What both targets share: the options byte and an independent reading of RULES.md section 4.
+//! What both targets share: the options byte and an independent reading of docs/rules.md section 4.
 
 #![allow(dead_code)]
 
@@ -76,7 +76,7 @@ fn in6(a: Ipv6Addr, net: Ipv6Addr, len: u32) -> bool {
     u128::from(a) & mask == u128::from(net) & mask
 }
 
-/// RULES.md section 5 of the URL rules, IPv4 ranges.
+/// docs/rules.md section 4, rule 5, IPv4 ranges.
 pub fn blocked_v4(a: Ipv4Addr) -> bool {
     const NETS: [([u8; 4], u32); 15] = [
         ([0, 0, 0, 0], 8),
@@ -98,7 +98,7 @@ pub fn blocked_v4(a: Ipv4Addr) -> bool {
     NETS.iter().any(|&(n, l)| in4(a, n, l))
 }
 
-/// RULES.md section 5 of the URL rules, IPv6 ranges (`::ffff:0:0/96` checked as the IPv4 inside).
+/// docs/rules.md section 4, rule 5, IPv6 ranges (`::ffff:0:0/96` checked as the IPv4 inside).
 pub fn blocked_v6(a: Ipv6Addr) -> bool {
     if in6(a, "::ffff:0:0".parse().unwrap(), 96) {
         let [.., w, x, y, z] = a.octets();

@@ -1,4 +1,4 @@
-//! Fuzzes the gateway-URL check (RULES.md section 4).
+//! Fuzzes the gateway-URL check (docs/rules.md section 4).
 //!
 //! Input: one options byte (see common.rs), then the URL. Invariants:
 //! - it never panics;

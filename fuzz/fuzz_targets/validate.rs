@@ -2,7 +2,7 @@
 //!
 //! Input: one options byte (see common.rs), then the request body. Invariants:
 //! - it never panics;
-//! - the outcome serializes to valid JSON of the RULES.md section 5 shape;
+//! - the outcome serializes to valid JSON of the docs/rules.md section 5 shape;
 //! - `M_TOO_LARGE` exactly when the body is longer than `maxBodyBytes`, and parse-level problems
 //!   come alone;
 //! - whatever a strict JSON parser (serde_json) refuses, we refuse, and what it accepts is never
@@ -11,7 +11,7 @@
 //! - what the crate's JSON parser reads, serde_json reads to the same value, the crate's writer
 //!   writes it back to something both read the same, and `compact_len` is the written length;
 //! - `validate_value` on the parsed value agrees with `validate` on the bytes;
-//! - an accepted set changes only what RULES.md section 5 names: `pushkey`, `app_id`, the display
+//! - an accepted set changes only what docs/rules.md section 5 names: `pushkey`, `app_id`, the display
 //!   names and every `data` member but `url` are the input's exactly, `lang` differs only in case
 //!   and `_`, `data.url` is what the URL check makes of the input's, `profile_tag` is the input's
 //!   `profile_tag` or else its `instance_handle`;
@@ -191,7 +191,7 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-/// The outcome's JSON is valid and has the shape of RULES.md section 5.
+/// The outcome's JSON is valid and has the shape of docs/rules.md section 5.
 fn check_outcome_json(outcome: &Outcome) {
     let (text, range) = outcome.to_json_with_pusher_range();
     let v: Reference = serde_json::from_str(&text)
@@ -259,7 +259,7 @@ fn check_outcome_json(outcome: &Outcome) {
     }
 }
 
-/// RULES.md section 5: "The only changes made to values are those named above".
+/// docs/rules.md section 5: "The only changes made to values are those named above".
 fn check_only_named_changes(
     body: &[u8],
     opts: &matrix_pusher_validator::Options,

@@ -58,7 +58,7 @@ pub fn object(out: &mut String, members: &[(String, Value)]) {
     out.push('}');
 }
 
-/// The pusher as a set request body, members in RULES.md section 5 order.
+/// The pusher as a set request body, members in docs/rules.md section 5 order.
 pub fn pusher(p: &Pusher) -> String {
     let mut m: Vec<(String, Value)> = vec![
         ("kind".into(), Value::String(p.kind.as_str().into())),

@@ -1,4 +1,4 @@
-// Differential tests of the gateway-URL rules (RULES.md section 4) against Node's WHATWG `URL`,
+// Differential tests of the gateway-URL rules (docs/rules.md section 4) against Node's WHATWG `URL`,
 // through the built package, over generated URLs.
 //
 //   node --test tests/hardening/url-differential.test.mjs
@@ -104,7 +104,7 @@ test('the generators reach both outcomes and every host family', () => {
   for (const [k, n] of Object.entries(seen)) assert.ok(n >= 30, `only ${n} ${k} in 3000 samples`);
 });
 
-test("every URL that RULES.md section 4 allows is accepted, as its WHATWG href", () => {
+test("every URL that docs/rules.md section 4 allows is accepted, as its WHATWG href", () => {
   fc.assert(fc.property(validUrl, ({ url, options }) => {
     const out = check(url, options);
     assert.ok(out.ok, `refused ${JSON.stringify(url)}`);

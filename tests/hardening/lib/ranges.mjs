@@ -1,4 +1,4 @@
-// The blocked address ranges and names of RULES.md section 4 (rule 5), read independently of the
+// The blocked address ranges and names of docs/rules.md section 4 (rule 5), read independently of the
 // Rust core, on WHATWG-serialized hostnames (`new URL(u).hostname`).
 
 const V4 = [
@@ -69,7 +69,7 @@ export function blockedV6(a) {
 
 /**
  * What a WHATWG hostname is: `{ ip: 4 | 6, blocked }` for an address, `{ name, blocked }` for a
- * name (blocked meaning RULES.md refuses it without `allowPrivateHosts`).
+ * name (blocked meaning docs/rules.md refuses it without `allowPrivateHosts`).
  */
 export function classifyHostname(hostname) {
   if (hostname.startsWith('[')) {

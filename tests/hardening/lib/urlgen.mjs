@@ -150,7 +150,7 @@ export const blockedUrl = fc.tuple(
   fc.constantFrom(NOTIFY, '/x', ''),
 ).map(([s, h, p, pa]) => `${s}://${h}${p}${pa}`);
 
-// ---- URLs valid by RULES.md section 4 by construction (for the other direction) --------------
+// ---- URLs valid by docs/rules.md section 4 by construction (for the other direction) --------------
 
 const ldhChar = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789');
 const ldhLabel = fc.tuple(ldhChar, fc.string({ unit: fc.oneof(ldhChar, fc.constant('-')), maxLength: 61 }), ldhChar)
@@ -176,7 +176,7 @@ const keptQueryChar = fc.oneof(
 );
 const validQuery = fc.oneof({ weight: 2, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.string({ unit: keptQueryChar, maxLength: 30 }).map((q) => `?${q}`) });
 
-/** A gateway URL RULES.md section 4 accepts (given `options`), with the options it needs. */
+/** A gateway URL docs/rules.md section 4 accepts (given `options`), with the options it needs. */
 export const validUrl = fc.record({
   http: fc.boolean(),
   scheme: fc.boolean(),
