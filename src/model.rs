@@ -2,8 +2,8 @@
 
 use std::ops::Range;
 
-use serde::ser::{SerializeMap, SerializeStruct, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeStruct, Serializer};
 
 use crate::json::{self, Value};
 use crate::problem::{ErrorCode, Problem, Warning};

@@ -308,17 +308,24 @@ mod tests {
         let e = refused(r#"{"allowedPrivateHosts":["ntfy.lan","*.lan"]}"#);
         assert_eq!(e.option, "allowedPrivateHosts");
         assert!(
-            e.message.starts_with(r#"options.allowedPrivateHosts: "*.lan" is not"#),
+            e.message
+                .starts_with(r#"options.allowedPrivateHosts: "*.lan" is not"#),
             "{}",
             e.message
         );
         assert_eq!(refused(r#"{"maxDepth":1.5}"#).option, "maxDepth");
         assert_eq!(refused(r#"{"maxDepth":-1}"#).option, "maxDepth");
-        assert_eq!(refused(r#"{"maxDepth":9007199254740992}"#).option, "maxDepth");
+        assert_eq!(
+            refused(r#"{"maxDepth":9007199254740992}"#).option,
+            "maxDepth"
+        );
         assert_eq!(refused(r#"{"kinds":["sms"]}"#).option, "kinds");
         assert_eq!(refused(r#"{"kinds":"http"}"#).option, "kinds");
         assert_eq!(refused(r#"{"allowHtp":true}"#).option, "allowHtp");
-        assert_eq!(refused(r#"{"allowHttp":true,"allowHttp":true}"#).option, "allowHttp");
+        assert_eq!(
+            refused(r#"{"allowHttp":true,"allowHttp":true}"#).option,
+            "allowHttp"
+        );
         assert_eq!(refused("[]").option, "");
         assert_eq!(refused("{").option, "");
     }
@@ -350,15 +357,39 @@ mod tests {
     #[test]
     fn refuses_bad_allowlist_entries() {
         for entry in [
-            "", "*.lan", "127.1", "0x7f.0.0.1", "host.0x1f", "010.0.0.1", "10.0.0.0/33",
-            "10.0.0.1/8", "10.0.0.0/08", "10.0.0.0/", "fd00::/129", "[fd00::1]", "fe80::1%eth0",
-            "a..b", "-a.lan", "ntfy lan", "1.2.3.4.5", "::1/", "http://ntfy.lan",
+            "",
+            "*.lan",
+            "127.1",
+            "0x7f.0.0.1",
+            "host.0x1f",
+            "010.0.0.1",
+            "10.0.0.0/33",
+            "10.0.0.1/8",
+            "10.0.0.0/08",
+            "10.0.0.0/",
+            "fd00::/129",
+            "[fd00::1]",
+            "fe80::1%eth0",
+            "a..b",
+            "-a.lan",
+            "ntfy lan",
+            "1.2.3.4.5",
+            "::1/",
+            "http://ntfy.lan",
         ] {
             assert!(AllowedHost::parse(entry).is_err(), "{entry:?}");
         }
         for entry in [
-            "ntfy.lan", "NTFY.Lan.", "localhost", "192.168.1.20", "192.168.1.0/24", "0.0.0.0/0",
-            "fd12:3456::/48", "::1", "::ffff:192.168.1.0/120", "xn--bcher-kva.lan",
+            "ntfy.lan",
+            "NTFY.Lan.",
+            "localhost",
+            "192.168.1.20",
+            "192.168.1.0/24",
+            "0.0.0.0/0",
+            "fd12:3456::/48",
+            "::1",
+            "::ffff:192.168.1.0/120",
+            "xn--bcher-kva.lan",
         ] {
             assert!(AllowedHost::parse(entry).is_ok(), "{entry:?}");
         }

@@ -673,7 +673,9 @@ fn mapped(v4: u32) -> u128 {
 
 fn net_allows(allowed: &[AllowedHost], addr: u128) -> bool {
     allowed.iter().any(|entry| match entry.0 {
-        Allowed::Net(net, len) => len == 0 || addr >> (128 - u32::from(len)) == net >> (128 - u32::from(len)),
+        Allowed::Net(net, len) => {
+            len == 0 || addr >> (128 - u32::from(len)) == net >> (128 - u32::from(len))
+        }
         Allowed::Name(_) => false,
     })
 }

@@ -63,7 +63,8 @@ fn with_options(f: &mut dyn FnMut(&Options)) {
 pub fn set_options(options: &str) -> String {
     match Options::from_json(options.as_bytes()) {
         Ok(options) => {
-            let _ = OPTIONS.try_with(|cell| cell.try_borrow_mut().map(|mut held| *held = Some(options)));
+            let _ = OPTIONS
+                .try_with(|cell| cell.try_borrow_mut().map(|mut held| *held = Some(options)));
             String::new()
         }
         Err(error) => error.message,

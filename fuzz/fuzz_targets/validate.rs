@@ -25,7 +25,8 @@ mod writer;
 
 use libfuzzer_sys::fuzz_target;
 use matrix_pusher_validator::{
-    ErrorCode, Outcome, PusherKind, WarningCode, check_gateway_url, json, validate, validate_value,
+    ErrorCode, Outcome, PusherKind, WarningCode, check_gateway_url, check_web_push_url, json, validate,
+    validate_value,
 };
 use serde_json::Value as Reference;
 
@@ -121,8 +122,13 @@ fuzz_target!(|data: &[u8]| {
                 "accepted what serde_json refuses: {:?}",
                 reference.err()
             );
+            let base = if pusher.kind.is_web_push() {
+                PusherKind::WebPush
+            } else {
+                pusher.kind
+            };
             assert!(
-                opts.kinds.contains(&pusher.kind),
+                opts.kinds.contains(&base),
                 "kind {:?} not allowed",
                 pusher.kind
             );
@@ -141,6 +147,9 @@ fuzz_target!(|data: &[u8]| {
                     Ok(url),
                     "stored URL not a fixed point"
                 );
+            }
+            if pusher.kind.is_web_push() {
+                check_web_push(pusher, &opts);
             }
             check_only_named_changes(body, &opts, pusher);
             let again = writer::pusher(pusher);
@@ -316,10 +325,15 @@ fn check_only_named_changes(
     );
     for ((k_in, v_in), (k_out, v_out)) in data.iter().zip(&pusher.data.0) {
         assert_eq!(k_in, k_out, "data member order or names changed");
-        if k_in == "url" && pusher.kind == PusherKind::Http {
-            let url = v_in.as_str().expect("http data.url not a string");
+        if k_in == "url" && (pusher.kind == PusherKind::Http || pusher.kind.is_web_push()) {
+            let url = v_in.as_str().expect("data.url not a string");
+            let checked = if pusher.kind.is_web_push() {
+                check_web_push_url(url, opts)
+            } else {
+                check_gateway_url(url, opts)
+            };
             assert_eq!(
-                check_gateway_url(url, opts).as_ref().map(String::as_str),
+                checked.as_ref().map(String::as_str),
                 Ok(v_out.as_str().unwrap_or_default()),
                 "data.url is not the URL check's output"
             );
@@ -327,4 +341,40 @@ fn check_only_named_changes(
             assert_eq!(v_in, v_out, "data member {k_in} changed");
         }
     }
+}
+
+/// Rule W, against independent readings: the key decodes (as standard unpadded URL-safe Base64)
+/// to an uncompressed point RustCrypto's `p256` accepts, the auth secret to 16 bytes, and the
+/// push service URL is a fixed point of its check.
+fn check_web_push(pusher: &matrix_pusher_validator::Pusher, opts: &matrix_pusher_validator::Options) {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use p256::elliptic_curve::sec1::FromEncodedPoint;
+    let key = URL_SAFE_NO_PAD
+        .decode(&pusher.pushkey)
+        .unwrap_or_else(|e| panic!("accepted web push key {:?}: {e}", pusher.pushkey));
+    assert_eq!(key.len(), 65, "web push key length");
+    assert_eq!(key[0], 4, "web push key not uncompressed");
+    let point = p256::EncodedPoint::from_bytes(&key).expect("an encoded point");
+    assert!(
+        bool::from(p256::AffinePoint::from_encoded_point(&point).is_some()),
+        "accepted a web push key off the curve: {:?}",
+        pusher.pushkey
+    );
+    let auth = pusher
+        .data
+        .get("auth")
+        .and_then(matrix_pusher_validator::Value::as_str)
+        .expect("web push without data.auth");
+    assert_eq!(
+        URL_SAFE_NO_PAD.decode(auth).map(|a| a.len()).ok(),
+        Some(16),
+        "accepted auth {auth:?}"
+    );
+    let url = pusher.data.url().expect("web push without data.url");
+    assert_eq!(
+        check_web_push_url(url, opts).as_deref(),
+        Ok(url),
+        "stored push service URL not a fixed point"
+    );
 }

@@ -78,6 +78,12 @@ pub fn pusher(p: &Pusher) -> String {
     }
     m.push(("lang".into(), Value::String(p.lang.clone())));
     m.push(("data".into(), Value::Object(p.data.0.clone())));
+    if let Some(enabled) = p.enabled {
+        m.push(("org.matrix.msc3881.enabled".into(), Value::Bool(enabled)));
+    }
+    if let Some(id) = &p.device_id {
+        m.push(("org.matrix.msc3881.device_id".into(), Value::String(id.clone())));
+    }
     let mut out = String::new();
     object(&mut out, &m);
     out
