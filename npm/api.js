@@ -3,14 +3,14 @@
 // they instantiate the WebAssembly module; this file turns the caller's input and options into
 // what the module takes (UTF-8 bytes and a few numbers) and parses the JSON it answers with.
 
-import { optionLimits, pusherEnd, pusherStart, setOptions, validateBytes, validateString } from "./matrix_pusher_validator.js";
+import { maxBodyBytes as heldMaxBodyBytes, pusherEnd, pusherStart, setOptions, validateBytes, validateString } from "./matrix_pusher_validator.js";
 
 let ready = false;
 
 /** Called by the entry file once the WebAssembly module is instantiated. */
 export function markReady() {
   ready = true;
-  held = { text: "", limits: optionLimits() };
+  held = { text: "", maxBodyBytes: heldMaxBodyBytes() };
 }
 
 // ---- options (docs/rules.md section 6) ---------------------------------------------------------
@@ -76,22 +76,22 @@ function plainCopy(value, path) {
 }
 
 /**
- * The options the module holds (their text, and their `[maxBodyBytes, maxDepth]`): the module
+ * The options the module holds (their text, and their `maxBodyBytes`): the module
  * keeps the options it was last given (src/wasm.rs), so they cross only when they change. This
  * mirrors the module's state and is no call's own: a call hands its options over right before
  * it validates, whenever the module holds others (a getter in the input may have called
  * `validate` with other options meanwhile).
  */
-let held = { text: "", limits: undefined };
+let held = { text: "", maxBodyBytes: 0 };
 
-/** Makes the module hold the options of `text`; their limits, or a TypeError when refused. */
+/** Makes the module hold the options of `text`; their `maxBodyBytes`, or a TypeError when refused. */
 function hold(text) {
   if (text !== held.text) {
     const refused = setOptions(text);
     if (refused !== "") throw new TypeError(`matrix-pusher-validator: ${refused}`);
-    held = { text, limits: optionLimits() };
+    held = { text, maxBodyBytes: heldMaxBodyBytes() };
   }
-  return held.limits;
+  return held.maxBodyBytes;
 }
 
 /** The JSON text of the caller's options ("" for the defaults). */
@@ -167,8 +167,8 @@ function unfaithful(value, depth, cut, walk) {
     ancestors.pop();
     return "";
   }
-  const proto = Object.getPrototypeOf(value);
-  if (objectToString.call(value) !== "[object Object]" || (proto !== null && Object.getPrototypeOf(proto) !== null)) {
+  if (!isPlainObject(value)) {
+    const proto = Object.getPrototypeOf(value);
     const name = proto && typeof proto.constructor === "function" ? proto.constructor.name : "";
     return `a ${name || "non-plain"} object`;
   }
@@ -244,7 +244,7 @@ function outcomeText(input, options, flags) {
     throw new Error("matrix-pusher-validator: call `await init()` once before validate()");
   }
   const optionsText = optionsTextOf(options);
-  const maxBodyBytes = hold(optionsText)[0];
+  const maxBodyBytes = hold(optionsText);
   let bytes = typeof input === "string" ? undefined : bytesOf(input);
   let text = input;
   if (bytes === undefined && typeof input !== "string") {

@@ -476,6 +476,7 @@ fn msc3881_null(name: &str, report: &mut Report) {
 }
 
 /// Rule A, with its warning for an `app_id` without a dot.
+#[inline(never)]
 fn app_id(value: Value, mode: Mode, report: &mut Report) -> Option<String> {
     let app_id = report.string(value, "/app_id")?;
     let problem = app_id_problem(&app_id, mode);
@@ -487,6 +488,7 @@ fn app_id(value: Value, mode: Mode, report: &mut Report) -> Option<String> {
 }
 
 /// Rule P.
+#[inline(never)]
 fn pushkey(value: Value, mode: Mode, report: &mut Report) -> Option<String> {
     let pushkey = report.string(value, "/pushkey")?;
     let problem = pushkey_problem(&pushkey, mode);
@@ -494,6 +496,7 @@ fn pushkey(value: Value, mode: Mode, report: &mut Report) -> Option<String> {
 }
 
 /// Rule L: the tag in canonical case, with a warning when that changed it.
+#[inline(never)]
 fn lang(value: Value, report: &mut Report) -> Option<String> {
     let tag = report.string(value, "/lang")?;
     let Some(canonical) = canonical_lang(&tag) else {
@@ -515,6 +518,7 @@ fn lang(value: Value, report: &mut Report) -> Option<String> {
 }
 
 /// Rule D.
+#[inline(never)]
 fn display_name(
     value: Value,
     path: &str,
@@ -531,6 +535,7 @@ fn display_name(
 }
 
 /// Rule T, for `profile_tag` and for the `instance_handle` read in its place.
+#[inline(never)]
 fn profile_tag(value: Value, path: &str, report: &mut Report) -> Option<String> {
     match value {
         Value::String(tag) => {
@@ -545,6 +550,7 @@ fn profile_tag(value: Value, path: &str, report: &mut Report) -> Option<String> 
 }
 
 /// Rules G, U and F, and rule W for `data`.
+#[inline(never)]
 fn check_data(
     value: Value,
     mode: Mode,
