@@ -235,6 +235,13 @@ fn check_outcome_json(outcome: &Outcome) {
                 want.push("profile_tag");
             }
             want.extend(["lang", "data"]);
+            // Rule M: after data, each only when present (the order is the writer's check).
+            if pusher.enabled.is_some() {
+                want.push("org.matrix.msc3881.enabled");
+            }
+            if pusher.device_id.is_some() {
+                want.push("org.matrix.msc3881.device_id");
+            }
             let mut sorted_want = want.clone();
             sorted_want.sort_unstable();
             assert_eq!(keys, sorted_want, "pusher members");
