@@ -1,7 +1,8 @@
 // The JavaScript face of the validator, shared by every entry file (index.js for browsers,
 // node.mjs / node.cjs for Node, workerd.js for Workers). The entry files only differ in how
 // they instantiate the WebAssembly module; this file turns the caller's input and options into
-// what the module takes (UTF-8 bytes and a few numbers) and parses the JSON it answers with.
+// what the module takes (UTF-8 bytes, and the options as JSON text) and parses the JSON it
+// answers with.
 
 import { maxBodyBytes as heldMaxBodyBytes, pusherEnd, pusherStart, setOptions, validateBytes, validateString } from "./matrix_pusher_validator.js";
 
