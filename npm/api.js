@@ -23,15 +23,13 @@ export function markReady() {
 
 const WANT_PUSHER_RANGE = 8;
 
+/** What a value JSON cannot carry is (a container nested past 8 levels counts as an object). */
 function describe(value) {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "object") return "an object";
-  if (typeof value === "bigint") return `the BigInt ${value}n`;
-  if (typeof value === "symbol" || typeof value === "function") return `a ${typeof value}`;
-  return `${typeof value} ${String(value)}`;
+  const type = typeof value;
+  if (type === "object") return "an object";
+  if (type === "bigint") return `the BigInt ${value}n`;
+  if (type === "number") return `number ${value}`;
+  return type === "undefined" ? type : `a ${type}`;
 }
 
 function isPlainObject(value) {
@@ -59,14 +57,16 @@ function plainCopy(value, path) {
       return copy;
     }
     if (isPlainObject(value)) {
-      // No prototype: a member named "__proto__" stays a member.
-      const copy = Object.create(null);
+      const copy = {};
       for (const key of Object.keys(value)) {
         const member = value[key];
         // As in JSON.stringify, a member whose value is undefined is absent.
         if (member === undefined) continue;
         path.push(key);
-        copy[key] = plainCopy(member, path);
+        const item = plainCopy(member, path);
+        // A member named "__proto__" stays a member (an assignment would set the prototype).
+        if (key === "__proto__") Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+        else copy[key] = item;
         path.pop();
       }
       return copy;
