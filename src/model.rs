@@ -1,31 +1,51 @@
-//! The pusher model and the outcome of validation (RULES.md section 5).
+//! The pusher model and the outcome of validation (docs/rules.md section 5).
 
 use std::ops::Range;
 
+use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeStruct, Serializer};
-use serde::{Deserialize, Serialize};
 
 use crate::json::{self, Value};
 use crate::problem::{ErrorCode, Problem, Warning};
 
 /// The kind of a pusher (`kind` in the request). `null` is not a kind: it asks for a delete.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PusherKind {
     /// `"http"`: pushes go through a push gateway at `data.url`.
     Http,
     /// `"email"`: notifications are mailed to the address in `pushkey`.
     Email,
+    /// `"webpush"` (MSC4174): pushes go to the browser's push service at `data.url`, encrypted
+    /// for the P-256 key in `pushkey` with the secret in `data.auth`. In [`Options::kinds`]
+    /// (crate::Options) it allows both spellings.
+    WebPush,
+    /// `"org.matrix.msc4174.webpush"`, the unstable spelling of [`PusherKind::WebPush`]: the
+    /// same kind, kept as sent.
+    WebPushUnstable,
 }
 
 impl PusherKind {
-    /// The wire name, `"http"` or `"email"`.
+    /// The wire name, such as `"http"` or `"org.matrix.msc4174.webpush"`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Http => "http",
             Self::Email => "email",
+            Self::WebPush => "webpush",
+            Self::WebPushUnstable => "org.matrix.msc4174.webpush",
         }
+    }
+
+    /// Whether this is Web Push, in either spelling.
+    #[must_use]
+    pub const fn is_web_push(self) -> bool {
+        matches!(self, Self::WebPush | Self::WebPushUnstable)
+    }
+}
+
+impl Serialize for PusherKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -57,7 +77,7 @@ impl PusherData {
 /// A valid, normalized pusher: what a homeserver stores.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pusher {
-    /// `http` or `email`.
+    /// `http`, `email` or Web Push (in the spelling sent).
     pub kind: PusherKind,
     /// Reverse-DNS identifier of the application: 1 to 64 of `[A-Za-z0-9._-]`.
     pub app_id: String,
@@ -74,7 +94,18 @@ pub struct Pusher {
     pub lang: String,
     /// Information for the pusher implementation.
     pub data: PusherData,
+    /// MSC3881 `org.matrix.msc3881.enabled`: `Some(false)` for a pusher switched off without
+    /// being deleted. `None` when absent.
+    pub enabled: Option<bool>,
+    /// MSC3881 `org.matrix.msc3881.device_id`: the device the pusher belongs to, 1 to 255
+    /// characters. `None` when absent.
+    pub device_id: Option<String>,
 }
+
+/// The member name of [`Pusher::enabled`].
+pub(crate) const ENABLED: &str = "org.matrix.msc3881.enabled";
+/// The member name of [`Pusher::device_id`].
+pub(crate) const DEVICE_ID: &str = "org.matrix.msc3881.device_id";
 
 /// The result of validating one request.
 #[derive(Clone, Debug, PartialEq)]
@@ -133,7 +164,7 @@ impl Outcome {
     }
 }
 
-// ---- output (RULES.md section 5) -----------------------------------------------------------------
+// ---- output (docs/rules.md section 5) -----------------------------------------------------------------
 
 impl Serialize for PusherData {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -147,9 +178,13 @@ impl Serialize for PusherData {
 
 impl Serialize for Pusher {
     /// The members `kind, app_id, pushkey, app_display_name, device_display_name, profile_tag
-    /// (only when present), lang, data`, in that order.
+    /// (only when present), lang, data`, then the MSC3881 members (each only when present), in
+    /// that order.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = if self.profile_tag.is_some() { 8 } else { 7 };
+        let len = 7
+            + usize::from(self.profile_tag.is_some())
+            + usize::from(self.enabled.is_some())
+            + usize::from(self.device_id.is_some());
         let mut pusher = serializer.serialize_struct("Pusher", len)?;
         pusher.serialize_field("kind", &self.kind)?;
         pusher.serialize_field("app_id", &self.app_id)?;
@@ -163,6 +198,14 @@ impl Serialize for Pusher {
         }
         pusher.serialize_field("lang", &self.lang)?;
         pusher.serialize_field("data", &self.data)?;
+        match self.enabled {
+            Some(enabled) => pusher.serialize_field(ENABLED, &enabled)?,
+            None => pusher.skip_field(ENABLED)?,
+        }
+        match &self.device_id {
+            Some(device_id) => pusher.serialize_field(DEVICE_ID, device_id)?,
+            None => pusher.skip_field(DEVICE_ID)?,
+        }
         pusher.end()
     }
 }
@@ -259,7 +302,7 @@ fn write_warnings(out: &mut String, warnings: &[Warning]) {
 }
 
 impl Pusher {
-    /// The compact JSON of the pusher as RULES.md section 5 orders it: what a homeserver stores.
+    /// The compact JSON of the pusher as docs/rules.md section 5 orders it: what a homeserver stores.
     #[must_use]
     pub fn to_json(&self) -> String {
         let mut out = String::new();
@@ -280,6 +323,13 @@ impl Pusher {
         write_string_member(out, "lang", &self.lang);
         write_name(out, "data");
         json::write_members(out, &self.data.0);
+        if let Some(enabled) = self.enabled {
+            write_name(out, ENABLED);
+            out.push_str(if enabled { "true" } else { "false" });
+        }
+        if let Some(device_id) = &self.device_id {
+            write_string_member(out, DEVICE_ID, device_id);
+        }
         out.push('}');
     }
 }
@@ -299,12 +349,13 @@ impl Outcome {
         warnings
             + match self {
                 Self::Set { pusher, .. } => {
-                    192 + pusher.app_id.len()
+                    256 + pusher.app_id.len()
                         + pusher.pushkey.len()
                         + pusher.app_display_name.len()
                         + pusher.device_display_name.len()
                         + pusher.profile_tag.as_ref().map_or(0, String::len)
                         + pusher.lang.len()
+                        + pusher.device_id.as_ref().map_or(0, String::len)
                         + json::approximate_members_len(&pusher.data.0)
                 }
                 Self::Delete {
@@ -413,6 +464,8 @@ mod tests {
                 ),
                 ("n".into(), Value::Number("1.50".into())),
             ]),
+            enabled: None,
+            device_id: None,
         }
     }
 
@@ -440,6 +493,18 @@ mod tests {
             )
         );
         assert_eq!(range.map(|r| &text[r]), Some(pusher_text));
+    }
+
+    #[test]
+    fn writes_the_msc3881_members_after_data() {
+        let mut p = pusher(None);
+        p.enabled = Some(false);
+        p.device_id = Some("DEV".into());
+        let text = p.to_json();
+        assert!(
+            text.ends_with(r#""n":1.50},"org.matrix.msc3881.enabled":false,"org.matrix.msc3881.device_id":"DEV"}"#),
+            "{text}"
+        );
     }
 
     #[test]

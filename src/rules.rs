@@ -1,14 +1,15 @@
-//! The member rules (RULES.md sections 2 and 3) and the assembly of the outcome.
+//! The member rules (docs/rules.md sections 2 and 3) and the assembly of the outcome.
 //!
 //! Problems and warnings come in document order; a missing required member is reported at the
-//! end of its object, in the order of RULES.md section 3 (README, "How RULES.md is read").
+//! end of its object, in the order of docs/rules.md section 3 (see its section 9).
 
 use crate::json::{self, ParseError, Value};
 use crate::lang::canonical_lang;
-use crate::model::{Outcome, Pusher, PusherData, PusherKind};
+use crate::model::{DEVICE_ID, ENABLED, Outcome, Pusher, PusherData, PusherKind};
 use crate::options::Options;
 use crate::problem::{ErrorCode, Problem, Warning, WarningCode};
-use crate::url::check_gateway_url;
+use crate::url::{check_gateway_url, check_web_push_url};
+use crate::webpush;
 
 /// Rule A: the longest `app_id`, in characters.
 const MAX_APP_ID_CHARS: usize = 64;
@@ -18,6 +19,8 @@ const MAX_PUSHKEY_BYTES: usize = 512;
 const MAX_EMAIL_CHARS: usize = 500;
 /// Rule T: the longest `profile_tag` (and `instance_handle`), in characters.
 const MAX_PROFILE_TAG_CHARS: usize = 32;
+/// Rule M: the longest `org.matrix.msc3881.device_id`, in characters.
+const MAX_DEVICE_ID_CHARS: usize = 255;
 /// The `app_id` an `email` pusher must have.
 const EMAIL_APP_ID: &str = "m.email";
 /// The one `data.format` the spec defines.
@@ -147,7 +150,7 @@ impl Report {
     }
 }
 
-/// What the request asks for, decided by `kind` (RULES.md section 2).
+/// What the request asks for, decided by `kind` (docs/rules.md section 2).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Set(PusherKind),
@@ -163,14 +166,14 @@ fn mode_of(kind: Option<&Value>, options: &Options) -> (Mode, Option<(ErrorCode,
         None => (Mode::Unknown, None),
         Some(Value::Null) => (Mode::Delete, None),
         Some(Value::String(s)) => match kind_named(s) {
-            Some(kind) if options.kinds.contains(&kind) => (Mode::Set(kind), None),
+            Some(kind) if allows(options, kind) => (Mode::Set(kind), None),
             Some(_) => (
                 Mode::Unknown,
                 Some((ErrorCode::InvalidParam, "this kind is not accepted here")),
             ),
             None => (
                 Mode::Unknown,
-                Some((ErrorCode::InvalidParam, "must be http or email")),
+                Some((ErrorCode::InvalidParam, "must be http, email or webpush")),
             ),
         },
         Some(_) => (
@@ -184,8 +187,25 @@ fn kind_named(s: &str) -> Option<PusherKind> {
     match s {
         "http" => Some(PusherKind::Http),
         "email" => Some(PusherKind::Email),
+        "webpush" => Some(PusherKind::WebPush),
+        "org.matrix.msc4174.webpush" => Some(PusherKind::WebPushUnstable),
         _ => None,
     }
+}
+
+/// Whether the `kinds` option allows `kind`; `webpush` there allows both spellings.
+fn allows(options: &Options, kind: PusherKind) -> bool {
+    let kind = if kind.is_web_push() {
+        PusherKind::WebPush
+    } else {
+        kind
+    };
+    options.kinds.contains(&kind)
+}
+
+/// Whether the request sets a Web Push pusher (rule W).
+fn is_web_push(mode: Mode) -> bool {
+    matches!(mode, Mode::Set(kind) if kind.is_web_push())
 }
 
 fn is_control(c: char) -> bool {
@@ -241,6 +261,8 @@ fn pushkey_problem(s: &str, mode: Mode) -> Option<String> {
         Some(at_most(MAX_PUSHKEY_BYTES, " bytes of utf-8"))
     } else if s.chars().any(is_control) {
         Some("must not contain control characters".into())
+    } else if is_web_push(mode) {
+        webpush::key_problem(s).map(Into::into)
     } else if mode == Mode::Set(PusherKind::Email) {
         let mut parts = s.split('@');
         let well_formed = matches!(
@@ -283,6 +305,8 @@ struct Fields {
     instance_handle: Option<String>,
     data: Option<PusherData>,
     append: bool,
+    enabled: Option<bool>,
+    device_id: Option<String>,
 }
 
 fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
@@ -350,6 +374,23 @@ fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
                 }
             }
             "data" => fields.data = check_data(value, mode, options, &mut report),
+            ENABLED => match value {
+                Value::Bool(enabled) => fields.enabled = Some(enabled),
+                Value::Null => msc3881_null(ENABLED, &mut report),
+                _ => report.error(ErrorCode::BadJson, pointer(ENABLED), "must be a boolean"),
+            },
+            DEVICE_ID => match value {
+                Value::String(id) => {
+                    let problem = if id.is_empty() {
+                        Some("must not be empty".into())
+                    } else {
+                        text_problem(&id, MAX_DEVICE_ID_CHARS)
+                    };
+                    fields.device_id = report.check(id, &pointer(DEVICE_ID), problem);
+                }
+                Value::Null => msc3881_null(DEVICE_ID, &mut report),
+                _ => report.error(ErrorCode::BadJson, pointer(DEVICE_ID), "must be a string"),
+            },
             "append" => match value {
                 Value::Bool(append) => fields.append = append,
                 Value::Null => {
@@ -390,6 +431,8 @@ fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
             profile_tag,
             instance_handle,
             append,
+            enabled,
+            device_id,
             ..
         } => Outcome::Set {
             pusher: Pusher {
@@ -401,6 +444,8 @@ fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
                 profile_tag: profile_tag.or(instance_handle),
                 lang,
                 data,
+                enabled,
+                device_id,
             },
             append,
             warnings: report.warnings,
@@ -414,7 +459,24 @@ fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
     }
 }
 
+/// The pointer of a top-level member.
+fn pointer(name: &str) -> String {
+    json::member_pointer(name)
+}
+
+/// Rule M: an MSC3881 member's `null` means absent.
+#[cold]
+#[inline(never)]
+fn msc3881_null(name: &str, report: &mut Report) {
+    report.warn(
+        WarningCode::Normalized,
+        pointer(name),
+        "null was read as absent",
+    );
+}
+
 /// Rule A, with its warning for an `app_id` without a dot.
+#[inline(never)]
 fn app_id(value: Value, mode: Mode, report: &mut Report) -> Option<String> {
     let app_id = report.string(value, "/app_id")?;
     let problem = app_id_problem(&app_id, mode);
@@ -426,6 +488,7 @@ fn app_id(value: Value, mode: Mode, report: &mut Report) -> Option<String> {
 }
 
 /// Rule P.
+#[inline(never)]
 fn pushkey(value: Value, mode: Mode, report: &mut Report) -> Option<String> {
     let pushkey = report.string(value, "/pushkey")?;
     let problem = pushkey_problem(&pushkey, mode);
@@ -433,6 +496,7 @@ fn pushkey(value: Value, mode: Mode, report: &mut Report) -> Option<String> {
 }
 
 /// Rule L: the tag in canonical case, with a warning when that changed it.
+#[inline(never)]
 fn lang(value: Value, report: &mut Report) -> Option<String> {
     let tag = report.string(value, "/lang")?;
     let Some(canonical) = canonical_lang(&tag) else {
@@ -454,6 +518,7 @@ fn lang(value: Value, report: &mut Report) -> Option<String> {
 }
 
 /// Rule D.
+#[inline(never)]
 fn display_name(
     value: Value,
     path: &str,
@@ -470,6 +535,7 @@ fn display_name(
 }
 
 /// Rule T, for `profile_tag` and for the `instance_handle` read in its place.
+#[inline(never)]
 fn profile_tag(value: Value, path: &str, report: &mut Report) -> Option<String> {
     match value {
         Value::String(tag) => {
@@ -483,7 +549,8 @@ fn profile_tag(value: Value, path: &str, report: &mut Report) -> Option<String> 
     }
 }
 
-/// Rules G, U and F.
+/// Rules G, U and F, and rule W for `data`.
+#[inline(never)]
 fn check_data(
     value: Value,
     mode: Mode,
@@ -509,13 +576,18 @@ fn check_data(
             at_most(options.max_data_bytes, " bytes when serialized"),
         );
     }
-    let needs_url = mode == Mode::Set(PusherKind::Http);
-    let mut has_url = false;
+    let web_push = is_web_push(mode);
+    let needs_url = web_push || mode == Mode::Set(PusherKind::Http);
+    let (mut has_url, mut has_auth) = (false, false);
     for (name, value) in &mut members {
         match name.as_str() {
             "url" if needs_url => {
                 has_url = true;
-                check_url(value, options, report);
+                check_url(value, web_push, options, report);
+            }
+            "auth" if web_push => {
+                has_auth = true;
+                check_auth(value, report);
             }
             "format" => match value {
                 Value::String(format) if format == EVENT_ID_ONLY => {}
@@ -535,16 +607,46 @@ fn check_data(
         report.error(
             ErrorCode::MissingParam,
             "/data/url",
-            "is required for an http pusher",
+            if web_push {
+                "is required for a web push pusher"
+            } else {
+                "is required for an http pusher"
+            },
+        );
+    }
+    if web_push && !has_auth {
+        report.error(
+            ErrorCode::MissingParam,
+            "/data/auth",
+            "is required for a web push pusher",
         );
     }
     (report.errors.len() == errors_before).then_some(PusherData(members))
 }
 
-/// Rule U: the gateway URL, normalized in place.
-fn check_url(value: &mut Value, options: &Options, report: &mut Report) {
+/// Rule W: the auth secret of a Web Push pusher.
+#[cold]
+#[inline(never)]
+fn check_auth(value: &Value, report: &mut Report) {
     match value {
-        Value::String(url) => match check_gateway_url(url, options) {
+        Value::String(auth) => {
+            if let Some(problem) = webpush::auth_problem(auth) {
+                report.error(ErrorCode::InvalidParam, "/data/auth", problem);
+            }
+        }
+        Value::Null => report.error(ErrorCode::MissingParam, "/data/auth", "a value is required"),
+        _ => report.error(ErrorCode::BadJson, "/data/auth", "must be a string"),
+    }
+}
+
+/// Rule U (and rule W's push service URL): the URL, normalized in place.
+fn check_url(value: &mut Value, web_push: bool, options: &Options, report: &mut Report) {
+    match value {
+        Value::String(url) => match if web_push {
+            check_web_push_url(url, options)
+        } else {
+            check_gateway_url(url, options)
+        } {
             Ok(normalized) => {
                 if normalized != *url {
                     report.warn(

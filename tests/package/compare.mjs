@@ -43,7 +43,7 @@ export function mismatches(outcome, expect) {
     if (!sameJson(actual, wanted)) out.push(`${what}: got ${JSON.stringify(actual)}, want ${JSON.stringify(wanted)}`);
   };
   if (outcome === null || typeof outcome !== "object") return [`not an object: ${String(outcome)}`];
-  // The shape of RULES.md section 5, whatever the case names.
+  // The shape of docs/rules.md section 5, whatever the case names.
   if (outcome.ok === false) {
     if (!Array.isArray(outcome.errors) || outcome.errors.length === 0) out.push("a rejection without errors");
     else {
@@ -87,12 +87,37 @@ export function withJsonMismatches(result, outcome) {
 }
 
 /**
+ * What is wrong with how `validate` and `validateWithJson` refuse a case's options: each must
+ * throw a `TypeError` that names the option (`options.<name>`), for every input form.
+ */
+export function optionErrorMismatches(api, testCase) {
+  const out = [];
+  const option = testCase.expect.option_error;
+  for (const [mode, input] of inputsOf(testCase)) {
+    for (const fn of ["validate", "validateWithJson"]) {
+      try {
+        const outcome = api[fn](input, testCase.options);
+        out.push(`${testCase.name} [${mode}] ${fn}: no error for options.${option}, got ${JSON.stringify(outcome)}`);
+      } catch (error) {
+        if (!(error instanceof TypeError)) out.push(`${testCase.name} [${mode}] ${fn}: threw ${error}, not a TypeError`);
+        else if (!error.message.includes(`options.${option}`)) out.push(`${testCase.name} [${mode}] ${fn}: the message does not name options.${option}: ${error.message}`);
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * Runs every case of one fixture file through the package's `validate` and
  * `validateWithJson` with every input form, and returns a report line per failure.
  */
 export function runFile(api, cases) {
   const failures = [];
   for (const testCase of cases) {
+    if ("option_error" in testCase.expect) {
+      failures.push(...optionErrorMismatches(api, testCase));
+      continue;
+    }
     for (const [mode, input] of inputsOf(testCase)) {
       let outcome;
       try {
