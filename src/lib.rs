@@ -17,6 +17,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
+use std::ops::Range;
+
 pub mod json;
 mod lang;
 mod model;
@@ -41,6 +43,16 @@ pub use url::{UrlError, check_gateway_url};
 #[must_use]
 pub fn validate(body: &[u8], options: &Options) -> Outcome {
     rules::validate_bytes(body, options)
+}
+
+/// Validates a raw request body and writes the outcome's compact JSON, with the byte range of its
+/// `pusher` member's value (`None` for a rejection): what [`Outcome::to_json_with_pusher_range`]
+/// gives for [`validate`]'s outcome, written from the body without building that outcome.
+#[must_use]
+pub fn validate_to_json(body: &[u8], options: &Options) -> (String, Option<Range<usize>>) {
+    let (text, summary) = rules::check_bytes(body, options).to_json();
+    let range = (summary.action != 0).then_some(summary.pusher.0..summary.pusher.1);
+    (text, range)
 }
 
 /// Validates an already-parsed JSON value, for callers that hold an object rather than bytes.

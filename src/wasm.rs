@@ -16,8 +16,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::model::{Outcome, PusherKind};
-use crate::{Options, validate};
+use crate::Options;
+use crate::model::{PusherKind, Summary};
+use crate::rules::check_bytes;
 
 /// `kinds` bit: `"http"` is allowed.
 const KIND_HTTP: u32 = 1;
@@ -37,6 +38,13 @@ const WANT_PUSHER_RANGE: u32 = 8;
 /// Both are 0 when the last outcome was not a set, or the range was not asked for.
 static PUSHER_START: AtomicU32 = AtomicU32::new(0);
 static PUSHER_END: AtomicU32 = AtomicU32::new(0);
+
+/// What [`outcome_info`] answers about the last outcome: `[action, append, app_id start,
+/// app_id end, pushkey start, pushkey end]`, offsets in UTF-16 code units into its JSON text
+/// (the `app_id` and `pushkey` strings' content between their quotes, as escaped there). `action`
+/// is 0 for a rejection, 1 for a set, 2 for a delete. Offsets are 0 unless the range was asked
+/// for.
+static INFO: [AtomicU32; 6] = [const { AtomicU32::new(0) }; 6];
 
 /// Validates a body given as bytes (a `Uint8Array` copied once into wasm memory) and returns the
 /// outcome as compact JSON.
@@ -95,7 +103,7 @@ pub fn validate_string(
     )
 }
 
-fn run(body: &[u8], kinds: u32, flags: u32, limits: [u32; 5]) -> String {
+fn options_of(kinds: u32, flags: u32, limits: [u32; 5]) -> Options {
     let [
         max_body_bytes,
         max_depth,
@@ -110,7 +118,7 @@ fn run(body: &[u8], kinds: u32, flags: u32, limits: [u32; 5]) -> String {
     if kinds & KIND_EMAIL != 0 {
         kind_list.push(PusherKind::Email);
     }
-    let options = Options {
+    Options {
         kinds: kind_list,
         allow_http: flags & ALLOW_HTTP != 0,
         allow_private_hosts: flags & ALLOW_PRIVATE_HOSTS != 0,
@@ -120,20 +128,115 @@ fn run(body: &[u8], kinds: u32, flags: u32, limits: [u32; 5]) -> String {
         max_data_bytes,
         max_display_name_chars,
         max_url_chars,
-    };
-    let outcome = validate(body, &options);
-    let (text, range) = outcome.to_json_with_pusher_range();
-    // Only a set has a pusher to store.
-    let (start, end) = match range {
-        Some(range) if flags & WANT_PUSHER_RANGE != 0 && matches!(outcome, Outcome::Set { .. }) => {
-            let start16 = utf16_len(&text.as_bytes()[..range.start]);
-            (start16, start16 + utf16_len(&text.as_bytes()[range]))
-        }
-        _ => (0, 0),
-    };
-    PUSHER_START.store(start, Ordering::Relaxed);
-    PUSHER_END.store(end, Ordering::Relaxed);
+    }
+}
+
+fn run(body: &[u8], kinds: u32, flags: u32, limits: [u32; 5]) -> String {
+    let options = options_of(kinds, flags, limits);
+    let (text, summary) = check_bytes(body, &options).to_json();
+    record(&text, &summary, flags & WANT_PUSHER_RANGE != 0);
     text
+}
+
+/// Keeps where the pusher, `app_id` and `pushkey` lie in `text`, in UTF-16 code units, for
+/// [`pusher_start`], [`pusher_end`] and [`outcome_info`].
+fn record(text: &str, summary: &Summary, want_ranges: bool) {
+    let mut offsets = [0u32; 6];
+    // Only a set has a pusher to store.
+    if want_ranges && summary.action == 1 {
+        let bytes = text.as_bytes();
+        let bounds = [
+            summary.pusher.0,
+            summary.app_id.0,
+            summary.app_id.1,
+            summary.pushkey.0,
+            summary.pushkey.1,
+            summary.pusher.1,
+        ];
+        // One walk over the text, each bound in UTF-16 units from the one before.
+        let mut at = 0;
+        let mut units = 0;
+        for (slot, &bound) in offsets.iter_mut().zip(&bounds) {
+            units += utf16_len(bytes.get(at..bound).unwrap_or_default());
+            at = bound;
+            *slot = units;
+        }
+    }
+    PUSHER_START.store(offsets[0], Ordering::Relaxed);
+    PUSHER_END.store(offsets[5], Ordering::Relaxed);
+    let info = [
+        u32::from(summary.action),
+        u32::from(summary.append),
+        offsets[1],
+        offsets[2],
+        offsets[3],
+        offsets[4],
+    ];
+    for (slot, value) in INFO.iter().zip(info) {
+        slot.store(value, Ordering::Relaxed);
+    }
+}
+
+/// Validates a body given as bytes and answers only the verdict, writing no outcome text:
+/// 0 rejected, 1 set, 2 delete, plus 4 when a set has `append: true`.
+#[wasm_bindgen(js_name = verdictBytes)]
+#[allow(clippy::too_many_arguments)]
+#[must_use]
+pub fn verdict_bytes(
+    body: &[u8],
+    kinds: u32,
+    flags: u32,
+    max_body_bytes: u32,
+    max_depth: u32,
+    max_data_bytes: u32,
+    max_display_name_chars: u32,
+    max_url_chars: u32,
+) -> u32 {
+    let limits = [
+        max_body_bytes,
+        max_depth,
+        max_data_bytes,
+        max_display_name_chars,
+        max_url_chars,
+    ];
+    let options = options_of(kinds, flags, limits);
+    check_bytes(body, &options).verdict()
+}
+
+/// Validates a body given as a JavaScript string and answers only the verdict (see
+/// [`verdict_bytes`]); the caller must have checked that the string has no lone surrogate.
+#[wasm_bindgen(js_name = verdictString)]
+#[allow(clippy::too_many_arguments)]
+#[must_use]
+pub fn verdict_string(
+    body: &str,
+    kinds: u32,
+    flags: u32,
+    max_body_bytes: u32,
+    max_depth: u32,
+    max_data_bytes: u32,
+    max_display_name_chars: u32,
+    max_url_chars: u32,
+) -> u32 {
+    verdict_bytes(
+        body.as_bytes(),
+        kinds,
+        flags,
+        max_body_bytes,
+        max_depth,
+        max_data_bytes,
+        max_display_name_chars,
+        max_url_chars,
+    )
+}
+
+/// One figure about the last outcome written by `validateBytes` or `validateString`: `[action,
+/// append, app_id start, app_id end, pushkey start, pushkey end]` by index (see [`INFO`]).
+#[wasm_bindgen(js_name = outcomeInfo)]
+#[must_use]
+pub fn outcome_info(index: u32) -> u32 {
+    INFO.get(index as usize)
+        .map_or(0, |slot| slot.load(Ordering::Relaxed))
 }
 
 /// The start of the pusher in the text last returned by `validateBytes` or `validateString`,
