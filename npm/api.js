@@ -3,7 +3,15 @@
 // they instantiate the WebAssembly module; this file turns the caller's input and options into
 // what the module takes (UTF-8 bytes and a few numbers) and parses the JSON it answers with.
 
-import { pusherEnd, pusherStart, validateBytes, validateString } from "./matrix_pusher_validator.js";
+import {
+  outcomeInfo,
+  pusherEnd,
+  pusherStart,
+  validateBytes,
+  validateString,
+  verdictBytes,
+  verdictString,
+} from "./matrix_pusher_validator.js";
 
 let ready = false;
 
@@ -218,8 +226,12 @@ function rejection(errcode, message) {
 
 // ---- validation --------------------------------------------------------------------------------
 
-/** The outcome's JSON text, or a rejection object made here for input that never reaches wasm. */
-function outcomeText(input, options, extraFlags) {
+/**
+ * What `fromBytes` or `fromString` (a pair of the module's exports: the outcome's JSON text, or
+ * the verdict alone) answers for the input, or a rejection object made here for input that never
+ * reaches wasm.
+ */
+function run(input, options, extraFlags, fromBytes, fromString) {
   if (!ready) {
     throw new Error("matrix-pusher-validator: call `await init()` once before validate()");
   }
@@ -236,7 +248,7 @@ function outcomeText(input, options, extraFlags) {
     // A body past the limit is refused for its size alone: only the first maxBodyBytes + 1
     // bytes are copied into wasm memory (which never shrinks), enough for the core to see it.
     if (bytes.length > maxBodyBytes + 1) bytes = bytes.subarray(0, maxBodyBytes + 1);
-    return validateBytes(bytes, kinds, f, maxBodyBytes, limits[1], limits[2], limits[3], limits[4]);
+    return fromBytes(bytes, kinds, f, maxBodyBytes, limits[1], limits[2], limits[3], limits[4]);
   }
   // A string has at least as many UTF-8 bytes as UTF-16 code units: a longer one is too large
   // whatever it holds, as a byte body past the limit is refused before it is read.
@@ -247,7 +259,12 @@ function outcomeText(input, options, extraFlags) {
     // for its length before reading it.
     if (utf8Length(text) <= maxBodyBytes) return rejection("M_NOT_JSON", "not UTF-8: the text has a lone surrogate");
   }
-  return validateString(text, kinds, f, maxBodyBytes, limits[1], limits[2], limits[3], limits[4]);
+  return fromString(text, kinds, f, maxBodyBytes, limits[1], limits[2], limits[3], limits[4]);
+}
+
+/** The outcome's JSON text, or a rejection object made here for input that never reaches wasm. */
+function outcomeText(input, options, extraFlags) {
+  return run(input, options, extraFlags, validateBytes, validateString);
 }
 
 /** The UTF-8 length of a string, a lone surrogate counted as the three bytes of U+FFFD. */
@@ -304,4 +321,107 @@ export function validateWithJson(input, options) {
 export function validateToText(input, options) {
   const text = outcomeText(input, options, 0);
   return typeof text === "string" ? text : JSON.stringify(text);
+}
+
+// ---- paying only for what is read ---------------------------------------------------------------
+
+const VERDICTS = [
+  Object.freeze({ ok: false, action: null, append: false }),
+  Object.freeze({ ok: true, action: "set", append: false }),
+  Object.freeze({ ok: true, action: "delete", append: false }),
+  undefined,
+  undefined,
+  Object.freeze({ ok: true, action: "set", append: true }),
+];
+
+/**
+ * The verdict alone, `{ ok, action, append }` (`action` `"set"`, `"delete"` or `null` when
+ * rejected): the same validation as {@link validate}, with no outcome written or parsed.
+ *
+ * @param {string | Uint8Array | ArrayBuffer | object} input
+ * @param {object} [options]
+ * @returns {{ ok: boolean, action: "set" | "delete" | null, append: boolean }} a frozen object.
+ */
+export function verdict(input, options) {
+  const answer = run(input, options, 0, verdictBytes, verdictString);
+  return typeof answer === "number" ? VERDICTS[answer] : VERDICTS[0];
+}
+
+/** The content of a JSON string literal as the validator wrote it (between its quotes). */
+function unquote(escaped) {
+  return escaped.includes("\\") ? JSON.parse(`"${escaped}"`) : escaped;
+}
+
+/**
+ * What a server needs from one outcome, read from its JSON text without parsing all of it: the
+ * verdict, the pusher's exact JSON, `appId`, `pushkey` and `append` at once; `errcode`, `error`,
+ * `errors`, `warnings` and the whole `outcome` (as {@link validate} gives it) parsed on first
+ * use.
+ */
+class Checked {
+  #text;
+  #outcome;
+
+  constructor(text, outcome) {
+    this.#text = text;
+    this.#outcome = outcome;
+    if (outcome !== undefined) {
+      // Made here (input that never reached wasm): always a rejection.
+      this.ok = false;
+      this.action = null;
+      this.append = false;
+      this.pusherJson = null;
+      this.appId = null;
+      this.pushkey = null;
+      return;
+    }
+    const action = outcomeInfo(0);
+    this.ok = action !== 0;
+    this.action = action === 1 ? "set" : action === 2 ? "delete" : null;
+    this.append = outcomeInfo(1) === 1;
+    const end = pusherEnd();
+    this.pusherJson = end > 0 ? text.slice(pusherStart(), end) : null;
+    this.appId = this.ok ? unquote(text.slice(outcomeInfo(2), outcomeInfo(3))) : null;
+    this.pushkey = this.ok ? unquote(text.slice(outcomeInfo(4), outcomeInfo(5))) : null;
+  }
+
+  /** The whole outcome, as {@link validate} gives it (parsed once, on first use). */
+  get outcome() {
+    if (this.#outcome === undefined) this.#outcome = JSON.parse(this.#text);
+    return this.#outcome;
+  }
+
+  /** The outcome's compact JSON text, as the validator wrote it. */
+  get text() {
+    return this.#text ?? JSON.stringify(this.#outcome);
+  }
+
+  get errcode() {
+    return this.ok ? null : this.outcome.errcode;
+  }
+
+  get error() {
+    return this.ok ? null : this.outcome.error;
+  }
+
+  get errors() {
+    return this.ok ? [] : this.outcome.errors;
+  }
+
+  get warnings() {
+    return this.outcome.warnings;
+  }
+}
+
+/**
+ * Validates like {@link validate} and answers a {@link Checked}: the verdict, `pusherJson`,
+ * `appId`, `pushkey` and `append` at once, the rest on first use.
+ *
+ * @param {string | Uint8Array | ArrayBuffer | object} input
+ * @param {object} [options]
+ * @returns {Checked}
+ */
+export function check(input, options) {
+  const text = run(input, options, WANT_PUSHER_RANGE, validateBytes, validateString);
+  return typeof text === "string" ? new Checked(text, undefined) : new Checked(undefined, text);
 }

@@ -142,8 +142,7 @@ fn run(body: &[u8], kinds: u32, flags: u32, limits: [u32; 5]) -> String {
 /// [`pusher_start`], [`pusher_end`] and [`outcome_info`].
 fn record(text: &str, summary: &Summary, want_ranges: bool) {
     let mut offsets = [0u32; 6];
-    // Only a set has a pusher to store.
-    if want_ranges && summary.action == 1 {
+    if want_ranges && summary.action != 0 {
         let bytes = text.as_bytes();
         let bounds = [
             summary.pusher.0,
@@ -162,8 +161,10 @@ fn record(text: &str, summary: &Summary, want_ranges: bool) {
             *slot = units;
         }
     }
-    PUSHER_START.store(offsets[0], Ordering::Relaxed);
-    PUSHER_END.store(offsets[5], Ordering::Relaxed);
+    // Only a set has a pusher to store.
+    let set = summary.action == 1;
+    PUSHER_START.store(if set { offsets[0] } else { 0 }, Ordering::Relaxed);
+    PUSHER_END.store(if set { offsets[5] } else { 0 }, Ordering::Relaxed);
     let info = [
         u32::from(summary.action),
         u32::from(summary.append),
