@@ -3,15 +3,7 @@
 // they instantiate the WebAssembly module; this file turns the caller's input and options into
 // what the module takes (UTF-8 bytes and a few numbers) and parses the JSON it answers with.
 
-import {
-  outcomeInfo,
-  pusherEnd,
-  pusherStart,
-  validateBytes,
-  validateString,
-  verdictBytes,
-  verdictString,
-} from "./matrix_pusher_validator.js";
+import { outcomeInfo, pusherEnd, pusherStart, validateBytes, validateString } from "./matrix_pusher_validator.js";
 
 let ready = false;
 
@@ -25,6 +17,7 @@ export function markReady() {
 const KIND_BITS = { http: 1, email: 2 };
 const FLAG_BITS = { allowHttp: 1, allowPrivateHosts: 2, allowAnyPath: 4 };
 const WANT_PUSHER_RANGE = 8;
+const VERDICT_ONLY = 16;
 const LIMIT_NAMES = ["maxBodyBytes", "maxDepth", "maxDataBytes", "maxDisplayNameChars", "maxUrlChars"];
 const LIMIT_DEFAULTS = [65536, 16, 4096, 256, 2048];
 const MAX_U32 = 0xffffffff;
@@ -226,12 +219,8 @@ function rejection(errcode, message) {
 
 // ---- validation --------------------------------------------------------------------------------
 
-/**
- * What `fromBytes` or `fromString` (a pair of the module's exports: the outcome's JSON text, or
- * the verdict alone) answers for the input, or a rejection object made here for input that never
- * reaches wasm.
- */
-function run(input, options, extraFlags, fromBytes, fromString) {
+/** The outcome's JSON text, or a rejection object made here for input that never reaches wasm. */
+function outcomeText(input, options, extraFlags) {
   if (!ready) {
     throw new Error("matrix-pusher-validator: call `await init()` once before validate()");
   }
@@ -248,7 +237,7 @@ function run(input, options, extraFlags, fromBytes, fromString) {
     // A body past the limit is refused for its size alone: only the first maxBodyBytes + 1
     // bytes are copied into wasm memory (which never shrinks), enough for the core to see it.
     if (bytes.length > maxBodyBytes + 1) bytes = bytes.subarray(0, maxBodyBytes + 1);
-    return fromBytes(bytes, kinds, f, maxBodyBytes, limits[1], limits[2], limits[3], limits[4]);
+    return validateBytes(bytes, kinds, f, maxBodyBytes, limits[1], limits[2], limits[3], limits[4]);
   }
   // A string has at least as many UTF-8 bytes as UTF-16 code units: a longer one is too large
   // whatever it holds, as a byte body past the limit is refused before it is read.
@@ -259,12 +248,7 @@ function run(input, options, extraFlags, fromBytes, fromString) {
     // for its length before reading it.
     if (utf8Length(text) <= maxBodyBytes) return rejection("M_NOT_JSON", "not UTF-8: the text has a lone surrogate");
   }
-  return fromString(text, kinds, f, maxBodyBytes, limits[1], limits[2], limits[3], limits[4]);
-}
-
-/** The outcome's JSON text, or a rejection object made here for input that never reaches wasm. */
-function outcomeText(input, options, extraFlags) {
-  return run(input, options, extraFlags, validateBytes, validateString);
+  return validateString(text, kinds, f, maxBodyBytes, limits[1], limits[2], limits[3], limits[4]);
 }
 
 /** The UTF-8 length of a string, a lone surrogate counted as the three bytes of U+FFFD. */
@@ -343,8 +327,8 @@ const VERDICTS = [
  * @returns {{ ok: boolean, action: "set" | "delete" | null, append: boolean }} a frozen object.
  */
 export function verdict(input, options) {
-  const answer = run(input, options, 0, verdictBytes, verdictString);
-  return typeof answer === "number" ? VERDICTS[answer] : VERDICTS[0];
+  const answer = outcomeText(input, options, VERDICT_ONLY);
+  return typeof answer === "string" ? VERDICTS[outcomeInfo(0) + 4 * outcomeInfo(1)] : VERDICTS[0];
 }
 
 /** The content of a JSON string literal as the validator wrote it (between its quotes). */
@@ -422,6 +406,6 @@ class Checked {
  * @returns {Checked}
  */
 export function check(input, options) {
-  const text = run(input, options, WANT_PUSHER_RANGE, validateBytes, validateString);
+  const text = outcomeText(input, options, WANT_PUSHER_RANGE);
   return typeof text === "string" ? new Checked(text, undefined) : new Checked(undefined, text);
 }

@@ -288,14 +288,19 @@ impl Draft<'_> {
             + json::val_members_len(&self.data)
     }
 
-    fn write_json(&self, out: &mut String) {
+    /// Writes the pusher's JSON; answers where the `app_id` and `pushkey` strings' contents are.
+    fn write_json(&self, out: &mut String) -> ((usize, usize), (usize, usize)) {
         out.push_str(match self.kind {
             PusherKind::Http => r#"{"kind":"http","app_id":"#,
             PusherKind::Email => r#"{"kind":"email","app_id":"#,
         });
+        let app_id_start = out.len() + 1;
         json::write_text(out, &self.app_id);
+        let app_id = (app_id_start, out.len() - 1);
         out.push_str(r#","pushkey":"#);
+        let pushkey_start = out.len() + 1;
         json::write_text(out, &self.pushkey);
+        let pushkey = (pushkey_start, out.len() - 1);
         out.push_str(r#","app_display_name":"#);
         json::write_text(out, &self.app_display_name);
         out.push_str(r#","device_display_name":"#);
@@ -309,6 +314,7 @@ impl Draft<'_> {
         out.push_str(r#","data":"#);
         json::write_val_members(out, &self.data);
         out.push('}');
+        (app_id, pushkey)
     }
 }
 
@@ -447,20 +453,12 @@ impl Checked<'_> {
             } => {
                 out.push_str(r#""ok":true,"action":"set","pusher":"#);
                 let start = out.len();
-                pusher.write_json(&mut out);
+                let (app_id, pushkey) = pusher.write_json(&mut out);
                 summary.action = 1;
                 summary.append = *append;
                 summary.pusher = (start, out.len());
-                // `{"kind":"http","app_id":"` or `{"kind":"email","app_id":"`.
-                let app_id_start = start + 21 + pusher.kind.as_str().len();
-                summary.app_id = (
-                    app_id_start,
-                    out[app_id_start..]
-                        .find('"')
-                        .map_or(app_id_start, |n| app_id_start + n),
-                );
-                let pushkey_start = summary.app_id.1 + 13;
-                summary.pushkey = (pushkey_start, string_end(&out, pushkey_start));
+                summary.app_id = app_id;
+                summary.pushkey = pushkey;
                 out.push_str(if *append {
                     r#","append":true"#
                 } else {
@@ -518,20 +516,6 @@ impl Checked<'_> {
     }
 }
 
-/// The end of the JSON string content starting at `start` (its closing quote).
-fn string_end(text: &str, start: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut at = start;
-    while let Some(&b) = bytes.get(at) {
-        match b {
-            b'"' => return at,
-            b'\\' => at += 2,
-            _ => at += 1,
-        }
-    }
-    at
-}
-
 /// Writes `,"name":` (or `"name":` first in an object).
 fn write_name(out: &mut String, name: &str) {
     if !out.ends_with('{') {
@@ -568,7 +552,7 @@ impl Pusher {
     pub fn to_json(&self) -> String {
         let draft = Draft::of(self);
         let mut out = String::with_capacity(draft.approximate_json_len());
-        draft.write_json(&mut out);
+        let _ = draft.write_json(&mut out);
         out
     }
 }

@@ -32,6 +32,9 @@ const ALLOW_PRIVATE_HOSTS: u32 = 2;
 const ALLOW_ANY_PATH: u32 = 4;
 /// `flags` bit: record where the pusher is in the returned text ([`pusher_start`]).
 const WANT_PUSHER_RANGE: u32 = 8;
+/// `flags` bit: write no outcome (an empty text is returned); only [`outcome_info`]'s action and
+/// append are recorded.
+const VERDICT_ONLY: u32 = 16;
 
 /// Where the pusher of the last outcome lies in its JSON text, in UTF-16 code units (the unit
 /// of JavaScript string offsets), so that `text.slice(start, end)` is the pusher's exact JSON.
@@ -133,7 +136,21 @@ fn options_of(kinds: u32, flags: u32, limits: [u32; 5]) -> Options {
 
 fn run(body: &[u8], kinds: u32, flags: u32, limits: [u32; 5]) -> String {
     let options = options_of(kinds, flags, limits);
-    let (text, summary) = check_bytes(body, &options).to_json();
+    let checked = check_bytes(body, &options);
+    if flags & VERDICT_ONLY != 0 {
+        let verdict = checked.verdict();
+        record(
+            "",
+            &Summary {
+                action: (verdict & 3) as u8,
+                append: verdict & 4 != 0,
+                ..Summary::default()
+            },
+            false,
+        );
+        return String::new();
+    }
+    let (text, summary) = checked.to_json();
     record(&text, &summary, flags & WANT_PUSHER_RANGE != 0);
     text
 }
@@ -178,60 +195,7 @@ fn record(text: &str, summary: &Summary, want_ranges: bool) {
     }
 }
 
-/// Validates a body given as bytes and answers only the verdict, writing no outcome text:
-/// 0 rejected, 1 set, 2 delete, plus 4 when a set has `append: true`.
-#[wasm_bindgen(js_name = verdictBytes)]
-#[allow(clippy::too_many_arguments)]
-#[must_use]
-pub fn verdict_bytes(
-    body: &[u8],
-    kinds: u32,
-    flags: u32,
-    max_body_bytes: u32,
-    max_depth: u32,
-    max_data_bytes: u32,
-    max_display_name_chars: u32,
-    max_url_chars: u32,
-) -> u32 {
-    let limits = [
-        max_body_bytes,
-        max_depth,
-        max_data_bytes,
-        max_display_name_chars,
-        max_url_chars,
-    ];
-    let options = options_of(kinds, flags, limits);
-    check_bytes(body, &options).verdict()
-}
-
-/// Validates a body given as a JavaScript string and answers only the verdict (see
-/// [`verdict_bytes`]); the caller must have checked that the string has no lone surrogate.
-#[wasm_bindgen(js_name = verdictString)]
-#[allow(clippy::too_many_arguments)]
-#[must_use]
-pub fn verdict_string(
-    body: &str,
-    kinds: u32,
-    flags: u32,
-    max_body_bytes: u32,
-    max_depth: u32,
-    max_data_bytes: u32,
-    max_display_name_chars: u32,
-    max_url_chars: u32,
-) -> u32 {
-    verdict_bytes(
-        body.as_bytes(),
-        kinds,
-        flags,
-        max_body_bytes,
-        max_depth,
-        max_data_bytes,
-        max_display_name_chars,
-        max_url_chars,
-    )
-}
-
-/// One figure about the last outcome written by `validateBytes` or `validateString`: `[action,
+/// One figure about the last outcome of `validateBytes` or `validateString`: `[action,
 /// append, app_id start, app_id end, pushkey start, pushkey end]` by index (see [`INFO`]).
 #[wasm_bindgen(js_name = outcomeInfo)]
 #[must_use]

@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /**
- * One figure about the last outcome written by `validateBytes` or `validateString`: `[action,
+ * One figure about the last outcome of `validateBytes` or `validateString`: `[action,
  * append, app_id start, app_id end, pushkey start, pushkey end]` by index (see [`INFO`]).
  */
 export function outcomeInfo(index: number): number;
@@ -36,18 +36,6 @@ export function validateBytes(body: Uint8Array | number[], kinds: number, flags:
  */
 export function validateString(body: string, kinds: number, flags: number, max_body_bytes: number, max_depth: number, max_data_bytes: number, max_display_name_chars: number, max_url_chars: number): string;
 
-/**
- * Validates a body given as bytes and answers only the verdict, writing no outcome text:
- * 0 rejected, 1 set, 2 delete, plus 4 when a set has `append: true`.
- */
-export function verdictBytes(body: Uint8Array | number[], kinds: number, flags: number, max_body_bytes: number, max_depth: number, max_data_bytes: number, max_display_name_chars: number, max_url_chars: number): number;
-
-/**
- * Validates a body given as a JavaScript string and answers only the verdict (see
- * [`verdict_bytes`]); the caller must have checked that the string has no lone surrogate.
- */
-export function verdictString(body: string, kinds: number, flags: number, max_body_bytes: number, max_depth: number, max_data_bytes: number, max_display_name_chars: number, max_url_chars: number): number;
-
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
 export interface InitOutput {
@@ -57,8 +45,6 @@ export interface InitOutput {
     readonly pusherStart: () => number;
     readonly validateBytes: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number];
     readonly validateString: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number];
-    readonly verdictBytes: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => number;
-    readonly verdictString: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => number;
     readonly __wbindgen_externrefs: WebAssembly.Table;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
