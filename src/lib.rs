@@ -30,6 +30,9 @@ pub mod url;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+#[cfg(all(target_arch = "wasm32", feature = "bench-serde-wasm-bindgen"))]
+mod bench_bridge;
+
 pub use json::Value;
 pub use model::{Outcome, Pusher, PusherData, PusherKind};
 pub use options::Options;
