@@ -391,20 +391,15 @@ enum Stop {
     TooDeep(String),
 }
 
-enum Step<'a> {
-    Member(Cow<'a, str>),
-    Index(usize),
-}
-
 struct Parser<'a> {
     /// The document, already known to be UTF-8.
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
     max_depth: usize,
-    /// Where the parser is, read only to build a pointer when there is something to report.
-    path: Vec<Step<'a>>,
-    /// The pointer of each repeated member, in document order.
+    /// The pointer of each repeated member, in document order. Each is written relative to the
+    /// object it is found in; every container it lies in adds its own step in front of it as
+    /// the value returns, so that no path is kept while nothing is wrong.
     duplicates: Vec<String>,
     /// The members of the objects being read, innermost last: at its end each object takes its
     /// own in one allocation of the exact size.
@@ -442,7 +437,6 @@ impl<'a> Parser<'a> {
             bytes: text.as_bytes(),
             pos: 0,
             max_depth,
-            path: Vec::new(),
             duplicates: Vec::new(),
             members: Vec::with_capacity(16),
             items: Vec::new(),
@@ -457,20 +451,6 @@ impl<'a> Parser<'a> {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
         }
-    }
-
-    fn pointer(&self) -> String {
-        let mut pointer = String::new();
-        for step in &self.path {
-            match step {
-                Step::Member(name) => push_pointer_token(&mut pointer, name),
-                Step::Index(index) => {
-                    pointer.push('/');
-                    push_decimal(&mut pointer, *index);
-                }
-            }
-        }
-        pointer
     }
 
     /// A value starting at the current byte; `depth` is the depth it has if it is a container.
@@ -579,7 +559,8 @@ impl<'a> Parser<'a> {
     /// The depth check happens here, before any recursion into the container.
     fn enter(&mut self, depth: usize) -> Result<(), Stop> {
         if depth > self.max_depth {
-            return Err(Stop::TooDeep(self.pointer()));
+            // The pointer is written as the error returns through the containers (`within`).
+            return Err(Stop::TooDeep(String::new()));
         }
         self.pos += 1;
         self.skip_ws();
@@ -600,9 +581,7 @@ impl<'a> Parser<'a> {
             let name = self.string()?;
             // Reported before anything inside its value, which comes later in the document.
             if seen.contains(&self.members[base..], &name) {
-                let mut pointer = self.pointer();
-                push_pointer_token(&mut pointer, &name);
-                self.duplicates.push(pointer);
+                self.duplicates.push(member_pointer(&name));
             }
             self.skip_ws();
             if self.peek() != Some(b':') {
@@ -610,12 +589,9 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             self.skip_ws();
-            self.path.push(Step::Member(name));
-            let value = self.value(depth + 1)?;
-            let name = match self.path.pop() {
-                Some(Step::Member(name)) => name,
-                _ => Cow::Borrowed(""),
-            };
+            let marked = self.duplicates.len();
+            let value = self.value(depth + 1);
+            let value = self.within(marked, value, |pointer| push_pointer_token(pointer, &name))?;
             self.members.push((name, value));
             seen.add_last(&self.members[base..]);
             self.skip_ws();
@@ -626,7 +602,13 @@ impl<'a> Parser<'a> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Val::Object(self.members.drain(base..).collect()));
+                    // The outermost object takes the whole stack, without a copy.
+                    let members = if base == 0 {
+                        std::mem::take(&mut self.members)
+                    } else {
+                        self.members.drain(base..).collect()
+                    };
+                    return Ok(Val::Object(members));
                 }
                 _ => return Err(Stop::NotJson),
             }
@@ -640,9 +622,13 @@ impl<'a> Parser<'a> {
         }
         let base = self.items.len();
         loop {
-            self.path.push(Step::Index(self.items.len() - base));
-            let item = self.value(depth + 1)?;
-            self.path.pop();
+            let index = self.items.len() - base;
+            let marked = self.duplicates.len();
+            let item = self.value(depth + 1);
+            let item = self.within(marked, item, |pointer| {
+                pointer.push('/');
+                push_decimal(pointer, index);
+            })?;
             self.items.push(item);
             self.skip_ws();
             match self.peek() {
@@ -656,6 +642,33 @@ impl<'a> Parser<'a> {
                 }
                 _ => return Err(Stop::NotJson),
             }
+        }
+    }
+
+    /// The result of reading a member's or an item's value: the pointers written inside it since
+    /// `marked` (repeated members, or the container too deep) get the step to it, written by
+    /// `step`, in front.
+    fn within(
+        &mut self,
+        marked: usize,
+        value: Result<Val<'a>, Stop>,
+        step: impl Fn(&mut String),
+    ) -> Result<Val<'a>, Stop> {
+        let prefix = |pointer: &mut String| {
+            let mut full = String::with_capacity(pointer.len() + 16);
+            step(&mut full);
+            full.push_str(pointer);
+            *pointer = full;
+        };
+        if let Some(inner) = self.duplicates.get_mut(marked..) {
+            inner.iter_mut().for_each(prefix);
+        }
+        match value {
+            Err(Stop::TooDeep(mut pointer)) => {
+                prefix(&mut pointer);
+                Err(Stop::TooDeep(pointer))
+            }
+            other => other,
         }
     }
 
