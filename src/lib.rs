@@ -2,7 +2,7 @@
 //!
 //! One call takes the raw request body and [`Options`] and returns an [`Outcome`]: a pusher to
 //! set, a pusher to delete, or a rejection that lists every [`Problem`] with an RFC 6901 JSON
-//! Pointer and a Matrix error code. The rules are those of the project's `RULES.md`.
+//! Pointer and a Matrix error code. The rules are those of the project's `docs/rules.md`.
 //!
 //! ```
 //! use matrix_pusher_validator::{validate, Options, Outcome};
@@ -23,9 +23,11 @@ pub mod json;
 mod lang;
 mod model;
 mod options;
+mod p256;
 mod problem;
 mod rules;
 pub mod url;
+mod webpush;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
@@ -35,9 +37,9 @@ mod bench_bridge;
 
 pub use json::Value;
 pub use model::{Outcome, Pusher, PusherData, PusherKind};
-pub use options::Options;
+pub use options::{OptionError, Options};
 pub use problem::{ErrorCode, Problem, Warning, WarningCode};
-pub use url::{UrlError, check_gateway_url};
+pub use url::{AllowedHost, UrlError, check_gateway_url, check_web_push_url};
 
 /// Validates a raw request body (the bytes of `POST /pushers/set`).
 ///

@@ -1,32 +1,52 @@
-//! The pusher model and the outcome of validation (RULES.md section 5).
+//! The pusher model and the outcome of validation (docs/rules.md section 5).
 
 use std::borrow::Cow;
 use std::ops::Range;
 
+use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeStruct, Serializer};
-use serde::{Deserialize, Serialize};
 
 use crate::json::{self, Value};
 use crate::problem::{ErrorCode, Problem, Warning};
 
 /// The kind of a pusher (`kind` in the request). `null` is not a kind: it asks for a delete.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PusherKind {
     /// `"http"`: pushes go through a push gateway at `data.url`.
     Http,
     /// `"email"`: notifications are mailed to the address in `pushkey`.
     Email,
+    /// `"webpush"` (MSC4174): pushes go to the browser's push service at `data.url`, encrypted
+    /// for the P-256 key in `pushkey` with the secret in `data.auth`. In [`Options::kinds`]
+    /// (crate::Options) it allows both spellings.
+    WebPush,
+    /// `"org.matrix.msc4174.webpush"`, the unstable spelling of [`PusherKind::WebPush`]: the
+    /// same kind, kept as sent.
+    WebPushUnstable,
 }
 
 impl PusherKind {
-    /// The wire name, `"http"` or `"email"`.
+    /// The wire name, such as `"http"` or `"org.matrix.msc4174.webpush"`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Http => "http",
             Self::Email => "email",
+            Self::WebPush => "webpush",
+            Self::WebPushUnstable => "org.matrix.msc4174.webpush",
         }
+    }
+
+    /// Whether this is Web Push, in either spelling.
+    #[must_use]
+    pub const fn is_web_push(self) -> bool {
+        matches!(self, Self::WebPush | Self::WebPushUnstable)
+    }
+}
+
+impl Serialize for PusherKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -58,7 +78,7 @@ impl PusherData {
 /// A valid, normalized pusher: what a homeserver stores.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pusher {
-    /// `http` or `email`.
+    /// `http`, `email` or Web Push (in the spelling sent).
     pub kind: PusherKind,
     /// Reverse-DNS identifier of the application: 1 to 64 of `[A-Za-z0-9._-]`.
     pub app_id: String,
@@ -75,7 +95,18 @@ pub struct Pusher {
     pub lang: String,
     /// Information for the pusher implementation.
     pub data: PusherData,
+    /// MSC3881 `org.matrix.msc3881.enabled`: `Some(false)` for a pusher switched off without
+    /// being deleted. `None` when absent.
+    pub enabled: Option<bool>,
+    /// MSC3881 `org.matrix.msc3881.device_id`: the device the pusher belongs to, 1 to 255
+    /// characters. `None` when absent.
+    pub device_id: Option<String>,
 }
+
+/// The member name of [`Pusher::enabled`].
+pub(crate) const ENABLED: &str = "org.matrix.msc3881.enabled";
+/// The member name of [`Pusher::device_id`].
+pub(crate) const DEVICE_ID: &str = "org.matrix.msc3881.device_id";
 
 /// The result of validating one request.
 #[derive(Clone, Debug, PartialEq)]
@@ -134,7 +165,7 @@ impl Outcome {
     }
 }
 
-// ---- output (RULES.md section 5) -----------------------------------------------------------------
+// ---- output (docs/rules.md section 5) -----------------------------------------------------------------
 
 impl Serialize for PusherData {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -148,9 +179,13 @@ impl Serialize for PusherData {
 
 impl Serialize for Pusher {
     /// The members `kind, app_id, pushkey, app_display_name, device_display_name, profile_tag
-    /// (only when present), lang, data`, in that order.
+    /// (only when present), lang, data`, then the MSC3881 members (each only when present), in
+    /// that order.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = if self.profile_tag.is_some() { 8 } else { 7 };
+        let len = 7
+            + usize::from(self.profile_tag.is_some())
+            + usize::from(self.enabled.is_some())
+            + usize::from(self.device_id.is_some());
         let mut pusher = serializer.serialize_struct("Pusher", len)?;
         pusher.serialize_field("kind", &self.kind)?;
         pusher.serialize_field("app_id", &self.app_id)?;
@@ -164,6 +199,14 @@ impl Serialize for Pusher {
         }
         pusher.serialize_field("lang", &self.lang)?;
         pusher.serialize_field("data", &self.data)?;
+        match self.enabled {
+            Some(enabled) => pusher.serialize_field(ENABLED, &enabled)?,
+            None => pusher.skip_field(ENABLED)?,
+        }
+        match &self.device_id {
+            Some(device_id) => pusher.serialize_field(DEVICE_ID, device_id)?,
+            None => pusher.skip_field(DEVICE_ID)?,
+        }
         pusher.end()
     }
 }
@@ -261,6 +304,8 @@ pub(crate) struct Draft<'a> {
     pub(crate) profile_tag: Option<Cow<'a, str>>,
     pub(crate) lang: Cow<'a, str>,
     pub(crate) data: Vec<json::Member<'a>>,
+    pub(crate) enabled: Option<bool>,
+    pub(crate) device_id: Option<Cow<'a, str>>,
 }
 
 impl Draft<'_> {
@@ -274,26 +319,28 @@ impl Draft<'_> {
             profile_tag: self.profile_tag.map(Cow::into_owned),
             lang: self.lang.into_owned(),
             data: PusherData(json::members_into_owned(self.data)),
+            enabled: self.enabled,
+            device_id: self.device_id.map(Cow::into_owned),
         }
     }
 
     /// About the length of its JSON (escapes aside).
     fn approximate_json_len(&self) -> usize {
-        192 + self.app_id.len()
+        256 + self.app_id.len()
             + self.pushkey.len()
             + self.app_display_name.len()
             + self.device_display_name.len()
             + self.profile_tag.as_ref().map_or(0, |t| t.len())
             + self.lang.len()
+            + self.device_id.as_ref().map_or(0, |d| d.len())
             + json::val_members_len(&self.data)
     }
 
     /// Writes the pusher's JSON; answers where the `app_id` and `pushkey` strings' contents are.
     fn write_json(&self, out: &mut String) -> ((usize, usize), (usize, usize)) {
-        out.push_str(match self.kind {
-            PusherKind::Http => r#"{"kind":"http","app_id":"#,
-            PusherKind::Email => r#"{"kind":"email","app_id":"#,
-        });
+        out.push_str(r#"{"kind":""#);
+        out.push_str(self.kind.as_str());
+        out.push_str(r#"","app_id":"#);
         let app_id_start = out.len() + 1;
         json::write_text(out, &self.app_id);
         let app_id = (app_id_start, out.len() - 1);
@@ -313,6 +360,14 @@ impl Draft<'_> {
         json::write_text(out, &self.lang);
         out.push_str(r#","data":"#);
         json::write_val_members(out, &self.data);
+        if let Some(enabled) = self.enabled {
+            write_name(out, ENABLED);
+            out.push_str(if enabled { "true" } else { "false" });
+        }
+        if let Some(device_id) = &self.device_id {
+            write_name(out, DEVICE_ID);
+            json::write_text(out, device_id);
+        }
         out.push('}');
         (app_id, pushkey)
     }
@@ -329,6 +384,8 @@ impl<'a> Draft<'a> {
             profile_tag: pusher.profile_tag.as_deref().map(json::plain),
             lang: json::plain(&pusher.lang),
             data: json::members_of(&pusher.data.0),
+            enabled: pusher.enabled,
+            device_id: pusher.device_id.as_deref().map(json::plain),
         }
     }
 }
@@ -547,7 +604,7 @@ fn write_warnings(out: &mut String, warnings: &[Warning]) {
 }
 
 impl Pusher {
-    /// The compact JSON of the pusher as RULES.md section 5 orders it: what a homeserver stores.
+    /// The compact JSON of the pusher as docs/rules.md section 5 orders it: what a homeserver stores.
     #[must_use]
     pub fn to_json(&self) -> String {
         let draft = Draft::of(self);
@@ -602,6 +659,8 @@ mod tests {
                 ),
                 ("n".into(), Value::Number("1.50".into())),
             ]),
+            enabled: None,
+            device_id: None,
         }
     }
 
@@ -629,6 +688,18 @@ mod tests {
             )
         );
         assert_eq!(range.map(|r| &text[r]), Some(pusher_text));
+    }
+
+    #[test]
+    fn writes_the_msc3881_members_after_data() {
+        let mut p = pusher(None);
+        p.enabled = Some(false);
+        p.device_id = Some("DEV".into());
+        let text = p.to_json();
+        assert!(
+            text.ends_with(r#""n":1.50},"org.matrix.msc3881.enabled":false,"org.matrix.msc3881.device_id":"DEV"}"#),
+            "{text}"
+        );
     }
 
     #[test]

@@ -1,16 +1,17 @@
-//! The member rules (RULES.md sections 2 and 3) and the assembly of the outcome.
+//! The member rules (docs/rules.md sections 2 and 3) and the assembly of the outcome.
 //!
 //! Problems and warnings come in document order; a missing required member is reported at the
-//! end of its object, in the order of RULES.md section 3 (README, "How RULES.md is read").
+//! end of its object, in the order of docs/rules.md section 3 (see its section 9).
 
 use std::borrow::Cow;
 
 use crate::json::{self, Member, ParseError, Val, Value};
 use crate::lang::canonical_lang;
-use crate::model::{Checked, Draft, Outcome, PusherKind};
+use crate::model::{Checked, DEVICE_ID, Draft, ENABLED, Outcome, PusherKind};
 use crate::options::Options;
 use crate::problem::{ErrorCode, Problem, Warning, WarningCode};
-use crate::url::check_gateway_url;
+use crate::url::{check_gateway_url, check_web_push_url};
+use crate::webpush;
 
 /// Rule A: the longest `app_id`, in characters.
 const MAX_APP_ID_CHARS: usize = 64;
@@ -20,6 +21,8 @@ const MAX_PUSHKEY_BYTES: usize = 512;
 const MAX_EMAIL_CHARS: usize = 500;
 /// Rule T: the longest `profile_tag` (and `instance_handle`), in characters.
 const MAX_PROFILE_TAG_CHARS: usize = 32;
+/// Rule M: the longest `org.matrix.msc3881.device_id`, in characters.
+const MAX_DEVICE_ID_CHARS: usize = 255;
 /// The `app_id` an `email` pusher must have.
 const EMAIL_APP_ID: &str = "m.email";
 /// The one `data.format` the spec defines.
@@ -154,7 +157,7 @@ impl Report {
     }
 }
 
-/// What the request asks for, decided by `kind` (RULES.md section 2).
+/// What the request asks for, decided by `kind` (docs/rules.md section 2).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Set(PusherKind),
@@ -170,14 +173,14 @@ fn mode_of(kind: Option<&Val<'_>>, options: &Options) -> (Mode, Option<(ErrorCod
         None => (Mode::Unknown, None),
         Some(Val::Null) => (Mode::Delete, None),
         Some(Val::Str(s)) => match kind_named(s) {
-            Some(kind) if options.kinds.contains(&kind) => (Mode::Set(kind), None),
+            Some(kind) if allows(options, kind) => (Mode::Set(kind), None),
             Some(_) => (
                 Mode::Unknown,
                 Some((ErrorCode::InvalidParam, "this kind is not accepted here")),
             ),
             None => (
                 Mode::Unknown,
-                Some((ErrorCode::InvalidParam, "must be http or email")),
+                Some((ErrorCode::InvalidParam, "must be http, email or webpush")),
             ),
         },
         Some(_) => (
@@ -191,8 +194,25 @@ fn kind_named(s: &str) -> Option<PusherKind> {
     match s {
         "http" => Some(PusherKind::Http),
         "email" => Some(PusherKind::Email),
+        "webpush" => Some(PusherKind::WebPush),
+        "org.matrix.msc4174.webpush" => Some(PusherKind::WebPushUnstable),
         _ => None,
     }
+}
+
+/// Whether the `kinds` option allows `kind`; `webpush` there allows both spellings.
+fn allows(options: &Options, kind: PusherKind) -> bool {
+    let kind = if kind.is_web_push() {
+        PusherKind::WebPush
+    } else {
+        kind
+    };
+    options.kinds.contains(&kind)
+}
+
+/// Whether the request sets a Web Push pusher (rule W).
+fn is_web_push(mode: Mode) -> bool {
+    matches!(mode, Mode::Set(kind) if kind.is_web_push())
 }
 
 /// Whether `s` holds a control character (U+0000 to U+001F, U+007F). Those are ASCII, and the
@@ -265,6 +285,8 @@ fn pushkey_problem(s: &str, mode: Mode) -> Option<String> {
         Some(at_most(MAX_PUSHKEY_BYTES, " bytes of utf-8"))
     } else if has_control(s) {
         Some("must not contain control characters".into())
+    } else if is_web_push(mode) {
+        webpush::key_problem(s).map(Into::into)
     } else if mode == Mode::Set(PusherKind::Email) {
         let mut parts = s.split('@');
         let well_formed = matches!(
@@ -307,6 +329,8 @@ struct Fields<'a> {
     instance_handle: Option<Cow<'a, str>>,
     data: Option<Vec<Member<'a>>>,
     append: bool,
+    enabled: Option<bool>,
+    device_id: Option<Cow<'a, str>>,
 }
 
 fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a> {
@@ -374,6 +398,23 @@ fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a>
                 }
             }
             "data" => fields.data = check_data(value, mode, options, &mut report),
+            ENABLED => match value {
+                Val::Bool(enabled) => fields.enabled = Some(enabled),
+                Val::Null => msc3881_null(ENABLED, &mut report),
+                _ => report.error(ErrorCode::BadJson, pointer(ENABLED), "must be a boolean"),
+            },
+            DEVICE_ID => match value {
+                Val::Str(id) => {
+                    let problem = if id.is_empty() {
+                        Some("must not be empty".into())
+                    } else {
+                        text_problem(&id, MAX_DEVICE_ID_CHARS)
+                    };
+                    fields.device_id = report.check(id, &pointer(DEVICE_ID), problem);
+                }
+                Val::Null => msc3881_null(DEVICE_ID, &mut report),
+                _ => report.error(ErrorCode::BadJson, pointer(DEVICE_ID), "must be a string"),
+            },
             "append" => match value {
                 Val::Bool(append) => fields.append = append,
                 Val::Null => {
@@ -414,6 +455,8 @@ fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a>
             profile_tag,
             instance_handle,
             append,
+            enabled,
+            device_id,
             ..
         } => Checked::Set {
             pusher: Draft {
@@ -425,6 +468,8 @@ fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a>
                 profile_tag: profile_tag.or(instance_handle),
                 lang,
                 data,
+                enabled,
+                device_id,
             },
             append,
             warnings: Cow::Owned(report.warnings),
@@ -436,6 +481,22 @@ fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a>
             "the body could not be read",
         ),
     }
+}
+
+/// The pointer of a top-level member.
+fn pointer(name: &str) -> String {
+    json::member_pointer(name)
+}
+
+/// Rule M: an MSC3881 member's `null` means absent.
+#[cold]
+#[inline(never)]
+fn msc3881_null(name: &str, report: &mut Report) {
+    report.warn(
+        WarningCode::Normalized,
+        pointer(name),
+        "null was read as absent",
+    );
 }
 
 /// Rule A, with its warning for an `app_id` without a dot.
@@ -508,7 +569,7 @@ fn profile_tag<'a>(value: Val<'a>, path: &str, report: &mut Report) -> Option<Co
     }
 }
 
-/// Rules G, U and F.
+/// Rules G, U and F, and rule W for `data`.
 fn check_data<'a>(
     value: Val<'a>,
     mode: Mode,
@@ -534,13 +595,18 @@ fn check_data<'a>(
             at_most(options.max_data_bytes, " bytes when serialized"),
         );
     }
-    let needs_url = mode == Mode::Set(PusherKind::Http);
-    let mut has_url = false;
+    let web_push = is_web_push(mode);
+    let needs_url = web_push || mode == Mode::Set(PusherKind::Http);
+    let (mut has_url, mut has_auth) = (false, false);
     for (name, value) in &mut members {
         match &**name {
             "url" if needs_url => {
                 has_url = true;
-                check_url(value, options, report);
+                check_url(value, web_push, options, report);
+            }
+            "auth" if web_push => {
+                has_auth = true;
+                check_auth(value, report);
             }
             "format" => match value {
                 Val::Str(format) if format == EVENT_ID_ONLY => {}
@@ -560,16 +626,46 @@ fn check_data<'a>(
         report.error(
             ErrorCode::MissingParam,
             "/data/url",
-            "is required for an http pusher",
+            if web_push {
+                "is required for a web push pusher"
+            } else {
+                "is required for an http pusher"
+            },
+        );
+    }
+    if web_push && !has_auth {
+        report.error(
+            ErrorCode::MissingParam,
+            "/data/auth",
+            "is required for a web push pusher",
         );
     }
     (report.errors.len() == errors_before).then_some(members)
 }
 
-/// Rule U: the gateway URL, normalized in place.
-fn check_url(value: &mut Val<'_>, options: &Options, report: &mut Report) {
+/// Rule W: the auth secret of a Web Push pusher.
+#[cold]
+#[inline(never)]
+fn check_auth(value: &Val<'_>, report: &mut Report) {
     match value {
-        Val::Str(url) => match check_gateway_url(url, options) {
+        Val::Str(auth) => {
+            if let Some(problem) = webpush::auth_problem(auth) {
+                report.error(ErrorCode::InvalidParam, "/data/auth", problem);
+            }
+        }
+        Val::Null => report.error(ErrorCode::MissingParam, "/data/auth", "a value is required"),
+        _ => report.error(ErrorCode::BadJson, "/data/auth", "must be a string"),
+    }
+}
+
+/// Rule U (and rule W's push service URL): the URL, normalized in place.
+fn check_url(value: &mut Val<'_>, web_push: bool, options: &Options, report: &mut Report) {
+    match value {
+        Val::Str(url) => match if web_push {
+            check_web_push_url(url, options)
+        } else {
+            check_gateway_url(url, options)
+        } {
             Ok(normalized) => {
                 if normalized != **url {
                     report.warn(
