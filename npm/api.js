@@ -25,6 +25,7 @@ const VERDICT_ONLY = 16;
 
 function describe(value) {
   if (value === null) return "null";
+  if (value === undefined) return "undefined";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "object") return "an object";

@@ -229,10 +229,18 @@ fn kinds(value: &Value) -> Result<Vec<PusherKind>, OptionError> {
     };
     let mut kinds = Vec::with_capacity(3);
     for item in items {
-        let kind = KINDS
+        let Some(kind) = KINDS
             .into_iter()
             .find(|k| item.as_str() == Some(k.as_str()))
-            .ok_or_else(bad_kinds)?;
+        else {
+            let mut rest = String::from(": ");
+            match item {
+                Value::String(s) => json::write_str(&mut rest, s),
+                _ => rest.push_str("a value"),
+            }
+            rest.push_str(r#" is not "http", "email" or "webpush""#);
+            return Err(error("kinds", &rest));
+        };
         if !kinds.contains(&kind) {
             kinds.push(kind);
         }

@@ -132,12 +132,37 @@ export function checkMismatches(checked, verdict, outcome) {
 }
 
 /**
+ * What is wrong with how `validate` and `validateWithJson` refuse a case's options: each must
+ * throw a `TypeError` that names the option (`options.<name>`), for every input form.
+ */
+export function optionErrorMismatches(api, testCase) {
+  const out = [];
+  const option = testCase.expect.option_error;
+  for (const [mode, input] of inputsOf(testCase)) {
+    for (const fn of ["validate", "validateWithJson", "check", "verdict"]) {
+      try {
+        const outcome = api[fn](input, testCase.options);
+        out.push(`${testCase.name} [${mode}] ${fn}: no error for options.${option}, got ${JSON.stringify(outcome)}`);
+      } catch (error) {
+        if (!(error instanceof TypeError)) out.push(`${testCase.name} [${mode}] ${fn}: threw ${error}, not a TypeError`);
+        else if (!error.message.includes(`options.${option}`)) out.push(`${testCase.name} [${mode}] ${fn}: the message does not name options.${option}: ${error.message}`);
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * Runs every case of one fixture file through the package's `validate`, `validateWithJson`,
  * `check` and `verdict` with every input form, and returns a report line per failure.
  */
 export function runFile(api, cases) {
   const failures = [];
   for (const testCase of cases) {
+    if ("option_error" in testCase.expect) {
+      failures.push(...optionErrorMismatches(api, testCase));
+      continue;
+    }
     for (const [mode, input] of inputsOf(testCase)) {
       let outcome;
       try {
