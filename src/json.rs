@@ -391,6 +391,31 @@ enum Stop {
     TooDeep(String),
 }
 
+/// The step from a container to one of its values, in a JSON Pointer.
+#[derive(Clone, Copy)]
+enum Step<'s> {
+    Member(&'s str),
+    Index(usize),
+}
+
+impl Step<'_> {
+    /// Puts the step in front of a pointer written from the value.
+    #[cold]
+    #[inline(never)]
+    fn prefix(self, pointer: &mut String) {
+        let mut full = String::with_capacity(pointer.len() + 16);
+        match self {
+            Step::Member(name) => push_pointer_token(&mut full, name),
+            Step::Index(index) => {
+                full.push('/');
+                push_decimal(&mut full, index);
+            }
+        }
+        full.push_str(pointer);
+        *pointer = full;
+    }
+}
+
 struct Parser<'a> {
     /// The document, already known to be UTF-8.
     text: &'a str,
@@ -591,7 +616,7 @@ impl<'a> Parser<'a> {
             self.skip_ws();
             let marked = self.duplicates.len();
             let value = self.value(depth + 1);
-            let value = self.within(marked, value, |pointer| push_pointer_token(pointer, &name))?;
+            let value = self.within(marked, value, Step::Member(&name))?;
             self.members.push((name, value));
             seen.add_last(&self.members[base..]);
             self.skip_ws();
@@ -625,10 +650,7 @@ impl<'a> Parser<'a> {
             let index = self.items.len() - base;
             let marked = self.duplicates.len();
             let item = self.value(depth + 1);
-            let item = self.within(marked, item, |pointer| {
-                pointer.push('/');
-                push_decimal(pointer, index);
-            })?;
+            let item = self.within(marked, item, Step::Index(index))?;
             self.items.push(item);
             self.skip_ws();
             match self.peek() {
@@ -646,26 +668,21 @@ impl<'a> Parser<'a> {
     }
 
     /// The result of reading a member's or an item's value: the pointers written inside it since
-    /// `marked` (repeated members, or the container too deep) get the step to it, written by
-    /// `step`, in front.
+    /// `marked` (repeated members, or the container too deep) get the step to it in front.
     fn within(
         &mut self,
         marked: usize,
         value: Result<Val<'a>, Stop>,
-        step: impl Fn(&mut String),
+        step: Step<'_>,
     ) -> Result<Val<'a>, Stop> {
-        let prefix = |pointer: &mut String| {
-            let mut full = String::with_capacity(pointer.len() + 16);
-            step(&mut full);
-            full.push_str(pointer);
-            *pointer = full;
-        };
-        if let Some(inner) = self.duplicates.get_mut(marked..) {
-            inner.iter_mut().for_each(prefix);
+        if self.duplicates.len() > marked {
+            for pointer in self.duplicates.iter_mut().skip(marked) {
+                step.prefix(pointer);
+            }
         }
         match value {
             Err(Stop::TooDeep(mut pointer)) => {
-                prefix(&mut pointer);
+                step.prefix(&mut pointer);
                 Err(Stop::TooDeep(pointer))
             }
             other => other,
