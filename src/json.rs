@@ -400,8 +400,6 @@ enum Step<'s> {
 
 impl Step<'_> {
     /// Puts the step in front of a pointer written from the value.
-    #[cold]
-    #[inline(never)]
     fn prefix(self, pointer: &mut String) {
         let mut full = String::with_capacity(pointer.len() + 16);
         match self {
@@ -615,8 +613,11 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             self.skip_ws();
             let marked = self.duplicates.len();
-            let value = self.value(depth + 1);
-            let value = self.within(marked, value, Step::Member(&name))?;
+            let mut value = self.value(depth + 1);
+            if value.is_err() || self.duplicates.len() > marked {
+                value = self.within(marked, value, Step::Member(&name));
+            }
+            let value = value?;
             self.members.push((name, value));
             seen.add_last(&self.members[base..]);
             self.skip_ws();
@@ -649,8 +650,11 @@ impl<'a> Parser<'a> {
         loop {
             let index = self.items.len() - base;
             let marked = self.duplicates.len();
-            let item = self.value(depth + 1);
-            let item = self.within(marked, item, Step::Index(index))?;
+            let mut item = self.value(depth + 1);
+            if item.is_err() || self.duplicates.len() > marked {
+                item = self.within(marked, item, Step::Index(index));
+            }
+            let item = item?;
             self.items.push(item);
             self.skip_ws();
             match self.peek() {
@@ -669,16 +673,16 @@ impl<'a> Parser<'a> {
 
     /// The result of reading a member's or an item's value: the pointers written inside it since
     /// `marked` (repeated members, or the container too deep) get the step to it in front.
+    #[cold]
+    #[inline(never)]
     fn within(
         &mut self,
         marked: usize,
         value: Result<Val<'a>, Stop>,
         step: Step<'_>,
     ) -> Result<Val<'a>, Stop> {
-        if self.duplicates.len() > marked {
-            for pointer in self.duplicates.iter_mut().skip(marked) {
-                step.prefix(pointer);
-            }
+        for pointer in self.duplicates.iter_mut().skip(marked) {
+            step.prefix(pointer);
         }
         match value {
             Err(Stop::TooDeep(mut pointer)) => {
