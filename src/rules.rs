@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use crate::json::{self, Member, ParseError, Val, Value};
-use crate::lang::canonical_lang;
+use crate::lang::{canonical_lang, is_plain_canonical};
 use crate::model::{Checked, DEVICE_ID, Draft, ENABLED, Outcome, PusherKind};
 use crate::options::Options;
 use crate::problem::{ErrorCode, Problem, Warning, WarningCode};
@@ -520,6 +520,9 @@ fn pushkey<'a>(value: Val<'a>, mode: Mode, report: &mut Report) -> Option<Cow<'a
 /// Rule L: the tag in canonical case, with a warning when that changed it.
 fn lang<'a>(value: Val<'a>, report: &mut Report) -> Option<Cow<'a, str>> {
     let tag = report.string(value, "/lang")?;
+    if is_plain_canonical(&tag) {
+        return Some(tag);
+    }
     let Some(canonical) = canonical_lang(&tag) else {
         report.error(
             ErrorCode::InvalidParam,
