@@ -134,7 +134,7 @@ if (sp) {
     if (br.info) {
       out.push("");
       out.push(
-        `js-sys: the six figures of the last outcome (action, append, app_id and pushkey ranges) read by six \`outcomeInfo\` calls take ${fmt(br.info.six_calls_ns)} ns, ` +
+        `js-sys: the pusher's range in the outcome text read by two calls (\`pusherStart\`, \`pusherEnd\`) takes ${fmt(br.info.two_calls_ns)} ns, ` +
           `as one \`js_sys::Uint32Array\` ${fmt(br.info.one_uint32array_ns)} ns.`,
       );
     }

@@ -3,7 +3,7 @@
 // they instantiate the WebAssembly module; this file turns the caller's input and options into
 // what the module takes (UTF-8 bytes and a few numbers) and parses the JSON it answers with.
 
-import { optionLimits, outcomeInfo, pusherEnd, pusherStart, setOptions, validateBytes, validateString } from "./matrix_pusher_validator.js";
+import { optionLimits, pusherEnd, pusherStart, setOptions, validateBytes, validateString } from "./matrix_pusher_validator.js";
 
 let ready = false;
 
@@ -349,9 +349,19 @@ const VERDICTS = [
  * @returns {{ ok: boolean, action: "set" | "delete" | null, append: boolean }} a frozen object.
  */
 export function verdict(input, options) {
+  // The module answers one digit (src/wasm.rs): 0 rejected, 1 set, 2 delete, 5 set with append.
   const answer = outcomeText(input, options, VERDICT_ONLY);
-  return typeof answer === "string" ? VERDICTS[outcomeInfo(0) + 4 * outcomeInfo(1)] : VERDICTS[0];
+  return typeof answer === "string" ? VERDICTS[answer.charCodeAt(0) - 48] : VERDICTS[0];
 }
+
+// How the validator writes an accepted outcome (src/model.rs): the action first, then the
+// pusher, whose first members are `kind` (never holding a quote) and `app_id` (never escaped).
+const SET_START = '{"ok":true,"action":"set","pusher":';
+const DELETE_START = '{"ok":true,"action":"delete","pusher":';
+const APP_ID_NAME = '"app_id":"';
+const PUSHKEY_NAME = '","pushkey":"';
+// A JSON string's content up to its closing quote.
+const STRING_CONTENT = /(?:[^"\\]|\\.)*/y;
 
 /** The content of a JSON string literal as the validator wrote it (between its quotes). */
 function unquote(escaped) {
@@ -359,75 +369,67 @@ function unquote(escaped) {
 }
 
 /**
- * What a server needs from one outcome, read from its JSON text without parsing all of it: the
- * verdict, the pusher's exact JSON, `appId`, `pushkey` and `append` at once; `errcode`, `error`,
- * `errors`, `warnings` and the whole `outcome` (as {@link validate} gives it) parsed on first
- * use.
- */
-class Checked {
-  #text;
-  #outcome;
-
-  constructor(text, outcome) {
-    this.#text = text;
-    this.#outcome = outcome;
-    if (outcome !== undefined) {
-      // Made here (input that never reached wasm): always a rejection.
-      this.ok = false;
-      this.action = null;
-      this.append = false;
-      this.pusherJson = null;
-      this.appId = null;
-      this.pushkey = null;
-      return;
-    }
-    const action = outcomeInfo(0);
-    this.ok = action !== 0;
-    this.action = action === 1 ? "set" : action === 2 ? "delete" : null;
-    this.append = outcomeInfo(1) === 1;
-    const end = pusherEnd();
-    this.pusherJson = end > 0 ? text.slice(pusherStart(), end) : null;
-    this.appId = this.ok ? unquote(text.slice(outcomeInfo(2), outcomeInfo(3))) : null;
-    this.pushkey = this.ok ? unquote(text.slice(outcomeInfo(4), outcomeInfo(5))) : null;
-  }
-
-  /** The whole outcome, as {@link validate} gives it (parsed once, on first use). */
-  get outcome() {
-    if (this.#outcome === undefined) this.#outcome = JSON.parse(this.#text);
-    return this.#outcome;
-  }
-
-  /** The outcome's compact JSON text, as the validator wrote it. */
-  get text() {
-    return this.#text ?? JSON.stringify(this.#outcome);
-  }
-
-  get errcode() {
-    return this.ok ? null : this.outcome.errcode;
-  }
-
-  get error() {
-    return this.ok ? null : this.outcome.error;
-  }
-
-  get errors() {
-    return this.ok ? [] : this.outcome.errors;
-  }
-
-  get warnings() {
-    return this.outcome.warnings;
-  }
-}
-
-/**
- * Validates like {@link validate} and answers a {@link Checked}: the verdict, `pusherJson`,
- * `appId`, `pushkey` and `append` at once, the rest on first use.
+ * Validates like {@link validate}, reading from the outcome's JSON text only what a server needs
+ * at once: the verdict, the pusher's exact JSON (`pusherJson`), `appId`, `pushkey` and `append`;
+ * `errcode`, `error`, `errors`, `warnings` and the whole `outcome` (as {@link validate} gives
+ * it) are parsed on first use.
  *
  * @param {string | Uint8Array | ArrayBuffer | object} input
  * @param {object} [options]
- * @returns {Checked}
+ * @returns {object} see `Checked` in index.d.ts.
  */
 export function check(input, options) {
   const text = outcomeText(input, options, WANT_PUSHER_RANGE);
-  return typeof text === "string" ? new Checked(text, undefined) : new Checked(undefined, text);
+  // A rejection made here (input that never reached wasm) is an object already.
+  let outcome = typeof text === "string" ? undefined : text;
+  const checked = {
+    ok: false,
+    action: null,
+    append: false,
+    pusherJson: null,
+    appId: null,
+    pushkey: null,
+    /** The whole outcome, as {@link validate} gives it (parsed once, on first use). */
+    get outcome() {
+      outcome ??= JSON.parse(text);
+      return outcome;
+    },
+    /** The outcome's compact JSON text, as the validator wrote it. */
+    get text() {
+      return typeof text === "string" ? text : JSON.stringify(text);
+    },
+    get errcode() {
+      return checked.ok ? null : checked.outcome.errcode;
+    },
+    get error() {
+      return checked.ok ? null : checked.outcome.error;
+    },
+    get errors() {
+      return checked.ok ? [] : checked.outcome.errors;
+    },
+    get warnings() {
+      return checked.outcome.warnings;
+    },
+  };
+  if (outcome !== undefined) return checked;
+  let pusher;
+  if (text.startsWith(SET_START)) {
+    checked.action = "set";
+    pusher = SET_START.length;
+    const end = pusherEnd();
+    checked.pusherJson = text.slice(pusherStart(), end);
+    checked.append = text.startsWith(',"append":true', end);
+  } else if (text.startsWith(DELETE_START)) {
+    checked.action = "delete";
+    pusher = DELETE_START.length;
+  } else {
+    return checked;
+  }
+  checked.ok = true;
+  const appId = text.indexOf(APP_ID_NAME, pusher) + APP_ID_NAME.length;
+  const appIdEnd = text.indexOf('"', appId);
+  checked.appId = text.slice(appId, appIdEnd);
+  STRING_CONTENT.lastIndex = appIdEnd + PUSHKEY_NAME.length;
+  checked.pushkey = unquote(STRING_CONTENT.exec(text)[0]);
+  return checked;
 }

@@ -7,8 +7,8 @@
 //!   string (`textToText`);
 //! - the serializer: the outcome built as a JavaScript object (`bytesToObject`), against its
 //!   JSON text read by `JSON.parse` in JavaScript (`bytesToText`);
-//! - `js-sys`: the outcome's figures as one `Uint32Array` (`infoArray`) against one call per
-//!   figure (`outcomeInfo`).
+//! - `js-sys`: the pusher's range as one `Uint32Array` (`pusherRange`) against one call per
+//!   figure (`pusherStart`, `pusherEnd`).
 
 // `#[wasm_bindgen]` accepts only `pub` functions, though this module is private.
 #![allow(unreachable_pub)]
@@ -64,10 +64,11 @@ pub fn bytes_to_object(body: &[u8]) -> JsValue {
         .unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The six figures of `outcomeInfo` as one `js_sys::Uint32Array`.
-#[wasm_bindgen(js_name = infoArray)]
+/// The pusher's range of the last outcome (`pusherStart`, `pusherEnd`) as one
+/// `js_sys::Uint32Array`.
+#[wasm_bindgen(js_name = pusherRange)]
 #[must_use]
-pub fn info_array() -> js_sys::Uint32Array {
-    let info: [u32; 6] = std::array::from_fn(|i| crate::wasm::outcome_info(i as u32));
-    js_sys::Uint32Array::from(&info[..])
+pub fn pusher_range() -> js_sys::Uint32Array {
+    let range = [crate::wasm::pusher_start(), crate::wasm::pusher_end()];
+    js_sys::Uint32Array::from(&range[..])
 }

@@ -401,16 +401,15 @@ enum Step<'s> {
 impl Step<'_> {
     /// Puts the step in front of a pointer written from the value.
     fn prefix(self, pointer: &mut String) {
-        let mut full = String::with_capacity(pointer.len() + 16);
+        let mut step = String::new();
         match self {
-            Step::Member(name) => push_pointer_token(&mut full, name),
+            Step::Member(name) => push_pointer_token(&mut step, name),
             Step::Index(index) => {
-                full.push('/');
-                push_decimal(&mut full, index);
+                step.push('/');
+                push_decimal(&mut step, index);
             }
         }
-        full.push_str(pointer);
-        *pointer = full;
+        pointer.insert_str(0, &step);
     }
 }
 

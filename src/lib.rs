@@ -56,7 +56,7 @@ pub fn validate(body: &[u8], options: &Options) -> Outcome {
 #[must_use]
 pub fn validate_to_json(body: &[u8], options: &Options) -> (String, Option<Range<usize>>) {
     let (text, summary) = rules::check_bytes(body, options).to_json();
-    let range = (summary.action != 0).then_some(summary.pusher.0..summary.pusher.1);
+    let range = summary.pusher.map(|(start, end)| start..end);
     (text, range)
 }
 

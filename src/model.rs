@@ -336,28 +336,18 @@ impl Draft<'_> {
             + json::val_members_len(&self.data)
     }
 
-    /// Writes the pusher's JSON; answers where the `app_id` and `pushkey` strings' contents are.
-    fn write_json(&self, out: &mut String) -> ((usize, usize), (usize, usize)) {
+    fn write_json(&self, out: &mut String) {
         out.push_str(r#"{"kind":""#);
         out.push_str(self.kind.as_str());
-        out.push_str(r#"","app_id":"#);
-        let app_id_start = out.len() + 1;
-        json::write_text(out, &self.app_id);
-        let app_id = (app_id_start, out.len() - 1);
-        out.push_str(r#","pushkey":"#);
-        let pushkey_start = out.len() + 1;
-        json::write_text(out, &self.pushkey);
-        let pushkey = (pushkey_start, out.len() - 1);
-        out.push_str(r#","app_display_name":"#);
-        json::write_text(out, &self.app_display_name);
-        out.push_str(r#","device_display_name":"#);
-        json::write_text(out, &self.device_display_name);
+        out.push('"');
+        text_member(out, r#","app_id":"#, &self.app_id);
+        text_member(out, r#","pushkey":"#, &self.pushkey);
+        text_member(out, r#","app_display_name":"#, &self.app_display_name);
+        text_member(out, r#","device_display_name":"#, &self.device_display_name);
         if let Some(tag) = &self.profile_tag {
-            out.push_str(r#","profile_tag":"#);
-            json::write_text(out, tag);
+            text_member(out, r#","profile_tag":"#, tag);
         }
-        out.push_str(r#","lang":"#);
-        json::write_text(out, &self.lang);
+        text_member(out, r#","lang":"#, &self.lang);
         out.push_str(r#","data":"#);
         json::write_val_members(out, &self.data);
         if let Some(enabled) = self.enabled {
@@ -369,7 +359,6 @@ impl Draft<'_> {
             json::write_text(out, device_id);
         }
         out.push('}');
-        (app_id, pushkey)
     }
 }
 
@@ -391,19 +380,13 @@ impl<'a> Draft<'a> {
 }
 
 /// What a caller that does not read the whole outcome needs: the verdict, and for a set or a
-/// delete where its fields lie in the outcome's JSON text.
+/// delete where the pusher lies in the outcome's JSON text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Summary {
     /// 0 rejected, 1 set, 2 delete.
     pub(crate) action: u8,
-    /// The set's `append`.
-    pub(crate) append: bool,
-    /// The `pusher` member's value in the text (byte range); empty for a rejection.
-    pub(crate) pusher: (usize, usize),
-    /// The `app_id` string's content in the text (between its quotes, as escaped there).
-    pub(crate) app_id: (usize, usize),
-    /// The `pushkey` string's content in the text (between its quotes, as escaped there).
-    pub(crate) pushkey: (usize, usize),
+    /// The `pusher` member's value in the text (byte range); `None` for a rejection.
+    pub(crate) pusher: Option<(usize, usize)>,
 }
 
 impl<'a> Checked<'a> {
@@ -466,7 +449,7 @@ impl Checked<'_> {
 
     /// The verdict alone: 0 rejected, 1 set, 2 delete, plus 4 when a set has `append: true`.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(crate) const fn verdict(&self) -> u32 {
+    pub(crate) const fn verdict(&self) -> u8 {
         match self {
             Self::Set { append, .. } => 1 + if *append { 4 } else { 0 },
             Self::Delete { .. } => 2,
@@ -510,12 +493,9 @@ impl Checked<'_> {
             } => {
                 out.push_str(r#""ok":true,"action":"set","pusher":"#);
                 let start = out.len();
-                let (app_id, pushkey) = pusher.write_json(&mut out);
+                pusher.write_json(&mut out);
                 summary.action = 1;
-                summary.append = *append;
-                summary.pusher = (start, out.len());
-                summary.app_id = app_id;
-                summary.pushkey = pushkey;
+                summary.pusher = Some((start, out.len()));
                 out.push_str(if *append {
                     r#","append":true"#
                 } else {
@@ -532,15 +512,11 @@ impl Checked<'_> {
                 let start = out.len();
                 out.push_str(r#"{"kind":null,"app_id":"#);
                 json::write_text(&mut out, app_id);
-                let app_id_end = out.len() - 1;
                 out.push_str(r#","pushkey":"#);
                 json::write_text(&mut out, pushkey);
-                let pushkey_end = out.len() - 1;
                 out.push('}');
                 summary.action = 2;
-                summary.pusher = (start, out.len());
-                summary.app_id = (start + 23, app_id_end);
-                summary.pushkey = (app_id_end + 13, pushkey_end);
+                summary.pusher = Some((start, out.len()));
                 write_warnings(&mut out, warnings);
             }
             Self::Rejected { errors, warnings } => {
@@ -571,6 +547,15 @@ impl Checked<'_> {
         out.push('}');
         (out, summary)
     }
+}
+
+/// Writes `prefix` (`,"name":`) and the string member's value, held as [`json::plain`] says.
+// The variant is the point: it says whether the string needs escapes.
+#[allow(clippy::ptr_arg)]
+#[inline(never)]
+fn text_member(out: &mut String, prefix: &str, value: &Cow<'_, str>) {
+    out.push_str(prefix);
+    json::write_text(out, value);
 }
 
 /// Writes `,"name":` (or `"name":` first in an object).
@@ -609,7 +594,7 @@ impl Pusher {
     pub fn to_json(&self) -> String {
         let draft = Draft::of(self);
         let mut out = String::with_capacity(draft.approximate_json_len());
-        let _ = draft.write_json(&mut out);
+        draft.write_json(&mut out);
         out
     }
 }
@@ -633,7 +618,7 @@ impl Outcome {
     #[must_use]
     pub fn to_json_with_pusher_range(&self) -> (String, Option<Range<usize>>) {
         let (text, summary) = Checked::of(self).to_json();
-        let range = (summary.action != 0).then_some(summary.pusher.0..summary.pusher.1);
+        let range = summary.pusher.map(|(start, end)| start..end);
         (text, range)
     }
 }

@@ -22,13 +22,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::Options;
-use crate::model::Summary;
 use crate::rules::check_bytes;
 
 /// `flags` bit: record where the pusher is in the returned text ([`pusher_start`]).
 const WANT_PUSHER_RANGE: u32 = 8;
-/// `flags` bit: write no outcome (an empty text is returned); only [`outcome_info`]'s action and
-/// append are recorded.
+/// `flags` bit: write no outcome; the text returned is the verdict alone, one digit: 0 rejected,
+/// 1 set, 2 delete, 5 a set with `append: true`.
 const VERDICT_ONLY: u32 = 16;
 
 thread_local! {
@@ -95,13 +94,6 @@ pub fn option_limits() -> Vec<u32> {
 static PUSHER_START: AtomicU32 = AtomicU32::new(0);
 static PUSHER_END: AtomicU32 = AtomicU32::new(0);
 
-/// What [`outcome_info`] answers about the last outcome: `[action, append, app_id start,
-/// app_id end, pushkey start, pushkey end]`, offsets in UTF-16 code units into its JSON text
-/// (the `app_id` and `pushkey` strings' content between their quotes, as escaped there). `action`
-/// is 0 for a rejection, 1 for a set, 2 for a delete. Offsets are 0 unless the range was asked
-/// for.
-static INFO: [AtomicU32; 6] = [const { AtomicU32::new(0) }; 6];
-
 /// Validates a body given as bytes (a `Uint8Array` copied once into wasm memory) and returns the
 /// outcome as compact JSON.
 ///
@@ -127,70 +119,24 @@ pub fn validate_string(body: &str, flags: u32) -> String {
 fn run(body: &[u8], options: &Options, flags: u32) -> String {
     let checked = check_bytes(body, options);
     if flags & VERDICT_ONLY != 0 {
-        let verdict = checked.verdict();
-        record(
-            "",
-            &Summary {
-                action: (verdict & 3) as u8,
-                append: verdict & 4 != 0,
-                ..Summary::default()
-            },
-            false,
-        );
-        return String::new();
+        PUSHER_START.store(0, Ordering::Relaxed);
+        PUSHER_END.store(0, Ordering::Relaxed);
+        // One digit: 0 rejected, 1 set, 2 delete, 5 a set with `append: true`.
+        return char::from(b'0' + checked.verdict()).into();
     }
     let (text, summary) = checked.to_json();
-    record(&text, &summary, flags & WANT_PUSHER_RANGE != 0);
-    text
-}
-
-/// Keeps where the pusher, `app_id` and `pushkey` lie in `text`, in UTF-16 code units, for
-/// [`pusher_start`], [`pusher_end`] and [`outcome_info`].
-fn record(text: &str, summary: &Summary, want_ranges: bool) {
-    let mut offsets = [0u32; 6];
-    if want_ranges && summary.action != 0 {
-        let bytes = text.as_bytes();
-        let bounds = [
-            summary.pusher.0,
-            summary.app_id.0,
-            summary.app_id.1,
-            summary.pushkey.0,
-            summary.pushkey.1,
-            summary.pusher.1,
-        ];
-        // One walk over the text, each bound in UTF-16 units from the one before.
-        let mut at = 0;
-        let mut units = 0;
-        for (slot, &bound) in offsets.iter_mut().zip(&bounds) {
-            units += utf16_len(bytes.get(at..bound).unwrap_or_default());
-            at = bound;
-            *slot = units;
-        }
-    }
     // Only a set has a pusher to store.
-    let set = summary.action == 1;
-    PUSHER_START.store(if set { offsets[0] } else { 0 }, Ordering::Relaxed);
-    PUSHER_END.store(if set { offsets[5] } else { 0 }, Ordering::Relaxed);
-    let info = [
-        u32::from(summary.action),
-        u32::from(summary.append),
-        offsets[1],
-        offsets[2],
-        offsets[3],
-        offsets[4],
-    ];
-    for (slot, value) in INFO.iter().zip(info) {
-        slot.store(value, Ordering::Relaxed);
-    }
-}
-
-/// One figure about the last outcome of `validateBytes` or `validateString`: `[action,
-/// append, app_id start, app_id end, pushkey start, pushkey end]` by index (see [`INFO`]).
-#[wasm_bindgen(js_name = outcomeInfo)]
-#[must_use]
-pub fn outcome_info(index: u32) -> u32 {
-    INFO.get(index as usize)
-        .map_or(0, |slot| slot.load(Ordering::Relaxed))
+    let (start, end) = match summary.pusher {
+        Some((start, end)) if flags & WANT_PUSHER_RANGE != 0 && summary.action == 1 => {
+            let start16 = utf16_len(text.as_bytes().get(..start).unwrap_or_default());
+            let pusher = text.as_bytes().get(start..end).unwrap_or_default();
+            (start16, start16 + utf16_len(pusher))
+        }
+        _ => (0, 0),
+    };
+    PUSHER_START.store(start, Ordering::Relaxed);
+    PUSHER_END.store(end, Ordering::Relaxed);
+    text
 }
 
 /// The start of the pusher in the text last returned by `validateBytes` or `validateString`,

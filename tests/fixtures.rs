@@ -266,7 +266,9 @@ fn every_fixture_case_gives_the_expected_outcome() {
                     ));
                 }
                 if !message.contains(&format!("options.{option}")) {
-                    failures.push(format!("{label}: the message does not name {option}: {message}"));
+                    failures.push(format!(
+                        "{label}: the message does not name {option}: {message}"
+                    ));
                 }
                 continue;
             }

@@ -8,12 +8,6 @@
 export function optionLimits(): Uint32Array;
 
 /**
- * One figure about the last outcome of `validateBytes` or `validateString`: `[action,
- * append, app_id start, app_id end, pushkey start, pushkey end]` by index (see [`INFO`]).
- */
-export function outcomeInfo(index: number): number;
-
-/**
  * The end (exclusive) of the pusher in the text last returned by `validateBytes` or
  * `validateString`, in UTF-16 code units.
  */
@@ -53,7 +47,6 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly optionLimits: () => [number, number];
-    readonly outcomeInfo: (a: number) => number;
     readonly pusherEnd: () => number;
     readonly pusherStart: () => number;
     readonly setOptions: (a: number, b: number) => [number, number];
