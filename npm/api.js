@@ -369,6 +369,74 @@ function unquote(escaped) {
 }
 
 /**
+ * {@link check}'s answer: the verdict, the pusher's exact JSON, `appId`, `pushkey` and `append`
+ * read at once from the outcome's JSON text; the rest parsed from it on first use.
+ */
+class Checked {
+  #text;
+  #outcome;
+
+  constructor(text, outcome) {
+    this.#text = text;
+    this.#outcome = outcome;
+    this.ok = false;
+    this.action = null;
+    this.append = false;
+    this.pusherJson = null;
+    this.appId = null;
+    this.pushkey = null;
+    // Made here (input that never reached wasm): always a rejection.
+    if (outcome !== undefined) return;
+    let pusher;
+    if (text.startsWith(SET_START)) {
+      this.action = "set";
+      pusher = SET_START.length;
+      const end = pusherEnd();
+      this.pusherJson = text.slice(pusherStart(), end);
+      this.append = text.startsWith(',"append":true', end);
+    } else if (text.startsWith(DELETE_START)) {
+      this.action = "delete";
+      pusher = DELETE_START.length;
+    } else {
+      return;
+    }
+    this.ok = true;
+    const appId = text.indexOf(APP_ID_NAME, pusher) + APP_ID_NAME.length;
+    const appIdEnd = text.indexOf('"', appId);
+    this.appId = text.slice(appId, appIdEnd);
+    STRING_CONTENT.lastIndex = appIdEnd + PUSHKEY_NAME.length;
+    this.pushkey = unquote(STRING_CONTENT.exec(text)[0]);
+  }
+
+  /** The whole outcome, as {@link validate} gives it (parsed once, on first use). */
+  get outcome() {
+    this.#outcome ??= JSON.parse(this.#text);
+    return this.#outcome;
+  }
+
+  /** The outcome's compact JSON text, as the validator wrote it. */
+  get text() {
+    return this.#text ?? JSON.stringify(this.#outcome);
+  }
+
+  get errcode() {
+    return this.ok ? null : this.outcome.errcode;
+  }
+
+  get error() {
+    return this.ok ? null : this.outcome.error;
+  }
+
+  get errors() {
+    return this.ok ? [] : this.outcome.errors;
+  }
+
+  get warnings() {
+    return this.outcome.warnings;
+  }
+}
+
+/**
  * Validates like {@link validate}, reading from the outcome's JSON text only what a server needs
  * at once: the verdict, the pusher's exact JSON (`pusherJson`), `appId`, `pushkey` and `append`;
  * `errcode`, `error`, `errors`, `warnings` and the whole `outcome` (as {@link validate} gives
@@ -376,60 +444,9 @@ function unquote(escaped) {
  *
  * @param {string | Uint8Array | ArrayBuffer | object} input
  * @param {object} [options]
- * @returns {object} see `Checked` in index.d.ts.
+ * @returns {Checked}
  */
 export function check(input, options) {
   const text = outcomeText(input, options, WANT_PUSHER_RANGE);
-  // A rejection made here (input that never reached wasm) is an object already.
-  let outcome = typeof text === "string" ? undefined : text;
-  const checked = {
-    ok: false,
-    action: null,
-    append: false,
-    pusherJson: null,
-    appId: null,
-    pushkey: null,
-    /** The whole outcome, as {@link validate} gives it (parsed once, on first use). */
-    get outcome() {
-      outcome ??= JSON.parse(text);
-      return outcome;
-    },
-    /** The outcome's compact JSON text, as the validator wrote it. */
-    get text() {
-      return typeof text === "string" ? text : JSON.stringify(text);
-    },
-    get errcode() {
-      return checked.ok ? null : checked.outcome.errcode;
-    },
-    get error() {
-      return checked.ok ? null : checked.outcome.error;
-    },
-    get errors() {
-      return checked.ok ? [] : checked.outcome.errors;
-    },
-    get warnings() {
-      return checked.outcome.warnings;
-    },
-  };
-  if (outcome !== undefined) return checked;
-  let pusher;
-  if (text.startsWith(SET_START)) {
-    checked.action = "set";
-    pusher = SET_START.length;
-    const end = pusherEnd();
-    checked.pusherJson = text.slice(pusherStart(), end);
-    checked.append = text.startsWith(',"append":true', end);
-  } else if (text.startsWith(DELETE_START)) {
-    checked.action = "delete";
-    pusher = DELETE_START.length;
-  } else {
-    return checked;
-  }
-  checked.ok = true;
-  const appId = text.indexOf(APP_ID_NAME, pusher) + APP_ID_NAME.length;
-  const appIdEnd = text.indexOf('"', appId);
-  checked.appId = text.slice(appId, appIdEnd);
-  STRING_CONTENT.lastIndex = appIdEnd + PUSHKEY_NAME.length;
-  checked.pushkey = unquote(STRING_CONTENT.exec(text)[0]);
-  return checked;
+  return typeof text === "string" ? new Checked(text, undefined) : new Checked(undefined, text);
 }
