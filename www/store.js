@@ -9,7 +9,7 @@
 //
 // h(x) is SHA-256 of the UTF-8 of x, in base64url without padding (43 characters).
 // h(app_id, pushkey) hashes `app_id + "\n" + pushkey`: an app_id never holds a newline
-// (RULES.md rule A), so the pair is unambiguous.
+// (docs/rules.md rule A), so the pair is unambiguous.
 //
 // Invariant: every `u:` record has its `i:` entry. An `i:` entry without its record is harmless
 // (removing a record that is not there is a no-op), so writes go index first, record last, and

@@ -61,7 +61,7 @@ export function mismatches(outcome, expect) {
     if (!sameJson(actual, wanted)) out.push(`${what}: got ${JSON.stringify(actual)}, want ${JSON.stringify(wanted)}`);
   };
   if (outcome === null || typeof outcome !== "object") return [`not an object: ${String(outcome)}`];
-  // The shape of RULES.md section 5, whatever the case names.
+  // The shape of docs/rules.md section 5, whatever the case names.
   if (outcome.ok === false) {
     if (!Array.isArray(outcome.errors) || outcome.errors.length === 0) out.push("a rejection without errors");
     else {
