@@ -1,16 +1,17 @@
 // The JavaScript face of the validator, shared by every entry file (index.js for browsers,
 // node.mjs / node.cjs for Node, workerd.js for Workers). The entry files only differ in how
 // they instantiate the WebAssembly module; this file turns the caller's input and options into
-// what the module takes (UTF-8 bytes and a few numbers) and parses the JSON it answers with.
+// what the module takes (UTF-8 bytes, and the options as JSON text) and parses the JSON it
+// answers with.
 
-import { optionLimits, pusherEnd, pusherStart, setOptions, validateBytes, validateString } from "./matrix_pusher_validator.js";
+import { maxBodyBytes as heldMaxBodyBytes, pusherEnd, pusherStart, setOptions, validateBytes, validateString } from "./matrix_pusher_validator.js";
 
 let ready = false;
 
 /** Called by the entry file once the WebAssembly module is instantiated. */
 export function markReady() {
   ready = true;
-  held = { text: "", limits: optionLimits() };
+  held = { text: "", maxBodyBytes: heldMaxBodyBytes() };
 }
 
 // ---- options (docs/rules.md section 6) ---------------------------------------------------------
@@ -23,15 +24,13 @@ export function markReady() {
 const WANT_PUSHER_RANGE = 8;
 const VERDICT_ONLY = 16;
 
+/** What a value JSON cannot carry is (a container nested past 8 levels counts as an object). */
 function describe(value) {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "object") return "an object";
-  if (typeof value === "bigint") return `the BigInt ${value}n`;
-  if (typeof value === "symbol" || typeof value === "function") return `a ${typeof value}`;
-  return `${typeof value} ${String(value)}`;
+  const type = typeof value;
+  if (type === "object") return "an object";
+  if (type === "bigint") return `the BigInt ${value}n`;
+  if (type === "number") return `number ${value}`;
+  return type === "undefined" ? type : `a ${type}`;
 }
 
 function isPlainObject(value) {
@@ -59,14 +58,16 @@ function plainCopy(value, path) {
       return copy;
     }
     if (isPlainObject(value)) {
-      // No prototype: a member named "__proto__" stays a member.
-      const copy = Object.create(null);
+      const copy = {};
       for (const key of Object.keys(value)) {
         const member = value[key];
         // As in JSON.stringify, a member whose value is undefined is absent.
         if (member === undefined) continue;
         path.push(key);
-        copy[key] = plainCopy(member, path);
+        const item = plainCopy(member, path);
+        // A member named "__proto__" stays a member (an assignment would set the prototype).
+        if (key === "__proto__") Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+        else copy[key] = item;
         path.pop();
       }
       return copy;
@@ -77,22 +78,22 @@ function plainCopy(value, path) {
 }
 
 /**
- * The options the module holds (their text, and their `[maxBodyBytes, maxDepth]`): the module
+ * The options the module holds (their text, and their `maxBodyBytes`): the module
  * keeps the options it was last given (src/wasm.rs), so they cross only when they change. This
  * mirrors the module's state and is no call's own: a call hands its options over right before
  * it validates, whenever the module holds others (a getter in the input may have called
  * `validate` with other options meanwhile).
  */
-let held = { text: "", limits: undefined };
+let held = { text: "", maxBodyBytes: 0 };
 
-/** Makes the module hold the options of `text`; their limits, or a TypeError when refused. */
+/** Makes the module hold the options of `text`; their `maxBodyBytes`, or a TypeError when refused. */
 function hold(text) {
   if (text !== held.text) {
     const refused = setOptions(text);
     if (refused !== "") throw new TypeError(`matrix-pusher-validator: ${refused}`);
-    held = { text, limits: optionLimits() };
+    held = { text, maxBodyBytes: heldMaxBodyBytes() };
   }
-  return held.limits;
+  return held.maxBodyBytes;
 }
 
 /** The JSON text of the caller's options ("" for the defaults). */
@@ -168,8 +169,8 @@ function unfaithful(value, depth, cut, walk) {
     ancestors.pop();
     return "";
   }
-  const proto = Object.getPrototypeOf(value);
-  if (objectToString.call(value) !== "[object Object]" || (proto !== null && Object.getPrototypeOf(proto) !== null)) {
+  if (!isPlainObject(value)) {
+    const proto = Object.getPrototypeOf(value);
     const name = proto && typeof proto.constructor === "function" ? proto.constructor.name : "";
     return `a ${name || "non-plain"} object`;
   }
@@ -245,7 +246,7 @@ function outcomeText(input, options, flags) {
     throw new Error("matrix-pusher-validator: call `await init()` once before validate()");
   }
   const optionsText = optionsTextOf(options);
-  const maxBodyBytes = hold(optionsText)[0];
+  const maxBodyBytes = hold(optionsText);
   let bytes = typeof input === "string" ? undefined : bytesOf(input);
   let text = input;
   if (bytes === undefined && typeof input !== "string") {

@@ -491,6 +491,7 @@ fn msc3881_null(name: &str, report: &mut Report) {
 }
 
 /// Rule A, with its warning for an `app_id` without a dot.
+#[inline(never)]
 fn app_id<'a>(value: Val<'a>, mode: Mode, report: &mut Report) -> Option<Cow<'a, str>> {
     let app_id = report.string(value, "/app_id")?;
     let problem = app_id_problem(&app_id, mode);
@@ -502,6 +503,7 @@ fn app_id<'a>(value: Val<'a>, mode: Mode, report: &mut Report) -> Option<Cow<'a,
 }
 
 /// Rule P.
+#[inline(never)]
 fn pushkey<'a>(value: Val<'a>, mode: Mode, report: &mut Report) -> Option<Cow<'a, str>> {
     let pushkey = report.string(value, "/pushkey")?;
     let problem = pushkey_problem(&pushkey, mode);
@@ -509,6 +511,7 @@ fn pushkey<'a>(value: Val<'a>, mode: Mode, report: &mut Report) -> Option<Cow<'a
 }
 
 /// Rule L: the tag in canonical case, with a warning when that changed it.
+#[inline(never)]
 fn lang<'a>(value: Val<'a>, report: &mut Report) -> Option<Cow<'a, str>> {
     let tag = report.string(value, "/lang")?;
     if is_plain_canonical(&tag) {
@@ -534,6 +537,7 @@ fn lang<'a>(value: Val<'a>, report: &mut Report) -> Option<Cow<'a, str>> {
 }
 
 /// Rule D.
+#[inline(never)]
 fn display_name<'a>(
     value: Val<'a>,
     path: &str,
@@ -550,6 +554,7 @@ fn display_name<'a>(
 }
 
 /// Rule T, for `profile_tag` and for the `instance_handle` read in its place.
+#[inline(never)]
 fn profile_tag<'a>(value: Val<'a>, path: &str, report: &mut Report) -> Option<Cow<'a, str>> {
     match value {
         Val::Str(tag) => {
@@ -564,6 +569,7 @@ fn profile_tag<'a>(value: Val<'a>, path: &str, report: &mut Report) -> Option<Co
 }
 
 /// Rules G, U and F, and rule W for `data`.
+#[inline(never)]
 fn check_data<'a>(
     value: Val<'a>,
     mode: Mode,

@@ -705,11 +705,11 @@ impl AllowedHost {
     #[inline(never)]
     pub fn parse(entry: &str) -> Result<Self, &'static str> {
         const NOT_AN_ENTRY: &str = "is not a host name, an ip address or a cidr range";
-        let (addr, prefix) = match entry.split_once('/') {
-            Some((addr, prefix)) => (addr, Some(prefix)),
+        let (addr, prefix) = match entry.bytes().position(|b| b == b'/') {
+            Some(at) => (entry.get(..at).unwrap_or(""), entry.get(at + 1..)),
             None => (entry, None),
         };
-        let (value, bits) = if addr.contains(':') {
+        let (value, bits) = if addr.bytes().any(|b| b == b':') {
             (parse_ipv6(addr).map(ipv6_value).ok_or(NOT_AN_ENTRY)?, 128)
         } else {
             match parse_host(addr) {

@@ -66,26 +66,25 @@ fn with_options(f: &mut dyn FnMut(&Options)) {
 pub fn set_options(options: &str) -> String {
     match Options::from_json(options.as_bytes()) {
         Ok(options) => {
-            let _ = OPTIONS
-                .try_with(|cell| cell.try_borrow_mut().map(|mut held| *held = Some(options)));
+            let _ = OPTIONS.try_with(|cell| {
+                if let Ok(mut held) = cell.try_borrow_mut() {
+                    *held = Some(options);
+                }
+            });
             String::new()
         }
         Err(error) => error.message,
     }
 }
 
-/// `[maxBodyBytes, maxDepth]` of the options held (saturated to `u32`), which the caller needs
-/// before it hands a body over.
-#[wasm_bindgen(js_name = optionLimits)]
+/// `maxBodyBytes` of the options held (saturated to `u32`): the caller copies no more than one
+/// byte past it into wasm memory.
+#[wasm_bindgen(js_name = maxBodyBytes)]
 #[must_use]
-pub fn option_limits() -> Vec<u32> {
-    let mut limits = Vec::new();
-    with_options(&mut |o| {
-        limits = [o.max_body_bytes, o.max_depth]
-            .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
-            .to_vec();
-    });
-    limits
+pub fn max_body_bytes() -> u32 {
+    let mut max = 0;
+    with_options(&mut |o| max = u32::try_from(o.max_body_bytes).unwrap_or(u32::MAX));
+    max
 }
 
 /// Where the pusher of the last outcome lies in its JSON text, in UTF-16 code units (the unit

@@ -156,9 +156,15 @@ pub fn blocked_name(host: &str) -> bool {
         "localdomain",
     ]
     .contains(&h)
-        || [".localhost", ".local", ".internal", ".home.arpa", ".localdomain"]
-            .iter()
-            .any(|s| h.ends_with(s))
+        || [
+            ".localhost",
+            ".local",
+            ".internal",
+            ".home.arpa",
+            ".localdomain",
+        ]
+        .iter()
+        .any(|s| h.ends_with(s))
 }
 
 /// Whether [`ALLOWLIST`] names a WHATWG host, read independently: a name whole (the WHATWG host

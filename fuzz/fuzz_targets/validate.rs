@@ -25,8 +25,8 @@ mod writer;
 
 use libfuzzer_sys::fuzz_target;
 use matrix_pusher_validator::{
-    ErrorCode, Outcome, PusherKind, WarningCode, check_gateway_url, check_web_push_url, json, validate,
-    validate_value,
+    ErrorCode, Outcome, PusherKind, WarningCode, check_gateway_url, check_web_push_url, json,
+    validate, validate_value,
 };
 use serde_json::Value as Reference;
 
@@ -235,6 +235,13 @@ fn check_outcome_json(outcome: &Outcome) {
                 want.push("profile_tag");
             }
             want.extend(["lang", "data"]);
+            // Rule M: after data, each only when present (the order is the writer's check).
+            if pusher.enabled.is_some() {
+                want.push("org.matrix.msc3881.enabled");
+            }
+            if pusher.device_id.is_some() {
+                want.push("org.matrix.msc3881.device_id");
+            }
             let mut sorted_want = want.clone();
             sorted_want.sort_unstable();
             assert_eq!(keys, sorted_want, "pusher members");
@@ -346,7 +353,10 @@ fn check_only_named_changes(
 /// Rule W, against independent readings: the key decodes (as standard unpadded URL-safe Base64)
 /// to an uncompressed point RustCrypto's `p256` accepts, the auth secret to 16 bytes, and the
 /// push service URL is a fixed point of its check.
-fn check_web_push(pusher: &matrix_pusher_validator::Pusher, opts: &matrix_pusher_validator::Options) {
+fn check_web_push(
+    pusher: &matrix_pusher_validator::Pusher,
+    opts: &matrix_pusher_validator::Options,
+) {
     use base64::Engine as _;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use p256::elliptic_curve::sec1::FromEncodedPoint;

@@ -82,7 +82,10 @@ pub fn pusher(p: &Pusher) -> String {
         m.push(("org.matrix.msc3881.enabled".into(), Value::Bool(enabled)));
     }
     if let Some(id) = &p.device_id {
-        m.push(("org.matrix.msc3881.device_id".into(), Value::String(id.clone())));
+        m.push((
+            "org.matrix.msc3881.device_id".into(),
+            Value::String(id.clone()),
+        ));
     }
     let mut out = String::new();
     object(&mut out, &m);

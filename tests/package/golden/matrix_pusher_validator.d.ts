@@ -2,10 +2,10 @@
 /* eslint-disable */
 
 /**
- * `[maxBodyBytes, maxDepth]` of the options held (saturated to `u32`), which the caller needs
- * before it hands a body over.
+ * `maxBodyBytes` of the options held (saturated to `u32`): the caller copies no more than one
+ * byte past it into wasm memory.
  */
-export function optionLimits(): Uint32Array;
+export function maxBodyBytes(): number;
 
 /**
  * The end (exclusive) of the pusher in the text last returned by `validateBytes` or
@@ -46,16 +46,16 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
-    readonly optionLimits: () => [number, number];
+    readonly maxBodyBytes: () => number;
     readonly pusherEnd: () => number;
     readonly pusherStart: () => number;
     readonly setOptions: (a: number, b: number) => [number, number];
     readonly validateBytes: (a: number, b: number, c: number) => [number, number];
     readonly validateString: (a: number, b: number, c: number) => [number, number];
     readonly __wbindgen_externrefs: WebAssembly.Table;
-    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
+    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
     readonly __wbindgen_start: () => void;
 }
 
