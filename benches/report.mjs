@@ -54,6 +54,14 @@ if (sp) {
     ours_bytes: "`validate(bytes)`: the UTF-8 bytes of the request (the worker path)",
     ours_text: "`validate(text)`: the request text as a string",
     ours_object: "`JSON.parse(text)`, then `validate(object)` (the browser path)",
+    ours_bytes_verdict: "`verdict(bytes)`: the verdict alone, no outcome written",
+    ours_text_verdict: "`verdict(text)`",
+    ours_object_verdict: "`JSON.parse(text)`, then `verdict(object)`",
+    ours_bytes_check: "`check(bytes)`, reading what the worker reads (pusher text, app_id, pushkey; problems when rejected)",
+    bridge_object_text: "second module: a parsed object's `JSON.stringify` text validated, outcome text, `JSON.parse` (no faithfulness walk)",
+    bridge_object_swb: "second module: a parsed object read by serde-wasm-bindgen's deserializer, outcome text, `JSON.parse`",
+    bridge_bytes_text: "second module: bytes, outcome text, `JSON.parse`",
+    bridge_bytes_swb: "second module: bytes, outcome object built by serde-wasm-bindgen's serializer",
     ajv: "`JSON.parse(text)`, then ajv's standalone validator (allErrors)",
     zod: "`JSON.parse(text)`, then `safeParse` (zod 4, jitless)",
     valibot: "`JSON.parse(text)`, then `safeParse` (valibot)",
@@ -90,6 +98,64 @@ if (sp) {
     `\`ratio_bytes_vs_ajv\` = **${fmt(sp.ratio_bytes_vs_ajv)}**, \`ratio_bytes_vs_zod\` = ${fmt(sp.ratio_bytes_vs_zod)}, \`ratio_bytes_vs_valibot\` = ${fmt(sp.ratio_bytes_vs_valibot)}; ` +
       `from a parsed object: ${fmt(sp.ratio_object_vs_ajv)} × ajv, ${fmt(sp.ratio_object_vs_zod)} × zod, ${fmt(sp.ratio_object_vs_valibot)} × valibot.`,
   );
+  out.push("");
+  out.push(
+    table(
+      ["package path", "full outcome object ÷ ajv", "verdict ÷ ajv"],
+      [
+        ["bytes", fmt(sp.ratio_bytes_vs_ajv), fmt(sp.ratio_bytes_verdict_vs_ajv)],
+        ["text", fmt(sp.ratio_text_vs_ajv), fmt(sp.ratio_text_verdict_vs_ajv)],
+        ["object (after `JSON.parse`)", fmt(sp.ratio_object_vs_ajv), fmt(sp.ratio_object_verdict_vs_ajv)],
+        ["bytes, `check` (what the worker reads)", fmt(sp.ratio_bytes_check_vs_ajv), ""],
+      ],
+      "lrr",
+    ),
+  );
+  const br = sp.bridge;
+  if (br) {
+    out.push("");
+    out.push("### serde-wasm-bindgen and js-sys, measured");
+    out.push("");
+    out.push(
+      "A second module, the crate built with the feature `bench-serde-wasm-bindgen` (`src/bench_bridge.rs`, the package's release settings, `--target nodejs`), " +
+        "runs both ways side by side on the same corpus, default options. Ratios are medians of per-round ratios (above 1: the bridge is slower).",
+    );
+    out.push("");
+    out.push(
+      table(
+        ["what crosses", "JSON-text boundary (ns)", "serde-wasm-bindgen (ns)", "bridge ÷ text"],
+        [
+          ["a parsed object in (deserializer)", fmt(c.bridge_object_text?.ns_per_payload), fmt(c.bridge_object_swb?.ns_per_payload), fmt(br.ratio_deserializer_vs_text)],
+          ["the outcome object out (serializer)", fmt(c.bridge_bytes_text?.ns_per_payload), fmt(c.bridge_bytes_swb?.ns_per_payload), fmt(br.ratio_serializer_vs_text)],
+        ],
+        "lrrr",
+      ),
+    );
+    if (br.info) {
+      out.push("");
+      out.push(
+        `js-sys: the pusher's range in the outcome text read by two calls (\`pusherStart\`, \`pusherEnd\`) takes ${fmt(br.info.two_calls_ns)} ns, ` +
+          `as one \`js_sys::Uint32Array\` ${fmt(br.info.one_uint32array_ns)} ns.`,
+      );
+    }
+    if (br.disagrees_with_package.length) {
+      out.push("");
+      out.push(`Where the bridge's outcome differs from the package's (default options): ${br.disagrees_with_package.join(", ")}.`);
+    }
+  }
+  const nv = r.native;
+  if (nv) {
+    out.push("");
+    out.push("### The core natively");
+    out.push("");
+    out.push(
+      `The profile binary (\`benches/profile/\`, release) over the ${fmt(nv.bodies)} corpus inputs without options (${fmt(nv.bytes_per_payload)} bytes on average), median of rounds: ` +
+        `\`native_ns_per_payload\` (the outcome's JSON text, what the module runs) = **${fmt(nv.native_ns_per_payload)}** ns; the owned \`Outcome\` (Rust API) ${fmt(nv.outcome_ns_per_payload)} ns` +
+        (nv.instructions_per_payload
+          ? `; instructions per payload (callgrind): ${fmt(nv.instructions_per_payload.json)} and ${fmt(nv.instructions_per_payload.outcome)}.`
+          : "."),
+    );
+  }
   if (sp.corpus.ours_disagrees_with_fixture.length) {
     out.push("");
     out.push(`Cases where our verdict differs from the fixture's expectation: ${sp.corpus.ours_disagrees_with_fixture.join(", ")}.`);
@@ -176,6 +242,10 @@ if (st) {
       ],
     ),
   );
+  if (st.ratio_vs_ajv !== undefined) {
+    out.push("");
+    out.push(`Ours ÷ ajv standalone, run by run: ${fmt(st.ratio_vs_ajv)} in total time, ${fmt(st.ratio_cpu_vs_ajv)} in CPU time.`);
+  }
   out.push("");
 }
 

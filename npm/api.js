@@ -22,6 +22,7 @@ export function markReady() {
 // getter in the input may call `validate` again before this call is done.
 
 const WANT_PUSHER_RANGE = 8;
+const VERDICT_ONLY = 16;
 
 /** What a value JSON cannot carry is (a container nested past 8 levels counts as an object). */
 function describe(value) {
@@ -327,4 +328,126 @@ export function validateWithJson(input, options) {
 export function validateToText(input, options) {
   const text = outcomeText(input, options, 0);
   return typeof text === "string" ? text : JSON.stringify(text);
+}
+
+// ---- paying only for what is read ---------------------------------------------------------------
+
+const VERDICTS = [
+  Object.freeze({ ok: false, action: null, append: false }),
+  Object.freeze({ ok: true, action: "set", append: false }),
+  Object.freeze({ ok: true, action: "delete", append: false }),
+  undefined,
+  undefined,
+  Object.freeze({ ok: true, action: "set", append: true }),
+];
+
+/**
+ * The verdict alone, `{ ok, action, append }` (`action` `"set"`, `"delete"` or `null` when
+ * rejected): the same validation as {@link validate}, with no outcome written or parsed.
+ *
+ * @param {string | Uint8Array | ArrayBuffer | object} input
+ * @param {object} [options]
+ * @returns {{ ok: boolean, action: "set" | "delete" | null, append: boolean }} a frozen object.
+ */
+export function verdict(input, options) {
+  // The module answers one digit (src/wasm.rs): 0 rejected, 1 set, 2 delete, 5 set with append.
+  const answer = outcomeText(input, options, VERDICT_ONLY);
+  return typeof answer === "string" ? VERDICTS[answer.charCodeAt(0) - 48] : VERDICTS[0];
+}
+
+// How the validator writes an accepted outcome (src/model.rs): the action first, then the
+// pusher, whose first members are `kind` (never holding a quote) and `app_id` (never escaped).
+const SET_START = '{"ok":true,"action":"set","pusher":';
+const DELETE_START = '{"ok":true,"action":"delete","pusher":';
+const APP_ID_NAME = '"app_id":"';
+const PUSHKEY_NAME = '","pushkey":"';
+// A JSON string's content up to its closing quote.
+const STRING_CONTENT = /(?:[^"\\]|\\.)*/y;
+
+/** The content of a JSON string literal as the validator wrote it (between its quotes). */
+function unquote(escaped) {
+  return escaped.includes("\\") ? JSON.parse(`"${escaped}"`) : escaped;
+}
+
+/**
+ * {@link check}'s answer: the verdict, the pusher's exact JSON, `appId`, `pushkey` and `append`
+ * read at once from the outcome's JSON text; the rest parsed from it on first use.
+ */
+class Checked {
+  #text;
+  #outcome;
+
+  constructor(text, outcome) {
+    this.#text = text;
+    this.#outcome = outcome;
+    this.ok = false;
+    this.action = null;
+    this.append = false;
+    this.pusherJson = null;
+    this.appId = null;
+    this.pushkey = null;
+    // Made here (input that never reached wasm): always a rejection.
+    if (outcome !== undefined) return;
+    let pusher;
+    if (text.startsWith(SET_START)) {
+      this.action = "set";
+      pusher = SET_START.length;
+      const end = pusherEnd();
+      this.pusherJson = text.slice(pusherStart(), end);
+      this.append = text.startsWith(',"append":true', end);
+    } else if (text.startsWith(DELETE_START)) {
+      this.action = "delete";
+      pusher = DELETE_START.length;
+    } else {
+      return;
+    }
+    this.ok = true;
+    const appId = text.indexOf(APP_ID_NAME, pusher) + APP_ID_NAME.length;
+    const appIdEnd = text.indexOf('"', appId);
+    this.appId = text.slice(appId, appIdEnd);
+    STRING_CONTENT.lastIndex = appIdEnd + PUSHKEY_NAME.length;
+    this.pushkey = unquote(STRING_CONTENT.exec(text)[0]);
+  }
+
+  /** The whole outcome, as {@link validate} gives it (parsed once, on first use). */
+  get outcome() {
+    this.#outcome ??= JSON.parse(this.#text);
+    return this.#outcome;
+  }
+
+  /** The outcome's compact JSON text, as the validator wrote it. */
+  get text() {
+    return this.#text ?? JSON.stringify(this.#outcome);
+  }
+
+  get errcode() {
+    return this.ok ? null : this.outcome.errcode;
+  }
+
+  get error() {
+    return this.ok ? null : this.outcome.error;
+  }
+
+  get errors() {
+    return this.ok ? [] : this.outcome.errors;
+  }
+
+  get warnings() {
+    return this.outcome.warnings;
+  }
+}
+
+/**
+ * Validates like {@link validate}, reading from the outcome's JSON text only what a server needs
+ * at once: the verdict, the pusher's exact JSON (`pusherJson`), `appId`, `pushkey` and `append`;
+ * `errcode`, `error`, `errors`, `warnings` and the whole `outcome` (as {@link validate} gives
+ * it) are parsed on first use.
+ *
+ * @param {string | Uint8Array | ArrayBuffer | object} input
+ * @param {object} [options]
+ * @returns {Checked}
+ */
+export function check(input, options) {
+  const text = outcomeText(input, options, WANT_PUSHER_RANGE);
+  return typeof text === "string" ? new Checked(text, undefined) : new Checked(undefined, text);
 }

@@ -185,6 +185,56 @@ export function validate(input: Input, options?: Options): Outcome;
 /** {@link validate}, and the exact JSON of the pusher of a set. */
 export function validateWithJson(input: Input, options?: Options): OutcomeWithJson;
 
+/** The verdict alone, as {@link verdict} gives it (a frozen object). */
+export interface Verdict {
+  ok: boolean;
+  /** `"set"` or `"delete"` when accepted, `null` when rejected. */
+  action: "set" | "delete" | null;
+  /** A set's `append`; `false` otherwise. */
+  append: boolean;
+}
+
+/**
+ * The same validation as {@link validate}, answering only the verdict: no outcome is written or
+ * parsed. Never throws for invalid input.
+ * @throws {TypeError} when an option is unknown or has the wrong type.
+ */
+export function verdict(input: Input, options?: Options): Verdict;
+
+/**
+ * What a server reads of one outcome, {@link check}'s answer: the verdict and, when accepted, the
+ * pusher's exact JSON, `appId` and `pushkey` at once; the rest is parsed from the outcome's JSON
+ * text on first use.
+ */
+export interface Checked {
+  readonly ok: boolean;
+  readonly action: "set" | "delete" | null;
+  /** A set's `append`; `false` otherwise. */
+  readonly append: boolean;
+  /** The compact JSON of the pusher of a set, as {@link validateWithJson} gives it; `null` otherwise. */
+  readonly pusherJson: string | null;
+  /** The `app_id` of a set or delete; `null` when rejected. */
+  readonly appId: string | null;
+  /** The `pushkey` of a set or delete; `null` when rejected. */
+  readonly pushkey: string | null;
+  /** The first problem's code and message when rejected; `null` when accepted. */
+  readonly errcode: ErrorCode | null;
+  readonly error: string | null;
+  /** Every problem (empty when accepted). */
+  readonly errors: Problem[];
+  readonly warnings: Warning[];
+  /** The whole outcome, as {@link validate} gives it. */
+  readonly outcome: Outcome;
+  /** The outcome's compact JSON text, as the validator wrote it. */
+  readonly text: string;
+}
+
+/**
+ * Validates like {@link validate}, paying only for what is read: see {@link Checked}.
+ * @throws {TypeError} when an option is unknown or has the wrong type.
+ */
+export function check(input: Input, options?: Options): Checked;
+
 /**
  * Where to load the WebAssembly module from: a URL (string or `URL`), a `Response` or a promise
  * of one, the bytes, or a compiled `WebAssembly.Module`.

@@ -17,6 +17,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
+use std::ops::Range;
+
 pub mod json;
 mod lang;
 mod model;
@@ -29,6 +31,9 @@ mod webpush;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+
+#[cfg(all(target_arch = "wasm32", feature = "bench-serde-wasm-bindgen"))]
+mod bench_bridge;
 
 pub use json::Value;
 pub use model::{Outcome, Pusher, PusherData, PusherKind};
@@ -43,6 +48,16 @@ pub use url::{AllowedHost, UrlError, check_gateway_url, check_web_push_url};
 #[must_use]
 pub fn validate(body: &[u8], options: &Options) -> Outcome {
     rules::validate_bytes(body, options)
+}
+
+/// Validates a raw request body and writes the outcome's compact JSON, with the byte range of its
+/// `pusher` member's value (`None` for a rejection): what [`Outcome::to_json_with_pusher_range`]
+/// gives for [`validate`]'s outcome, written from the body without building that outcome.
+#[must_use]
+pub fn validate_to_json(body: &[u8], options: &Options) -> (String, Option<Range<usize>>) {
+    let (text, summary) = rules::check_bytes(body, options).to_json();
+    let range = summary.pusher.map(|(start, end)| start..end);
+    (text, range)
 }
 
 /// Validates an already-parsed JSON value, for callers that hold an object rather than bytes.

@@ -21,11 +21,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::model::Outcome;
-use crate::{Options, validate};
+use crate::Options;
+use crate::rules::check_bytes;
 
 /// `flags` bit: record where the pusher is in the returned text ([`pusher_start`]).
 const WANT_PUSHER_RANGE: u32 = 8;
+/// `flags` bit: write no outcome; the text returned is the verdict alone, one digit: 0 rejected,
+/// 1 set, 2 delete, 5 a set with `append: true`.
+const VERDICT_ONLY: u32 = 16;
 
 thread_local! {
     /// The options every validation uses, as last set by [`set_options`]; `None` for the
@@ -113,13 +116,20 @@ pub fn validate_string(body: &str, flags: u32) -> String {
 }
 
 fn run(body: &[u8], options: &Options, flags: u32) -> String {
-    let outcome = validate(body, options);
-    let (text, range) = outcome.to_json_with_pusher_range();
+    let checked = check_bytes(body, options);
+    if flags & VERDICT_ONLY != 0 {
+        PUSHER_START.store(0, Ordering::Relaxed);
+        PUSHER_END.store(0, Ordering::Relaxed);
+        // One digit: 0 rejected, 1 set, 2 delete, 5 a set with `append: true`.
+        return char::from(b'0' + checked.verdict()).into();
+    }
+    let (text, summary) = checked.to_json();
     // Only a set has a pusher to store.
-    let (start, end) = match range {
-        Some(range) if flags & WANT_PUSHER_RANGE != 0 && matches!(outcome, Outcome::Set { .. }) => {
-            let start16 = utf16_len(&text.as_bytes()[..range.start]);
-            (start16, start16 + utf16_len(&text.as_bytes()[range]))
+    let (start, end) = match summary.pusher {
+        Some((start, end)) if flags & WANT_PUSHER_RANGE != 0 && summary.action == 1 => {
+            let start16 = utf16_len(text.as_bytes().get(..start).unwrap_or_default());
+            let pusher = text.as_bytes().get(start..end).unwrap_or_default();
+            (start16, start16 + utf16_len(pusher))
         }
         _ => (0, 0),
     };

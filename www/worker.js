@@ -4,7 +4,7 @@
 // bytes go to the validator once; the pusher it returns is stored as the JSON text the validator
 // wrote, never parsed or serialized again.
 
-import { validate, validateWithJson } from "matrix-pusher-validator";
+import { check, validate } from "matrix-pusher-validator";
 import { PusherLimitError, PusherStore, StoreError } from "./store.js";
 
 const CORS_HEADERS = {
@@ -247,21 +247,22 @@ async function setPusher(request, env, store, config) {
   }
   if (bytes === null) return tooLarge(max);
 
-  const { outcome, pusherJson } = validateWithJson(bytes, config.validator);
-  if (!outcome.ok) {
-    const status = outcome.errcode === "M_TOO_LARGE" ? 413 : 400;
-    return matrixError(status, outcome.errcode, outcome.error, {
-      errors: outcome.errors,
-      warnings: outcome.warnings,
+  // Only what is read is parsed: the verdict, the pusher's JSON, app_id and pushkey at once.
+  const checked = check(bytes, config.validator);
+  if (!checked.ok) {
+    const status = checked.errcode === "M_TOO_LARGE" ? 413 : 400;
+    return matrixError(status, checked.errcode, checked.error, {
+      errors: checked.errors,
+      warnings: checked.warnings,
     });
   }
-  if (outcome.action === "delete") {
-    await store.remove(auth.user, outcome.pusher.app_id, outcome.pusher.pushkey);
+  if (checked.action === "delete") {
+    await store.remove(auth.user, checked.appId, checked.pushkey);
     return json(200, "{}");
   }
   try {
-    await store.set(auth.user, outcome.pusher, pusherJson, {
-      append: outcome.append,
+    await store.set(auth.user, { app_id: checked.appId, pushkey: checked.pushkey }, checked.pusherJson, {
+      append: checked.append,
       maxPushers: config.maxPushers,
     });
   } catch (err) {

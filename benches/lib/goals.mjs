@@ -1,4 +1,4 @@
-// The headline figures of a run, flat, and the goals of issue 6 checked against them.
+// The headline figures of a run, flat, and the goals checked against them.
 
 /** The named figures, flat, from the stages' results (null where a stage did not run). */
 export function figures(r) {
@@ -10,6 +10,13 @@ export function figures(r) {
     ratio_bytes_vs_valibot: r.speed?.ratio_bytes_vs_valibot ?? null,
     ratio_object_vs_ajv: r.speed?.ratio_object_vs_ajv ?? null,
     ours_bytes_ns_per_payload: r.speed?.contenders.ours_bytes.ns_per_payload ?? null,
+    ratio_bytes_verdict_vs_ajv: r.speed?.ratio_bytes_verdict_vs_ajv ?? null,
+    ratio_bytes_check_vs_ajv: r.speed?.ratio_bytes_check_vs_ajv ?? null,
+    native_ns_per_payload: r.native?.native_ns_per_payload ?? null,
+    native_instructions_per_payload: r.native?.instructions_per_payload?.json ?? null,
+    ratio_startup_vs_ajv: r.startup?.ratio_vs_ajv ?? null,
+    ratio_swb_deserializer_vs_text: r.speed?.bridge?.ratio_deserializer_vs_text ?? null,
+    ratio_swb_serializer_vs_text: r.speed?.bridge?.ratio_serializer_vs_text ?? null,
     wasm_glue_gzip_bytes: r.size?.wasm_glue_gzip_bytes ?? null,
     wasm_glue_brotli_bytes: r.size?.wasm_glue_brotli_bytes ?? null,
     startup_ms: r.startup?.startup_ms ?? null,
@@ -44,8 +51,16 @@ export function goals(r) {
   return [
     goal("validation speed, ours from bytes vs ajv", "ratio ≤ 1.0", f.ratio_bytes_vs_ajv,
       known(f.ratio_bytes_vs_ajv) ? f.ratio_bytes_vs_ajv <= 1.0 : undefined),
-    goal("size, .wasm + glue, gzip", "≤ 65,536 bytes", f.wasm_glue_gzip_bytes,
-      known(f.wasm_glue_gzip_bytes) ? f.wasm_glue_gzip_bytes <= 65536 : undefined),
+    goal("native core per payload", "≤ 600 ns", f.native_ns_per_payload,
+      known(f.native_ns_per_payload) ? f.native_ns_per_payload <= 600 : undefined),
+    goal("verdict from bytes vs ajv", "ratio ≤ 0.5", f.ratio_bytes_verdict_vs_ajv,
+      known(f.ratio_bytes_verdict_vs_ajv) ? f.ratio_bytes_verdict_vs_ajv <= 0.5 : undefined),
+    goal("full outcome object from bytes vs ajv", "ratio ≤ 1.0", f.ratio_bytes_vs_ajv,
+      known(f.ratio_bytes_vs_ajv) ? f.ratio_bytes_vs_ajv <= 1.0 : undefined),
+    goal("start-up (import + first validate) vs ajv standalone", "ratio ≤ 1.5", f.ratio_startup_vs_ajv,
+      known(f.ratio_startup_vs_ajv) ? f.ratio_startup_vs_ajv <= 1.5 : undefined),
+    goal("size, .wasm + glue, gzip", "≤ 36,864 bytes", f.wasm_glue_gzip_bytes,
+      known(f.wasm_glue_gzip_bytes) ? f.wasm_glue_gzip_bytes <= 36864 : undefined),
     goal("start-up: compile, instantiate, first validate", "≤ 5 ms", f.startup_ms,
       known(f.startup_ms) ? f.startup_ms <= 5 : undefined),
     goal("set throughput vs Synapse", "≥ 1.5×", f.ratio_set_worker_vs_synapse,
