@@ -164,15 +164,16 @@ class UpstreamError extends Error {
 }
 
 /**
- * One exchange with the homeserver. Without `whole`, the deadline covers the status and headers
- * (the body then streams to the client as it comes); with it, the whole body too.
+ * One exchange with the homeserver. The deadline covers the status and headers, and the body
+ * when `whole(response)` says it is to be read here; otherwise the body streams to the client
+ * as it comes.
  */
-async function exchange(gw, target, init, { whole = false, waitMs = 0 } = {}) {
+async function exchange(gw, target, init, { whole = () => false, waitMs = 0 } = {}) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), gw.timeoutMs + waitMs);
   try {
     const response = await fetch(target, { ...init, redirect: "manual", signal: controller.signal });
-    if (!whole) return { response, body: response.body };
+    if (!whole(response)) return { response, body: response.body };
     return { response, body: await response.arrayBuffer() };
   } catch (err) {
     if (controller.signal.aborted) throw new UpstreamError(504, "the homeserver did not answer in time");
@@ -259,7 +260,7 @@ async function lookUp(key, token, env, ctx, gw) {
     gw,
     `${gw.upstream.prefix}${WHOAMI_PATH}`,
     { method: "GET", headers: { Authorization: `Bearer ${token}` } },
-    { whole: true },
+    { whole: () => true },
   );
   if (response.status === 200) {
     let userId;
@@ -334,8 +335,9 @@ async function setPusher(request, env, ctx, gw, url) {
   const { response, body: answer } = await exchange(
     gw,
     upstreamUrl(gw, url),
+    // Only a 401 is read here (to see whether the token is gone); other answers stream.
     { method: "POST", headers, body },
-    { whole: true },
+    { whole: (r) => r.status === 401 },
   );
   // The token was cached as found, but the homeserver no longer knows it (a logout): drop it.
   if (response.status === 401 && unknownToken(answer)) forget(identity.key, env, ctx);
