@@ -111,7 +111,7 @@ test-worker: build
 
 # Gateway mode in front of a real Synapse (started per test file on a free loopback port, its own
 # temporary data directory), driven by matrix-js-sdk and raw HTTP.
-test-gateway: build tools-synapse
+test-gateway: build tools-synapse tools-chromium
 	node --test --test-concurrency=1 tests/gateway/
 
 test-browser: build tools-chromium

@@ -5,7 +5,7 @@
 // wrote, never parsed or serialized again.
 
 import { validateWithJson } from "matrix-pusher-validator";
-import { gateway, isGateway } from "./gateway.js";
+import { MODE_PATH, gateway, isGateway } from "./gateway.js";
 import { PusherLimitError, PusherStore, StoreError } from "./store.js";
 
 export const CORS_HEADERS = {
@@ -252,6 +252,7 @@ function routeFor(pathname) {
   if (PUSHERS_SET_PATH.test(pathname)) return { POST: setPusher };
   if (PUSHERS_PATH.test(pathname)) return { GET: getPushers };
   if (pathname === VERSIONS_PATH) return { GET: () => json(200, VERSIONS_BODY) };
+  if (pathname === MODE_PATH) return { GET: () => json(200, { mode: "standalone" }) };
   return null;
 }
 
