@@ -1,9 +1,9 @@
 // KV operations per request, counted (not estimated): the real worker bundle in Miniflare behind
-// the test suite's counting wrapper (tests/worker/kv-fault.js, started by tests/worker/harness.mjs),
+// the test suite's counting wrapper (tests/lib/kv-wrapper.js, started by tests/lib/service.mjs),
 // one request per scenario, counts reset before each.
 //   node benches/kv-ops.mjs OUT.json
 import { writeFileSync } from "node:fs";
-import { client, pusher, startService } from "../tests/worker/harness.mjs";
+import { client, pusher, startService } from "../tests/lib/service.mjs";
 
 const service = await startService();
 const result = {};

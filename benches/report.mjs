@@ -252,7 +252,7 @@ if (k) {
   out.push("## 5. KV operations per request");
   out.push("");
   out.push(
-    "Counted by the test suite's KV wrapper (`tests/worker/kv-fault.js`, through `tests/worker/harness.mjs`), which forwards every call of the real worker bundle to the namespace; one request per row, counts reset before each. " +
+    "Counted by the test suite's KV wrapper (`tests/lib/kv-wrapper.js`, through `tests/lib/service.mjs`), which forwards every call of the real worker bundle to the namespace; one request per row, counts reset before each. " +
       "By key prefix: `t` tokens, `u` records, `i` the cross-user index.",
   );
   out.push("");

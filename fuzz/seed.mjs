@@ -6,12 +6,12 @@
 // request body (validate) or the gateway URL (gateway_url). Seeds are named after the fixture
 // case, so a crash found near a seed points back at the case it grew from.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { caseBytes, fixtureFiles } from '../tests/lib/fixtures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const fixtures = join(here, '..', 'tests', 'fixtures');
 const corpus = join(here, 'corpus');
 // Large bodies only slow libFuzzer down; the tight-limits bit reaches every limit in small inputs.
 const MAX_SEED = 8192;
@@ -30,17 +30,6 @@ export function optionsByte(options = {}) {
   return b;
 }
 
-/** The exact bytes a fixture case sends. */
-export function caseBytes(c) {
-  if ('body' in c) return Buffer.from(JSON.stringify(c.body), 'utf8');
-  if ('raw' in c) return Buffer.from(c.raw, 'utf8');
-  if ('raw_hex' in c) return Buffer.from(c.raw_hex.replace(/\s+/g, ''), 'hex');
-  if ('raw_repeat' in c) {
-    const r = c.raw_repeat;
-    return Buffer.from(r.prefix + r.repeat.repeat(r.count) + r.suffix, 'utf8');
-  }
-  return null;
-}
 
 function urlOf(c, bytes) {
   let body = c.body;
@@ -88,24 +77,10 @@ function main() {
   mkdirSync(udir, { recursive: true });
   let v = 0;
   let u = 0;
-  let files = [];
-  try {
-    files = readdirSync(fixtures).filter((f) => f.endsWith('.json')).sort();
-  } catch {
-    // No fixtures yet: the built-in URL seeds still start the URL target.
-  }
-  for (const f of files) {
-    let cases;
-    try {
-      cases = JSON.parse(readFileSync(join(fixtures, f), 'utf8'));
-    } catch (e) {
-      console.error(`seed: skipping ${f}: ${e.message}`);
-      continue;
-    }
-    if (!Array.isArray(cases)) continue;
+  const files = fixtureFiles();
+  for (const { cases } of files) {
     for (const c of cases) {
-      const bytes = caseBytes(c);
-      if (!bytes) continue;
+      const bytes = Buffer.from(caseBytes(c));
       const opt = optionsByte(c.options);
       if (write(vdir, c.name ?? 'case', Buffer.concat([Buffer.from([opt]), bytes]))) v += 1;
       const url = urlOf(c, bytes);

@@ -656,24 +656,3 @@ fn very_deep_input_is_refused_without_exhausting_the_stack() {
         assert_eq!(outcome.errcode().map(|c| c.as_str()), Some("M_BAD_JSON"));
     }
 }
-
-#[test]
-fn zz_debug() {
-    for seed in seeds() {
-        for i in 0..=seed.len() {
-            let mut b = seed.clone();
-            b.insert(i, b'{');
-            if matches!(json::parse(&b, 1), Err(json::ParseError::TooDeep(_))) && tree(&b).is_none()
-            {
-                println!(
-                    "DBG {}",
-                    String::from_utf8_lossy(&b)
-                        .chars()
-                        .take(300)
-                        .collect::<String>()
-                );
-                return;
-            }
-        }
-    }
-}

@@ -2,7 +2,7 @@
 // with a fresh KV store and a seeded token) and Debian's Chromium driven by playwright-core.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -106,15 +106,4 @@ export async function launchBrowser() {
   };
 }
 
-/**
- * Every fixture case of tests/fixtures/*.json, with the file it came from.
- * @returns {Array<any>}
- */
-export function fixtureCases() {
-  const dir = join(ROOT, 'tests', 'fixtures');
-  const cases = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-    for (const c of JSON.parse(readFileSync(join(dir, file), 'utf8'))) cases.push({ ...c, file });
-  }
-  return cases;
-}
+export { fixtureCases } from '../lib/fixtures.mjs';

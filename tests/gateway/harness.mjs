@@ -12,9 +12,9 @@ import {
   startSynapse,
 } from "../../benches/lib/synapse.mjs";
 import { stopGroup } from "../../benches/lib/process.mjs";
-import { startService, tempDir } from "../worker/harness.mjs";
+import { startService, tempDir } from "../lib/service.mjs";
 
-export { pusher } from "../worker/harness.mjs";
+export { pusher } from "../lib/pusher.mjs";
 
 export const SET_PATH = "/_matrix/client/v3/pushers/set";
 export const PUSHERS_PATH = "/_matrix/client/v3/pushers";
@@ -152,7 +152,7 @@ export async function plainServer(handler) {
 
 /** The worker in gateway mode in front of `upstream` (KV persisted to a temporary directory). */
 export function startGateway(upstream, vars = {}, settings = {}) {
-  return startService({ vars: { UPSTREAM_URL: upstream, ...vars }, faulty: false, ...settings });
+  return startService({ vars: { UPSTREAM_URL: upstream, ...vars }, wrapped: false, ...settings });
 }
 
 /** A raw HTTP/1.1 exchange (for request targets fetch cannot send); resolves with the status. */

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { after, before, describe, test } from "node:test";
 
-import { rssOf, startService } from "./lib/service.mjs";
+import { rssOf, startService } from "../lib/service.mjs";
 
 const TEN_MB = 10 * 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -18,7 +18,7 @@ const PATIENCE_MS = 15_000;
 let service;
 let token;
 before(async () => {
-  service = await startService();
+  service = await startService({ quiet: true });
   token = await service.mint("@big:localhost");
 });
 after(() => service?.dispose());

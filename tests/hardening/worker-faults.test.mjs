@@ -1,4 +1,4 @@
-// The worker with failing KV writes (every Nth put or delete fails, through lib/kv-chaos.js): each
+// The worker with failing KV writes (every Nth put or delete fails, through tests/lib/kv-wrapper.js): each
 // failure answers 503 M_UNKNOWN, and the store stays consistent. Sequentially, every request's
 // effect is all or nothing; under concurrency, every stream ends in a state one of its requests
 // asked for, and every record keeps its index entry (www/store.js's invariant).
@@ -6,14 +6,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import { hash } from "../../www/store.js";
-import { client, isMatrixError, snapshot, startService } from "./lib/service.mjs";
+import { client, isMatrixError, snapshot, startService, withAppend } from "../lib/service.mjs";
 
 const URL_OK = "https://push.example.org/_matrix/push/v1/notify";
 const APP = "org.example.app";
 
 let service;
 before(async () => {
-  service = await startService();
+  service = await startService({ quiet: true });
 });
 after(() => service?.dispose());
 
@@ -53,7 +53,7 @@ describe("every Nth KV write fails", () => {
     const users = [];
     const userHashes = new Map();
     for (const name of names) {
-      users.push(client(service.url, await service.mint(name)));
+      users.push(client(service, await service.mint(name)));
       userHashes.set(await hash(name), name);
     }
     // Few pushkeys, shared by all users, so that append: false displaces other holders.
@@ -74,11 +74,11 @@ describe("every Nth KV write fails", () => {
       const next = new Map(model);
       let res;
       if (roll < 4) {
-        res = await users[u].set(pusherFor(owner, pushkey, i), false);
+        res = await users[u].set(withAppend(pusherFor(owner, pushkey, i), false));
         for (const key of [...next.keys()]) if (key.endsWith(`|${pushkey}`)) next.delete(key);
         next.set(`${owner}|${pushkey}`, i);
       } else if (roll < 7) {
-        res = await users[u].set(pusherFor(owner, pushkey, i), true);
+        res = await users[u].set(withAppend(pusherFor(owner, pushkey, i), true));
         next.set(`${owner}|${pushkey}`, i);
       } else {
         res = await users[u].remove(APP, pushkey);
@@ -124,11 +124,11 @@ describe("every Nth KV write fails", () => {
   });
 
   test("minimal: a set with append: false whose write fails leaves the other user's pusher", async () => {
-    const holder = client(service.url, await service.mint("@holder:localhost"));
-    const taker = client(service.url, await service.mint("@taker:localhost"));
+    const holder = client(service, await service.mint("@holder:localhost"));
+    const taker = client(service, await service.mint("@taker:localhost"));
     assert.equal((await holder.set(pusherFor("@holder:localhost", "shared-min", 1))).status, 200);
     await service.chaos(["put"], 1);
-    const res = await taker.set(pusherFor("@taker:localhost", "shared-min", 2), false);
+    const res = await taker.set(withAppend(pusherFor("@taker:localhost", "shared-min", 2), false));
     await service.chaos([], 0);
     assert.equal(res.status, 503);
     assert.deepEqual((await taker.list()).body.pushers, [], "the failed set stored nothing");
@@ -141,7 +141,7 @@ describe("every Nth KV write fails", () => {
     const userHashes = new Map();
     const users = [];
     for (const name of names) {
-      users.push(client(service.url, await service.mint(name)));
+      users.push(client(service, await service.mint(name)));
       userHashes.set(await hash(name), name);
     }
     // Streams: (user, pushkey), each driven by one client; pushkeys are the user's own, or shared
@@ -167,7 +167,7 @@ describe("every Nth KV write fails", () => {
         if (rand(3) < 2) {
           v += 1;
           target = String(v);
-          res = await users[s.u].set(pusherFor(names[s.u], s.pushkey, v), s.pushkey.startsWith("shared") ? true : undefined);
+          res = await users[s.u].set(withAppend(pusherFor(names[s.u], s.pushkey, v), s.pushkey.startsWith("shared") ? true : undefined));
         } else {
           target = "absent";
           res = await users[s.u].remove(APP, s.pushkey);

@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 
 import fc from "fast-check";
 
-import { client, snapshot, startService } from "./lib/service.mjs";
+import { client, snapshot, startService, withAppend } from "../lib/service.mjs";
 
 const USERS = 20;
 const CLIENTS = 64;
@@ -22,7 +22,7 @@ const URL_OK = "https://push.example.org/_matrix/push/v1/notify";
 
 let service;
 before(async () => {
-  service = await startService();
+  service = await startService({ quiet: true });
 });
 after(() => service?.dispose());
 
@@ -47,7 +47,7 @@ test("1000 requests from 64 clients over 20 users end in the state the model pre
 
   const tokens = [];
   for (let u = 0; u < USERS; u += 1) tokens.push(await service.mint(userId(u)));
-  const users = tokens.map((t) => client(service.url, t));
+  const users = tokens.map((t) => client(service, t));
 
   // Streams: one per (user, app_id, pushkey); each belongs to one client.
   const streams = [];
@@ -75,7 +75,7 @@ test("1000 requests from 64 clients over 20 users end in the state the model pre
       if (op === "set") {
         version += 1;
         const v = version;
-        const res = await me.set(pusherFor(stream, v), stream.append);
+        const res = await me.set(withAppend(pusherFor(stream, v), stream.append));
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         if (res.status === 200) model.set(stream, v);
       } else if (op === "delete") {

@@ -3,17 +3,13 @@
 // worker answers exactly what the package says: 200 {} when it accepts, else the same errcode and
 // the same problems (errcode and path) as `validate` with the service's options.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 
 import { validate } from "matrix-pusher-validator";
 
-import { caseBytes } from "../../fuzz/seed.mjs";
-import { client, isMatrixError, startService } from "./lib/service.mjs";
+import { caseBytes, fixtureCases } from "../lib/fixtures.mjs";
+import { client, isMatrixError, startService } from "../lib/service.mjs";
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
 const MUTATIONS = Number(process.env.HARDENING_MUTATIONS ?? 1500);
 // The service's validator options (www/worker.js: kinds fixed to http, wrangler.toml defaults).
 const SERVICE_OPTIONS = { kinds: ["http"] };
@@ -21,20 +17,15 @@ const SERVICE_OPTIONS = { kinds: ["http"] };
 let service;
 let me;
 before(async () => {
-  service = await startService();
-  me = client(service.url, await service.mint("@mutant:localhost"));
+  service = await startService({ quiet: true });
+  me = client(service, await service.mint("@mutant:localhost"));
 });
 after(() => service?.dispose());
 
 function payloads() {
-  const out = [];
-  for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith(".json")).sort()) {
-    for (const c of JSON.parse(readFileSync(join(FIXTURES, file), "utf8"))) {
-      const bytes = caseBytes(c);
-      if (bytes && bytes.length <= 8192) out.push(bytes);
-    }
-  }
-  return out;
+  return fixtureCases()
+    .map(caseBytes)
+    .filter((bytes) => bytes.length <= 8192);
 }
 
 function makeRandom(seed) {
@@ -142,7 +133,7 @@ test(`${MUTATIONS} mutated payloads: never a 5xx, always a Matrix answer, always
     while (next < inputs.length) {
       const bytes = inputs[next++];
       const want = validate(bytes, SERVICE_OPTIONS);
-      const res = await me.post(bytes);
+      const res = await me.set(bytes);
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       const hex = bytes.length <= 512 ? bytes.toString("hex") : `${bytes.length} bytes`;
       if (res.status >= 500) {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { after, test } from "node:test";
 
-import { client, snapshot, startService } from "./lib/service.mjs";
+import { client, snapshot, startService } from "../lib/service.mjs";
 
 const URL_OK = "https://push.example.org/_matrix/push/v1/notify";
 const APP = "org.example.app";
@@ -20,7 +20,7 @@ after(async () => {
 });
 
 test("stopping the service mid-run and starting it on the same store loses nothing acknowledged", async () => {
-  const first = await startService();
+  const first = await startService({ quiet: true });
   services.push(first);
   dir = first.dir;
   const tokens = [];
@@ -32,7 +32,7 @@ test("stopping the service mid-run and starting it on the same store loses nothi
   let stopping = false;
   let v = 0;
   const workers = tokens.map(async (token, c) => {
-    const me = client(first.url, token);
+    const me = client(first, token);
     const mine = [0, 1, 2].map((k) => {
       const s = { c, pushkey: `p${c}-${k}`, acked: "absent", inFlight: null };
       streams.push(s);
@@ -64,11 +64,11 @@ test("stopping the service mid-run and starting it on the same store loses nothi
   await Promise.all(workers);
   const inFlight = streams.filter((s) => s.inFlight !== null).length;
 
-  const second = await startService({ dir });
+  const second = await startService({ persistDir: dir, quiet: true });
   services.push(second);
   let lost = 0;
   for (let c = 0; c < CLIENTS; c += 1) {
-    const res = await client(second.url, tokens[c]).list();
+    const res = await client(second, tokens[c]).list();
     assert.equal(res.status, 200, "tokens survive the restart");
     const stored = new Map(res.body.pushers.map((p) => [p.pushkey, String(p.data.v)]));
     for (const s of streams.filter((x) => x.c === c)) {

@@ -7,21 +7,14 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
+import { pusher } from "../lib/pusher.mjs";
 
 const require = createRequire(import.meta.url);
 const manifestPath = require.resolve("matrix-pusher-validator/package.json");
 const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
 const cli = join(dirname(manifestPath), manifest.bin["matrix-pusher-validator"]);
 
-const BODY = {
-  kind: "http",
-  app_id: "com.example.app",
-  pushkey: "token",
-  app_display_name: "App",
-  device_display_name: "Phone",
-  lang: "en",
-  data: { url: "https://push.example.org/_matrix/push/v1/notify" },
-};
+const BODY = pusher();
 const dir = mkdtempSync(join(tmpdir(), "mpv-cli-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name, text) => {
@@ -48,7 +41,7 @@ test("exit 0 when every body is accepted, one JSON line per body", () => {
   assert.equal(status, 0);
   assert.equal(outcomes.length, 2);
   assert.equal(outcomes[0].ok, true);
-  assert.equal(outcomes[0].pusher.app_id, "com.example.app");
+  assert.equal(outcomes[0].pusher.app_id, BODY.app_id);
 });
 
 test("exit 1 when any body is rejected", () => {

@@ -1,6 +1,8 @@
 // Checks outcomes of the built package against the fixture format (tests/fixtures/README.md).
 // No Node-only API here: the workerd consumer bundles this file and runs it inside workerd.
 
+import { caseInput } from "../lib/case-input.mjs";
+
 /** Deep equality of JSON-like values (`Object.is` for numbers, member order ignored). */
 export function sameJson(a, b) {
   if (Object.is(a, b)) return true;
@@ -10,14 +12,6 @@ export function sameJson(a, b) {
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
   return keys.every((key) => Object.hasOwn(b, key) && sameJson(a[key], b[key]));
-}
-
-function hexBytes(hex) {
-  const digits = hex.replace(/\s+/g, "");
-  if (digits.length % 2 !== 0 || /[^0-9a-f]/i.test(digits)) throw new Error(`bad raw_hex ${hex}`);
-  const bytes = new Uint8Array(digits.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
 }
 
 function freshArrayBuffer(bytes) {
@@ -32,21 +26,9 @@ function freshArrayBuffer(bytes) {
  * `raw_hex` (possibly not UTF-8) goes only as bytes.
  */
 export function inputsOf(testCase) {
-  const given = ["body", "raw", "raw_hex", "raw_repeat"].filter((key) => key in testCase);
-  if (given.length !== 1) throw new Error(`${testCase.name}: needs exactly one input, has ${given}`);
-  let text;
-  let bytes;
-  if ("body" in testCase) text = JSON.stringify(testCase.body);
-  else if ("raw" in testCase) text = testCase.raw;
-  else if ("raw_repeat" in testCase) {
-    const { prefix = "", repeat = "", count, suffix = "" } = testCase.raw_repeat;
-    text = prefix + repeat.repeat(count) + suffix;
-  } else bytes = hexBytes(testCase.raw_hex);
+  const { text, bytes } = caseInput(testCase);
   const inputs = [];
-  if (text !== undefined) {
-    bytes = new TextEncoder().encode(text);
-    inputs.push(["string", text]);
-  }
+  if (text !== undefined) inputs.push(["string", text]);
   inputs.push(["Uint8Array", bytes], ["ArrayBuffer", freshArrayBuffer(bytes)]);
   if ("body" in testCase) inputs.push(["object", structuredClone(testCase.body)]);
   return inputs;

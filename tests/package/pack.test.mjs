@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
+import { pusher } from "../lib/pusher.mjs";
 
 const require = createRequire(import.meta.url);
 const pkg = dirname(require.resolve("matrix-pusher-validator/package.json"));
@@ -17,15 +18,7 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const scratch = mkdtempSync(join(tmpdir(), "mpv-pack-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-const BODY = JSON.stringify({
-  kind: "http",
-  app_id: "com.example.app",
-  pushkey: "token",
-  app_display_name: "App",
-  device_display_name: "Phone",
-  lang: "en",
-  data: { url: "https://push.example.org/_matrix/push/v1/notify" },
-});
+const BODY = JSON.stringify(pusher());
 
 function targets(value) {
   if (typeof value === "string") return [value];

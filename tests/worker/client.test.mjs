@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { createClient } from "matrix-js-sdk";
-import { pusher, startService } from "./harness.mjs";
+import { pusher, startService } from "../lib/service.mjs";
 
 let service;
 let sdk;

@@ -11,13 +11,9 @@
 //   parse-level problem stops validation before `kind` is read) or include M_INVALID_PARAM at /kind.
 
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { client, startService } from "./harness.mjs";
-
-const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
+import { caseBytes, fixtureCases } from "../lib/fixtures.mjs";
+import { client, startService } from "../lib/service.mjs";
 
 const OPTION_VARS = {
   allowHttp: "ALLOW_HTTP",
@@ -30,19 +26,7 @@ const OPTION_VARS = {
   maxUrlChars: "MAX_URL_CHARS",
 };
 
-const cases = readdirSync(FIXTURES)
-  .filter((name) => name.endsWith(".json"))
-  .sort()
-  .flatMap((file) => JSON.parse(readFileSync(join(FIXTURES, file), "utf8")).map((c) => ({ ...c, file })));
-
-/** The request bytes of a case. */
-function bytesOf(c) {
-  if ("body" in c) return Buffer.from(JSON.stringify(c.body), "utf8");
-  if ("raw" in c) return Buffer.from(c.raw, "utf8");
-  if ("raw_hex" in c) return Buffer.from(c.raw_hex, "hex");
-  const { prefix = "", repeat, count, suffix = "" } = c.raw_repeat;
-  return Buffer.from(prefix + repeat.repeat(count) + suffix, "utf8");
-}
+const cases = fixtureCases();
 
 /** The worker's vars for a case's options, or null when the service cannot run with them. */
 function varsOf(options = {}) {
@@ -60,7 +44,7 @@ function varsOf(options = {}) {
 
 function isEmailSet(bytes) {
   try {
-    const value = JSON.parse(bytes.toString("utf8"));
+    const value = JSON.parse(new TextDecoder().decode(bytes));
     return value !== null && typeof value === "object" && value.kind === "email";
   } catch {
     return false;
@@ -97,14 +81,14 @@ for (const { vars, cases: group } of groups.values()) {
     let service;
     let alice;
     before(async () => {
-      service = await startService({ vars, faulty: false });
+      service = await startService({ vars, wrapped: false });
       alice = client(service, await service.mint("@fixtures:localhost"));
     });
     after(() => service?.dispose());
 
     for (const c of group) {
       test(`${c.file}: ${c.name}`, async () => {
-        const bytes = bytesOf(c);
+        const bytes = caseBytes(c);
         const { status, body } = await alice.set(new Uint8Array(bytes));
         assert.ok(status < 500, `status ${status}`);
         const { expect } = c;

@@ -5,7 +5,7 @@
 //   node tests/worker/latency.mjs [N]     N requests of each kind (default 500); prints JSON
 
 import { performance } from "node:perf_hooks";
-import { client, pusher, startService } from "./harness.mjs";
+import { client, pusher, startService } from "../lib/service.mjs";
 
 const N = Number(process.argv[2] ?? 500);
 
@@ -23,7 +23,7 @@ async function timed(samples, request) {
   if (status !== 200) throw new Error(`status ${status}`);
 }
 
-const service = await startService({ faulty: false });
+const service = await startService({ wrapped: false });
 try {
   const alice = client(service, await service.mint("@alice:localhost"));
   const bob = client(service, await service.mint("@bob:localhost"));

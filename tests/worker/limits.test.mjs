@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, describe, test } from "node:test";
-import { client, pusher, startService } from "./harness.mjs";
+import { client, pusher, startService } from "../lib/service.mjs";
 
 const MAX = 1024;
 

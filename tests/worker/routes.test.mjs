@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { client, pusher, startService } from "./harness.mjs";
+import { client, pusher, startService } from "../lib/service.mjs";
 
 const CORS = {
   "access-control-allow-origin": "*",
@@ -30,7 +30,7 @@ describe("routes", () => {
       const alice = client(service, token);
       const body = pusher({ pushkey: `key-${version}` });
       const set = await alice.set(body, `/_matrix/client/${version}/pushers/set`);
-      assert.deepEqual(set, { status: 200, body: {} });
+      assert.deepEqual(set, { status: 200, contentType: "application/json", body: {} });
       const list = await alice.list(`/_matrix/client/${version}/pushers`);
       assert.equal(list.status, 200);
       assert.ok(list.body.pushers.some((p) => p.pushkey === `key-${version}`));

@@ -8,7 +8,7 @@ import { rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { pusher, tempDir } from "./harness.mjs";
+import { pusher, tempDir } from "../lib/service.mjs";
 
 const DEV = fileURLToPath(new URL("../../www/dev.mjs", import.meta.url));
 
