@@ -110,7 +110,7 @@ function upstreamBase(text) {
     throw new Error(`UPSTREAM_URL must be http or https: ${text}`);
   }
   if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
-    throw new Error(`UPSTREAM_URL must have no credentials, query or fragment: ${text}`);
+    throw new Error("UPSTREAM_URL must have no credentials, query or fragment");
   }
   return { origin: url.origin, prefix: url.origin + url.pathname.replace(/\/+$/, "") };
 }
@@ -379,19 +379,20 @@ export async function gateway(request, env, ctx) {
     return matrixError(500, "M_UNKNOWN", "the gateway is misconfigured");
   }
   const url = new URL(request.url);
-  try {
-    if (url.pathname === MODE_PATH && request.method === "GET") {
-      return json(200, { mode: "gateway" });
-    }
-    if (SET_PATH.test(url.pathname) && request.method === "POST") {
-      const response = await setPusher(request, env, ctx, gw, url);
-      await discardBody(request);
-      return response;
-    }
-    return await passThrough(request, env, ctx, gw, url);
-  } catch (err) {
-    if (err instanceof UpstreamError) return matrixError(err.status, "M_UNKNOWN", err.message);
-    console.error("internal error", err?.name ?? "error");
-    return matrixError(500, "M_UNKNOWN", "internal error");
+  if (url.pathname === MODE_PATH && request.method === "GET") return json(200, { mode: "gateway" });
+  if (SET_PATH.test(url.pathname) && request.method === "POST") {
+    const response = await setPusher(request, env, ctx, gw, url).catch(failure);
+    // A body left unread (a 401, a 413, the homeserver down) is read and dropped, so that the
+    // client reads the answer on a connection that stays open.
+    await discardBody(request);
+    return response;
   }
+  return passThrough(request, env, ctx, gw, url).catch(failure);
+}
+
+/** The answer to a request that failed: 502 or 504 for the homeserver, else 500. */
+function failure(err) {
+  if (err instanceof UpstreamError) return matrixError(err.status, "M_UNKNOWN", err.message);
+  console.error("internal error", err?.name ?? "error");
+  return matrixError(500, "M_UNKNOWN", "internal error");
 }
