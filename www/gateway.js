@@ -76,14 +76,19 @@ function gatewaySettings(env) {
   if (found === undefined) {
     const service = settings(env);
     const validator = { ...service.validator, kinds: parseKinds(env.KINDS) };
-    // An option the validator refuses (an unknown kind) throws here, on the first request.
-    validateWithJson(new TextEncoder().encode("{}"), validator);
-    found = {
-      ...service,
-      validator,
-      upstream: upstreamBase(env.UPSTREAM_URL.trim()),
-      timeoutMs: count(env.UPSTREAM_TIMEOUT_MS, 10_000) || 10_000,
-    };
+    try {
+      // An option the validator refuses (an unknown kind) throws here, on the first request.
+      validateWithJson(new TextEncoder().encode("{}"), validator);
+    } catch (err) {
+      throw new Error(`KINDS: ${err.message.replace(/^matrix-pusher-validator: /, "")}`);
+    }
+    let timeoutMs;
+    try {
+      timeoutMs = count(env.UPSTREAM_TIMEOUT_MS, 10_000) || 10_000;
+    } catch {
+      throw new Error("UPSTREAM_TIMEOUT_MS: not a count of milliseconds");
+    }
+    found = { ...service, validator, upstream: upstreamBase(env.UPSTREAM_URL.trim()), timeoutMs };
     settingsCache.set(env, found);
   }
   return found;
@@ -104,13 +109,11 @@ function upstreamBase(text) {
   try {
     url = new URL(text);
   } catch {
-    throw new Error(`UPSTREAM_URL is not an absolute URL: ${text}`);
+    throw new Error("UPSTREAM_URL: not an absolute URL");
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new Error(`UPSTREAM_URL must be http or https: ${text}`);
-  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("UPSTREAM_URL: not http or https");
   if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
-    throw new Error("UPSTREAM_URL must have no credentials, query or fragment");
+    throw new Error("UPSTREAM_URL: credentials, a query or a fragment");
   }
   return { origin: url.origin, prefix: url.origin + url.pathname.replace(/\/+$/, "") };
 }
@@ -375,8 +378,10 @@ export async function gateway(request, env, ctx) {
   try {
     gw = gatewaySettings(env);
   } catch (err) {
-    console.error("gateway settings:", err.message);
-    return matrixError(500, "M_UNKNOWN", "the gateway is misconfigured");
+    // The operator's to fix; the message names the var (and quotes no value of UPSTREAM_URL).
+    const message = `the service is misconfigured: ${err.message}`;
+    console.error(message);
+    return matrixError(500, "M_UNKNOWN", message);
   }
   const url = new URL(request.url);
   if (url.pathname === MODE_PATH && request.method === "GET") return json(200, { mode: "gateway" });

@@ -148,3 +148,25 @@ describe("the upstream is the only host", () => {
     assert.ok(raw.status < 500, raw.head);
   });
 });
+
+describe("misconfiguration", () => {
+  for (const [vars, named] of [
+    [{ UPSTREAM_URL: "ftp://homeserver.example.org" }, "UPSTREAM_URL"],
+    [{ UPSTREAM_URL: "https://user:secret@homeserver.example.org" }, "UPSTREAM_URL"],
+    [{ UPSTREAM_URL: "http://127.0.0.1:1", KINDS: "http,fcm" }, "KINDS"],
+    [{ UPSTREAM_URL: "http://127.0.0.1:1", UPSTREAM_TIMEOUT_MS: "soon" }, "UPSTREAM_TIMEOUT_MS"],
+  ]) {
+    test(`${named} the gateway cannot read: 500 naming it, never a default, no secret quoted`, async () => {
+      const gateway = await startGateway(vars.UPSTREAM_URL, vars);
+      try {
+        const { response, body } = await call(gateway, "/_matrix/client/versions");
+        assert.equal(response.status, 500);
+        assert.equal(body.errcode, "M_UNKNOWN");
+        assert.match(body.error, new RegExp(`^the service is misconfigured: ${named}: `));
+        assert.doesNotMatch(body.error, /secret/);
+      } finally {
+        await gateway.dispose();
+      }
+    });
+  }
+});
