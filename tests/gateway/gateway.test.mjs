@@ -311,7 +311,8 @@ describe("identity", () => {
     assert.deepEqual(through.body, direct.body);
     assert.equal(through.body.errcode, "M_UNKNOWN_TOKEN");
     // Again at once: the refusal is cached (at most 10 s), no second whoami, never a set.
-    await Promise.all(Array.from({ length: 10 }, () => post(gw, "not-a-token-synapse-knows", pusher())));
+    const again = await Promise.all(Array.from({ length: 10 }, () => post(gw, "not-a-token-synapse-knows", pusher())));
+    for (const answer of again) assert.deepEqual([answer.status, answer.body], [401, direct.body]);
     assert.equal(proxy.seen(WHOAMI_PATH).length, 1);
     assert.deepEqual(proxy.seen(SET_PATH), []);
   });
