@@ -335,10 +335,10 @@ async function setPusher(request, env, ctx, gw, url) {
   headers.delete("content-length");
   headers.delete("content-encoding");
   headers.set("Content-Type", "application/json");
+  // Only a 401 is read here (to see whether the token is gone); other answers stream.
   const { response, body: answer } = await exchange(
     gw,
     upstreamUrl(gw, url),
-    // Only a 401 is read here (to see whether the token is gone); other answers stream.
     { method: "POST", headers, body },
     { whole: (r) => r.status === 401 },
   );
