@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { startService } from "../lib/service.mjs";
 import {
   SET_PATH,
   freePort,
@@ -169,4 +170,21 @@ describe("misconfiguration", () => {
       }
     });
   }
+});
+
+describe("without UPSTREAM_URL", () => {
+  test("the standalone registry answers for itself, and says so at /service.json", async () => {
+    const service = await startService({ wrapped: false });
+    try {
+      assert.deepEqual(await (await service.fetch("/service.json")).json(), { mode: "standalone" });
+      const token = await service.mint("@solo:localhost");
+      const set = await service.fetch(SET_PATH, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(pusher()) });
+      assert.equal(set.status, 200);
+      const listed = await (await service.fetch("/_matrix/client/v3/pushers", { headers: { Authorization: `Bearer ${token}` } })).json();
+      assert.deepEqual(listed.pushers.map((p) => p.pushkey), [pusher().pushkey]);
+      assert.equal((await service.fetch("/_matrix/client/v3/sync")).status, 404, "nothing is relayed");
+    } finally {
+      await service.dispose();
+    }
+  });
 });
