@@ -12,14 +12,15 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 PORT ?= 8787
 DATA_DIR ?= .data
+UPSTREAM_URL ?=
 FUZZ_SECONDS ?= 60
 
 WASM_BINDGEN_VERSION := 0.2.130
 WASM_PACK_VERSION := 0.15.1
 CARGO_FUZZ_VERSION := 0.13.2
 
-.PHONY: help tools tools-rust tools-node tools-chromium build run test test-rust test-package \
-	test-worker test-browser test-hardening test-fuzz bench fuzz clean
+.PHONY: help tools tools-rust tools-node tools-chromium tools-synapse build run test test-rust \
+	test-package test-worker test-gateway test-browser test-hardening test-fuzz bench fuzz clean
 
 help:
 	@echo "make run    start the worker locally (PORT=$(PORT), DATA_DIR=$(DATA_DIR), DEV_TOKENS=...)"
@@ -54,6 +55,12 @@ tools-chromium:
 		$$SUDO apt-get update -qq && \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Synapse from PyPI (wheels only, pinned in benches/lib/synapse.mjs) in benches/.venv: the
+# homeserver behind the gateway tests and the baseline of the benchmarks. Debian's python3-venv
+# is installed when python3 cannot make a venv.
+tools-synapse:
+	@node --input-type=module -e 'import { ensureSynapse } from "./benches/lib/synapse.mjs"; ensureSynapse();'
+
 # ---- build -------------------------------------------------------------------------------------
 
 # pkg/ is the npm package, www/page/pkg/ the browser build the playground and the worker serve.
@@ -75,12 +82,14 @@ pkg/.built: $(PKG_INPUTS) | tools
 
 # ---- run ---------------------------------------------------------------------------------------
 
+# UPSTREAM_URL=http://127.0.0.1:8008 (from the environment or make's command line): the gateway in
+# front of that homeserver instead of the registry.
 run: build
-	PORT=$(PORT) DATA_DIR=$(DATA_DIR) node www/dev.mjs
+	PORT=$(PORT) DATA_DIR=$(DATA_DIR) UPSTREAM_URL='$(UPSTREAM_URL)' node www/dev.mjs
 
 # ---- tests: cheapest first ---------------------------------------------------------------------
 
-test: test-rust test-package test-worker test-browser test-hardening test-fuzz
+test: test-rust test-package test-worker test-gateway test-browser test-hardening test-fuzz
 
 test-rust:
 	cargo fmt --check
@@ -99,6 +108,11 @@ test-package: build
 
 test-worker: build
 	node --test --test-concurrency=1 tests/worker/
+
+# Gateway mode in front of a real Synapse (started per test file on a free loopback port, its own
+# temporary data directory), driven by matrix-js-sdk and raw HTTP.
+test-gateway: build tools-synapse tools-chromium
+	node --test --test-concurrency=1 tests/gateway/
 
 test-browser: build tools-chromium
 	node --test tests/browser/

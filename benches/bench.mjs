@@ -25,6 +25,8 @@ const STAGES = [
   { name: "speed", script: "speed.mjs", node: ["--expose-gc"] },
   { name: "kv_ops", script: "kv-ops.mjs" },
   { name: "service", script: "service.mjs" },
+  // The gateway in front of Synapse against Synapse directly, one request at a time.
+  { name: "gateway", script: "gateway.mjs" },
   // The same load with every server's store on tmpfs: what the software does when a disk sync
   // costs nothing. Long run only (or BENCH_TMPFS=1).
   {
@@ -56,7 +58,7 @@ mkdirSync(join(work, "parts"), { recursive: true });
 const previous = ONLY && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, "utf8")) : {};
 
 // Synapse (the service baseline) goes into benches/.venv on the first run.
-if (!ONLY || ONLY.some((name) => name.startsWith("service"))) ensureSynapse();
+if (!ONLY || ONLY.some((name) => name.startsWith("service") || name === "gateway")) ensureSynapse();
 
 // The ajv peer is compiled ahead of time, as a worker would ship it.
 run([join(here, "peers", "ajv-build.mjs")], "ajv standalone build");

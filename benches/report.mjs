@@ -331,6 +331,36 @@ if (k) {
   out.push("");
 }
 
+// ---- 6. gateway ----
+const gwb = r.gateway;
+if (gwb) {
+  const m = gwb.method;
+  out.push("## 6. The gateway");
+  out.push("");
+  out.push(
+    `The same \`POST /pushers/set\` (a replacement, \`append: false\`) sent through the gateway (\`UPSTREAM_URL\` set, as \`make run\` serves it, in front of Synapse ${gwb.synapse_version}) ` +
+      `and to Synapse directly, one request at a time, alternating (and which goes first alternating), ${fmt(m.pairs)} pairs after ${fmt(m.warmup_pairs)} of warm-up. ` +
+      "The overhead is the gateway's percentile minus Synapse's: the client's hop into workerd, the token (cached after the first whoami), the rate limiter, validation, and the hop to Synapse.",
+  );
+  out.push("");
+  out.push(
+    table(
+      ["", "p50 (ms)", "p99 (ms)"],
+      [
+        ["through the gateway", fmt(gwb.gateway_set_p50_ms), fmt(gwb.gateway_set_p99_ms)],
+        ["Synapse directly", fmt(gwb.synapse_set_p50_ms), fmt(gwb.synapse_set_p99_ms)],
+        ["**overhead**", `**${fmt(gwb.gateway_overhead_p50_ms)}**`, `**${fmt(gwb.gateway_overhead_p99_ms)}**`],
+      ],
+    ),
+  );
+  out.push("");
+  out.push(
+    `Median of the per-pair differences: ${fmt(gwb.gateway_overhead_pair_median_ms)} ms. ` +
+      `Gateway CPU (Miniflare's Node process and workerd) per set: ${fmt(gwb.gateway_cpu_ms_per_set)} ms.`,
+  );
+  out.push("");
+}
+
 // ---- machine ----
 out.push("## Machine and versions");
 out.push("");

@@ -5,6 +5,9 @@
 //   DATA_DIR    default .data (relative to the repository)
 //   DEV_TOKENS  "@alice:localhost=tokA,@bob:localhost=tokB" seeds these tokens; without it, one
 //               token for @dev:localhost is made on the first run and kept in $DATA_DIR/dev-token.
+//   UPSTREAM_URL  the base URL of a homeserver (http://127.0.0.1:8008): a validating gateway in
+//               front of it instead of the registry; tokens are then the homeserver's own.
+//   UPSTREAM_TIMEOUT_MS, KINDS  the gateway's settings (wrangler.toml has the defaults).
 
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -48,8 +51,30 @@ async function devToken() {
   return token;
 }
 
+/** The gateway's vars from the environment (empty when UPSTREAM_URL is not set). */
+function gatewayVars() {
+  const upstream = (process.env.UPSTREAM_URL ?? "").trim();
+  if (upstream === "") return {};
+  let url;
+  try {
+    url = new URL(upstream);
+  } catch {
+    throw new Error(`UPSTREAM_URL: not an absolute URL: ${JSON.stringify(upstream)}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new Error(`UPSTREAM_URL: not http or https: ${JSON.stringify(upstream)}`);
+  }
+  const vars = { UPSTREAM_URL: upstream };
+  for (const name of ["UPSTREAM_TIMEOUT_MS", "KINDS"]) {
+    if (process.env[name]) vars[name] = process.env[name];
+  }
+  return vars;
+}
+
 async function main() {
   await mkdir(dataDir, { recursive: true });
+  const vars = gatewayVars();
+  if (vars.UPSTREAM_URL) return serveGateway(vars);
   const tokens = process.env.DEV_TOKENS
     ? parseDevTokens(process.env.DEV_TOKENS)
     : [["@dev:localhost", await devToken()]];
@@ -69,7 +94,26 @@ async function main() {
   const [, firstToken] = tokens[0];
   console.log(`\n  curl -H 'Authorization: Bearer ${firstToken}' ${base}/_matrix/client/v3/pushers\n`);
   console.log("Ctrl-C stops it.");
+  stopOnSignals(mf);
+}
 
+/** `make run` with UPSTREAM_URL: the gateway in front of that homeserver; no token is made. */
+async function serveGateway(vars) {
+  const { outdir } = await bundle(join(dataDir, "bundle"));
+  const options = await miniflareOptions({ bundleDir: outdir, persistDir: dataDir, vars, host, port });
+  const mf = new Miniflare({ ...options, log: new Log(LogLevel.INFO) });
+  const url = await mf.ready;
+  const base = url.href.replace(/\/$/, "");
+  console.log(`\nPusher gateway on ${base}, in front of the homeserver ${vars.UPSTREAM_URL}`);
+  console.log(`Point a Matrix client at ${base} as its homeserver URL (the playground is at ${base}/).`);
+  console.log("Tokens are the homeserver's own: log in through the gateway, or use a token you have.");
+  console.log(`KV store (the token cache) under ${dataDir}`);
+  console.log(`\n  curl -H "Authorization: Bearer $TOKEN" ${base}/_matrix/client/v3/pushers\n`);
+  console.log("Ctrl-C stops it.");
+  stopOnSignals(mf);
+}
+
+function stopOnSignals(mf) {
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

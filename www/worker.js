@@ -5,9 +5,10 @@
 // wrote, never parsed or serialized again.
 
 import { check, validate } from "matrix-pusher-validator";
+import { gateway, isGateway, MODE_PATH } from "./gateway.js";
 import { PusherLimitError, PusherStore, StoreError } from "./store.js";
 
-const CORS_HEADERS = {
+export const CORS_HEADERS = {
   "Access-Control-Allow-Origin": "*",
   "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS",
   "Access-Control-Allow-Headers": "X-Requested-With, Content-Type, Authorization",
@@ -41,7 +42,7 @@ const MAX_TOKEN_CHARS = 1024;
  * cannot read is a `SettingsError`: every request then answers 500 naming it, never a default.
  */
 const settingsCache = new WeakMap();
-function settings(env) {
+export function settings(env) {
   let found = settingsCache.get(env);
   if (found === undefined) {
     const validator = {
@@ -93,13 +94,13 @@ const OPTION_VARS = {
 };
 
 /** A var the service cannot read: every request answers 500 with this message. */
-class SettingsError extends Error {}
+export class SettingsError extends Error {}
 
 function flag(value) {
   return value === true || value === "true" || value === "1";
 }
 
-function count(value, fallback, name) {
+export function count(value, fallback, name) {
   if (value === undefined || value === "") return fallback;
   const number = Number(value);
   if (!Number.isSafeInteger(number) || number < 0) throw new SettingsError(`${name}: not a count: ${JSON.stringify(value)}`);
@@ -117,19 +118,19 @@ function hostList(value) {
   return value.split(/[\s,]+/).filter((entry) => entry !== "");
 }
 
-function json(status, body, headers = {}) {
+export function json(status, body, headers = {}) {
   return new Response(typeof body === "string" ? body : JSON.stringify(body), {
     status,
     headers: { "Content-Type": "application/json", ...CORS_HEADERS, ...headers },
   });
 }
 
-function matrixError(status, errcode, error, extra = {}, headers = {}) {
+export function matrixError(status, errcode, error, extra = {}, headers = {}) {
   return json(status, { errcode, error, ...extra }, headers);
 }
 
 /** The bearer token of the request, or null when there is none. */
-function bearerToken(request) {
+export function bearerToken(request) {
   const header = request.headers.get("Authorization");
   if (header === null) return null;
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
@@ -141,7 +142,7 @@ function bearerToken(request) {
  * over the limit is refused before anything is read; a chunked body is counted as it streams
  * and abandoned as soon as it passes the limit.
  */
-async function readBody(request, max) {
+export async function readBody(request, max) {
   const declared = request.headers.get("Content-Length");
   if (declared !== null && Number(declared) > max) return null;
   if (request.body === null) return new Uint8Array(0);
@@ -173,7 +174,7 @@ async function readBody(request, max) {
  * Reads and drops a body the handler did not read (see DISCARD_MAX_BYTES); a declared
  * Content-Length past that is not read at all.
  */
-async function discardBody(request) {
+export async function discardBody(request) {
   if (request.body === null || request.bodyUsed) return;
   const declared = request.headers.get("Content-Length");
   if (declared !== null && Number(declared) > DISCARD_MAX_BYTES) return;
@@ -198,7 +199,7 @@ async function drain(reader, alreadyRead) {
   }
 }
 
-function tooLarge(max) {
+export function tooLarge(max) {
   const message = `the body is longer than ${max} bytes`;
   return matrixError(413, "M_TOO_LARGE", message, {
     errors: [{ errcode: "M_TOO_LARGE", path: "", message }],
@@ -211,28 +212,39 @@ async function authenticate(request, env, store, config) {
   if (token === null) return { response: matrixError(401, "M_MISSING_TOKEN", "missing access token") };
   const user = token.length > MAX_TOKEN_CHARS ? null : await store.userForToken(token);
   if (user === null) return { response: matrixError(401, "M_UNKNOWN_TOKEN", "unrecognised access token") };
-  if (env.RATE_LIMITER !== undefined) {
-    let allowed = true;
-    try {
-      ({ success: allowed } = await env.RATE_LIMITER.limit({ key: user.userHash }));
-    } catch (err) {
-      // NOTE: the rate limiter failing open keeps the service up; the pusher count still bounds
-      // what one user can store.
-      console.error("rate limiter unavailable", err);
-    }
-    if (!allowed) {
-      return {
-        response: matrixError(
-          429,
-          "M_LIMIT_EXCEEDED",
-          "too many requests",
-          { retry_after_ms: config.rateLimitPeriodMs },
-          { "Retry-After": String(Math.ceil(config.rateLimitPeriodMs / 1000)) },
-        ),
-      };
-    }
-  }
+  const limited = await rateLimit(env, user.userHash, config);
+  if (limited !== null) return { response: limited };
   return { user };
+}
+
+/** The 429 when the user (by hash) is past the request rate, else null. */
+export async function rateLimit(env, userHash, config) {
+  if (env.RATE_LIMITER === undefined) return null;
+  let allowed = true;
+  try {
+    ({ success: allowed } = await env.RATE_LIMITER.limit({ key: userHash }));
+  } catch (err) {
+    // NOTE: the rate limiter failing open keeps the service up; the pusher count still bounds
+    // what one user can store.
+    console.error("rate limiter unavailable", err);
+  }
+  if (allowed) return null;
+  return matrixError(
+    429,
+    "M_LIMIT_EXCEEDED",
+    "too many requests",
+    { retry_after_ms: config.rateLimitPeriodMs },
+    { "Retry-After": String(Math.ceil(config.rateLimitPeriodMs / 1000)) },
+  );
+}
+
+/** The answer to a body the validator refused: its first problem, and every problem. */
+export function refusal(outcome) {
+  const status = outcome.errcode === "M_TOO_LARGE" ? 413 : 400;
+  return matrixError(status, outcome.errcode, outcome.error, {
+    errors: outcome.errors,
+    warnings: outcome.warnings,
+  });
 }
 
 async function setPusher(request, env, store, config) {
@@ -249,13 +261,7 @@ async function setPusher(request, env, store, config) {
 
   // Only what is read is parsed: the verdict, the pusher's JSON, app_id and pushkey at once.
   const checked = check(bytes, config.validator);
-  if (!checked.ok) {
-    const status = checked.errcode === "M_TOO_LARGE" ? 413 : 400;
-    return matrixError(status, checked.errcode, checked.error, {
-      errors: checked.errors,
-      warnings: checked.warnings,
-    });
-  }
+  if (!checked.ok) return refusal(checked);
   if (checked.action === "delete") {
     await store.remove(auth.user, checked.appId, checked.pushkey);
     return json(200, "{}");
@@ -286,6 +292,7 @@ function routeFor(pathname) {
   if (PUSHERS_SET_PATH.test(pathname)) return { POST: setPusher };
   if (PUSHERS_PATH.test(pathname)) return { GET: getPushers };
   if (pathname === VERSIONS_PATH) return { GET: () => json(200, VERSIONS_BODY) };
+  if (pathname === MODE_PATH) return { GET: () => json(200, { mode: "standalone" }) };
   return null;
 }
 
@@ -306,9 +313,12 @@ export default {
   /**
    * @param {Request} request
    * @param {{ PUSHERS: KVNamespace, RATE_LIMITER?: RateLimit } & Record<string, string>} env
+   * @param {ExecutionContext} [ctx]
    * @returns {Promise<Response>}
    */
-  async fetch(request, env) {
+  async fetch(request, env, ctx) {
+    // With UPSTREAM_URL set, a validating gateway in front of that homeserver (gateway.js).
+    if (isGateway(env)) return gateway(request, env, ctx);
     try {
       const response = await handle(request, env);
       await discardBody(request);

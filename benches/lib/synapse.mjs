@@ -1,6 +1,7 @@
-// Synapse, the reference homeserver, as the baseline of the service benchmark: installed from
-// PyPI into benches/.venv, configured with SQLite on loopback with rate limits lifted, and a
-// user registered through the admin shared secret.
+// Synapse, the reference homeserver: the baseline of the service benchmark and the upstream of
+// the gateway tests and benchmark. Installed from PyPI into benches/.venv as published wheels
+// only (its Rust part is never compiled here), configured with SQLite on loopback with rate
+// limits lifted, and users registered through the admin shared secret.
 import { spawnSync } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -11,11 +12,13 @@ import { capture, startGroup, waitForHttp } from "./process.mjs";
 const BENCHES = fileURLToPath(new URL("..", import.meta.url));
 const VENV = join(BENCHES, ".venv");
 const PYTHON = join(VENV, "bin", "python");
+/** The Synapse release the tests and benchmarks run. */
+export const SYNAPSE_VERSION = "1.163.2";
 
-/** The venv with matrix-synapse, created and filled when missing. */
+/** The venv with matrix-synapse, created and filled when missing or of another version. */
 export function ensureSynapse() {
-  if (synapseVersion()) return;
-  console.log("synapse: installing matrix-synapse into benches/.venv");
+  if (synapseVersion() === SYNAPSE_VERSION) return;
+  console.log(`synapse: installing matrix-synapse ${SYNAPSE_VERSION} into benches/.venv`);
   const run = (cmd, args) => {
     const r = spawnSync(cmd, args, { stdio: "inherit" });
     if (r.status !== 0) throw new Error(`synapse: ${cmd} ${args.join(" ")} failed`);
@@ -27,8 +30,10 @@ export function ensureSynapse() {
       run("python3", ["-m", "venv", "--clear", VENV]);
     }
   }
-  run(join(VENV, "bin", "pip"), ["install", "--quiet", "matrix-synapse"]);
-  if (!synapseVersion()) throw new Error("synapse: matrix-synapse did not install");
+  run(join(VENV, "bin", "pip"), [
+    "install", "--quiet", "--disable-pip-version-check", "--only-binary=:all:", `matrix-synapse==${SYNAPSE_VERSION}`,
+  ]);
+  if (synapseVersion() !== SYNAPSE_VERSION) throw new Error("synapse: matrix-synapse did not install");
 }
 
 /** The installed Synapse version ("" when missing). */
@@ -120,9 +125,16 @@ export async function startSynapse(dir, port, { files }) {
 
 /** Registers a user through the admin shared-secret API and returns its access token. */
 export async function registerUser(port, secret, username) {
+  return (await registerAccount(port, secret, username)).accessToken;
+}
+
+/**
+ * Registers a user through the admin shared-secret API.
+ * @returns {Promise<{ userId: string, password: string, accessToken: string }>}
+ */
+export async function registerAccount(port, secret, username, password = randomBytes(12).toString("hex")) {
   const url = `http://127.0.0.1:${port}/_synapse/admin/v1/register`;
   const { nonce } = await (await fetch(url)).json();
-  const password = randomBytes(12).toString("hex");
   const mac = createHmac("sha1", secret)
     .update(`${nonce}\0${username}\0${password}\0notadmin`)
     .digest("hex");
@@ -133,5 +145,5 @@ export async function registerUser(port, secret, username) {
   });
   const body = await res.json();
   if (!res.ok) throw new Error(`synapse: registering ${username}: ${JSON.stringify(body)}`);
-  return body.access_token;
+  return { userId: body.user_id, password, accessToken: body.access_token };
 }

@@ -801,6 +801,27 @@ async function deletePusher(p, button) {
   }
 }
 
+/**
+ * In gateway mode (the service in front of a homeserver) the token is the user's own Matrix
+ * access token: say so. The service tells its mode at service.json.
+ */
+async function learnMode() {
+  let mode;
+  try {
+    const res = await fetch('service.json', { cache: 'no-store' });
+    mode = res.ok ? (await res.json()).mode : undefined;
+  } catch {
+    return;
+  }
+  document.body.dataset.mode = mode ?? 'unknown';
+  if (mode !== 'gateway') return;
+  $('service-h').textContent = 'Register with your homeserver, through the gateway';
+  $('service-hint').textContent = 'This site is a validating gateway in front of a Matrix homeserver. ' +
+    'Register sends the raw JSON above to /_matrix/client/v3/pushers/set: a body the validator refuses ' +
+    'never reaches the homeserver, an accepted one is forwarded normalized. The token is your own Matrix ' +
+    'access token (Element: Settings, Help & About); it is kept for this tab only.';
+}
+
 // ---- start ---------------------------------------------------------------------------------
 
 function wire() {
@@ -833,6 +854,7 @@ function wire() {
 
 async function start() {
   wire();
+  learnMode();
   loadExample(EXAMPLES[0].id);
   const keys = await webPushKeys().catch(() => null);
   for (const ex of EXAMPLES.filter((x) => x.kinds === 'webpush')) {
