@@ -45,6 +45,11 @@ export class FaultyKV extends WorkerEntrypoint {
     return run("get", key, () => this.env.KV.get(key, options));
   }
 
+  // Billed as a read, and counted as one.
+  getWithMetadata(key, options) {
+    return run("get", key, () => this.env.KV.getWithMetadata(key, options));
+  }
+
   put(key, value, options) {
     return run("put", key, () => this.env.KV.put(key, value, options));
   }

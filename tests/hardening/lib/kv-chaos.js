@@ -30,6 +30,11 @@ export class ChaosKV extends WorkerEntrypoint {
     return run("get", () => this.env.KV.get(key, options));
   }
 
+  // Billed as a read, and counted as one.
+  getWithMetadata(key, options) {
+    return run("get", () => this.env.KV.getWithMetadata(key, options));
+  }
+
   put(key, value, options) {
     return run("put", () => this.env.KV.put(key, value, options));
   }
