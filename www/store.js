@@ -264,9 +264,9 @@ export class PusherStore {
       return { displaced: 0, wrote: true };
     }
     const commit = changed ? { key: recordKey, json: pusherJson, previous } : null;
-    await this.takeOver(pusherId, holders, commit);
+    const displaced = await this.takeOver(pusherId, holders, commit);
     if (changed || settled) await this.putRecord(recordKey, pusherJson, sweptAt);
-    return { displaced: holders.length, wrote: changed || settled };
+    return { displaced, wrote: changed || settled };
   }
 
   /** A set of a pusher the caller does not hold yet (see `set`). */
@@ -296,9 +296,9 @@ export class PusherStore {
       await this.putRecord(recordKey, pusherJson, sweptAt);
       return { displaced: 0, wrote: true };
     }
-    await this.takeOver(pusherId, holders, { key: recordKey, json: pusherJson, previous: null });
+    const displaced = await this.takeOver(pusherId, holders, { key: recordKey, json: pusherJson, previous: null });
     await this.putRecord(recordKey, pusherJson, sweptAt);
-    return { displaced: holders.length, wrote: true };
+    return { displaced, wrote: true };
   }
 
   /** The other users listed in the index of this pusher. One list call for up to 1000. */
@@ -311,12 +311,14 @@ export class PusherStore {
 
   /**
    * Removes the other holders' records, after writing the caller's (`commit`, when it changes),
-   * undoing every step when one fails; then removes their index entries. The caller's record is
+   * undoing every step when one fails; then removes the index entries of the records it removed,
+   * and returns how many. The caller's record is
    * committed unstamped (swept 0): if the removal fails and its undo fails too, the caller's next
    * `append: false` set sweeps again.
    */
   async takeOver(pusherId, holders, commit) {
     const undo = [];
+    const removed = [];
     try {
       if (commit !== null) {
         await this.putRecord(commit.key, commit.json, 0);
@@ -330,8 +332,12 @@ export class PusherStore {
       for (const other of holders) {
         const otherKey = `u:${other}:${pusherId}`;
         const { value, metadata } = await kvCall("get", () => this.kv.getWithMetadata(otherKey, { type: "text" }));
+        // No record: a harmless entry left by a failure, or a set of that user still in flight
+        // (its record comes after its entry). Its entry stays, so that no record ends up
+        // without one.
         if (value === null) continue;
         await kvCall("delete", () => this.kv.delete(otherKey));
+        removed.push(other);
         undo.push(() => this.kv.put(otherKey, value, metadata == null ? undefined : { metadata }));
       }
     } catch (err) {
@@ -342,8 +348,9 @@ export class PusherStore {
       throw err;
     }
     await Promise.all(
-      holders.map((other) => kvCall("delete", () => this.kv.delete(`i:${pusherId}:${other}`))),
+      removed.map((other) => kvCall("delete", () => this.kv.delete(`i:${pusherId}:${other}`))),
     );
+    return removed.length;
   }
 
   /**
