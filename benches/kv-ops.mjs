@@ -108,7 +108,8 @@ async function measureAll() {
         if (typeof value !== "function") return value;
         return (...args) => {
           const op = name === "getWithMetadata" ? "get" : name;
-          counts[op] = (counts[op] ?? 0) + 1;
+          // A bulk read counts a read per key, as KV bills it.
+          counts[op] = (counts[op] ?? 0) + (Array.isArray(args[0]) ? args[0].length : 1);
           return value.apply(target, args);
         };
       },

@@ -236,10 +236,16 @@ export class PusherStore {
     const recordKey = `u:${user.userHash}:${pusherId}`;
     const markerKey = `j:${pusherId}`;
 
-    const [stored, marker] = await Promise.all([
-      kvCall("get", () => this.kv.getWithMetadata(recordKey, { type: "text" })),
-      append ? null : kvCall("get", () => this.kv.get(markerKey, { type: "text" })),
-    ]);
+    // One call: a bulk read of both keys with `append: false` (billed as two reads).
+    let stored;
+    let marker = null;
+    if (append) {
+      stored = await kvCall("get", () => this.kv.getWithMetadata(recordKey, { type: "text" }));
+    } else {
+      const found = await kvCall("get", () => this.kv.getWithMetadata([recordKey, markerKey], { type: "text" }));
+      stored = found.get(recordKey) ?? { value: null, metadata: null };
+      marker = found.get(markerKey)?.value ?? null;
+    }
     if (stored.value === null) return this.join(user, pusherId, recordKey, pusherJson, { append, maxPushers });
 
     const previous = { json: stored.value, metadata: stored.metadata, swept: metadataSwept(stored.metadata) };

@@ -6,6 +6,8 @@
 --   BENCH_TOKENS  comma-separated access tokens; the i-th (from 0) is user i
 --   BENCH_RUN     a label that makes this run's new pushkeys distinct from every other run's
 --   BENCH_PATH    the route (default /_matrix/client/v3/pushers/set)
+--   BENCH_MIX     "unchanged,changed,new,delete" out of their sum (default "17,1,1,1"), to
+--                 load one kind alone when profiling
 local common = dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 
 local path = os.getenv("BENCH_PATH") or "/_matrix/client/v3/pushers/set"
@@ -13,6 +15,11 @@ local run = os.getenv("BENCH_RUN") or "0"
 local tokens = common.tokens()
 local counter = 0
 local turns = { unchanged = 0, changed = 0, new = 0 }
+local shares = {}
+for n in string.gmatch(os.getenv("BENCH_MIX") or "17,1,1,1", "%d+") do
+  table.insert(shares, tonumber(n))
+end
+local cycle = shares[1] + shares[2] + shares[3] + shares[4]
 local created = {} -- { token, pushkey } registered by this thread, oldest first
 local first = 1
 
@@ -45,14 +52,14 @@ end
 
 function request()
   counter = counter + 1
-  local slot = counter % 20
-  if slot < 17 then
+  local slot = counter % cycle
+  if slot < shares[1] then
     local i, token = turn("unchanged")
     return post(token, body("mixa-" .. i, "Seed " .. i))
-  elseif slot == 17 then
+  elseif slot < shares[1] + shares[2] then
     local i, token = turn("changed")
     return post(token, body("mixc-" .. i, string.format("Changed %s %d %d", run, thread_id, counter)))
-  elseif slot == 18 then
+  elseif slot < shares[1] + shares[2] + shares[3] then
     local _, token = turn("new")
     local pushkey = string.format("mixn-%s-%d-%d", run, thread_id, counter)
     table.insert(created, { token, pushkey })

@@ -34,10 +34,15 @@ async function run(op, keyOrOptions, call) {
       throw new Error(`injected KV ${op} failure`);
     }
   }
+  // A bulk read (an array of keys) is billed, and counted, as one read per key.
+  for (const key of Array.isArray(keyOrOptions) ? keyOrOptions : [keyOrOptions]) count(op, key);
+  return call();
+}
+
+function count(op, keyOrOptions) {
   counts[op] += 1;
   const label = `${op} ${prefixOf(keyOrOptions)}`;
   counts.byPrefix[label] = (counts.byPrefix[label] ?? 0) + 1;
-  return call();
 }
 
 export class FaultyKV extends WorkerEntrypoint {
@@ -45,7 +50,7 @@ export class FaultyKV extends WorkerEntrypoint {
     return run("get", key, () => this.env.KV.get(key, options));
   }
 
-  // Billed as a read, and counted as one.
+  // Billed as a read per key, and counted so.
   getWithMetadata(key, options) {
     return run("get", key, () => this.env.KV.getWithMetadata(key, options));
   }

@@ -30,8 +30,9 @@ export class ChaosKV extends WorkerEntrypoint {
     return run("get", () => this.env.KV.get(key, options));
   }
 
-  // Billed as a read, and counted as one.
   getWithMetadata(key, options) {
+    // A bulk read (an array of keys) is billed, and counted, as one read per key.
+    if (Array.isArray(key)) counts.get += key.length - 1;
     return run("get", () => this.env.KV.getWithMetadata(key, options));
   }
 
