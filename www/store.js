@@ -24,7 +24,8 @@
 // pusher after that only with `append: false` (which removes the holder: its next set is a new
 // one) or with `append: true`, which writes the join marker. So a holder's `append: false` set
 // lists the index only when the marker is at most PROPAGATION_MS older than its last sweep (or
-// newer); otherwise nobody else can hold the pusher, and the set needs no list.
+// newer), or when it never finished a sweep (swept 0); otherwise nobody else can hold the pusher
+// (but for the consistency windows www/README.md describes), and the set needs no list.
 
 /** Lifetime of a token found in KV, in the isolate's cache. */
 export const TOKEN_CACHE_MS = 60_000;
@@ -318,9 +319,8 @@ export class PusherStore {
   /**
    * Removes the other holders' records, after writing the caller's (`commit`, when it changes),
    * undoing every step when one fails; then removes the index entries of the records it removed,
-   * and returns how many. The caller's record is
-   * committed unstamped (swept 0): if the removal fails and its undo fails too, the caller's next
-   * `append: false` set sweeps again.
+   * and returns how many. The caller's record is committed unstamped (swept 0): if the removal
+   * fails and its undo fails too, the caller's next `append: false` set sweeps again.
    */
   async takeOver(pusherId, holders, commit) {
     const undo = [];
