@@ -188,7 +188,9 @@ if (sv) {
   out.push(
     `wrk (${m.wrk_threads} threads, ${m.connections} connections, ${m.seconds} s per round, ${m.rounds} rounds after ${m.warmup_seconds} s of warm-up each, targets interleaved), ` +
       "all servers on 127.0.0.1 on this machine during the same run; medians over rounds. " +
-      `\`POST /pushers/set\` in the mix clients send (\`wrk/mix.lua\`): of every 20 requests, 17 re-send a pusher the user already holds unchanged, 1 changes one, 1 registers a new one and 1 deletes one, users taken in turn from ${fmt(m.set_users)}, each holding two seeded pushers on both servers. ` +
+      (sv.targets.worker_mix
+        ? `\`POST /pushers/set\` in the mix clients send (\`wrk/mix.lua\`): of every 20 requests, 17 re-send a pusher the user already holds unchanged, 1 changes one, 1 registers a new one and 1 deletes one, users taken in turn from ${fmt(m.set_users)}, each holding two seeded pushers on both servers. `
+        : "") +
       `\`POST /pushers/set\`, every set new: every request a new pushkey (a real write), users taken in turn from the same ${fmt(m.set_users)}, ` +
       `\`append: false\`, the same body on every server. \`GET /pushers\`: ${m.list_users} users holding ${m.list_pushers_each} pushers each. ` +
       "The worker: the `wrangler deploy` bundle in workerd through Miniflare with KV persisted on disk, as `make run` serves it, its rate limiter set never to trip (Synapse's are off too). " +
@@ -268,7 +270,7 @@ if (k?.types) {
   out.push(
     `**The mix** (${Object.entries(mx.shares).map(([type, share]) => `${Math.round(share * 100)} % \`${type}\``).join(", ")}): per request ${mx.per_request.get} reads, ${mx.per_request.list} lists, ${mx.per_request.put} writes, ${mx.per_request.delete} deletes; ` +
       `**${usd(mx.usd_per_million_requests)} per million requests**, and **${perDay(mx)} requests a day** on the free plan. ` +
-      `Before this store (every set listed the caller's pushers, \`append: false\` the pusher's index too; the \`before\` counts in \`kv-ops.mjs\`): ${bm.per_request.list} lists and ${bm.per_request.put} writes per request, ${usd(bm.usd_per_million_requests)} per million, ${perDay(bm)} a day.`,
+      `Before this store (every set listed the caller's pushers, \`append: false\` the pusher's index too; the \`before\` counts in \`kv-ops.mjs\`): per request ${bm.per_request.list} lists, ${bm.per_request.put} writes and ${bm.per_request.delete} deletes, ${usd(bm.usd_per_million_requests)} per million, ${perDay(bm)} a day.`,
   );
   out.push("");
   out.push(
