@@ -17,7 +17,7 @@ pub enum PusherKind {
     /// `"email"`: notifications are mailed to the address in `pushkey`.
     Email,
     /// `"webpush"` (MSC4174): pushes go to the browser's push service at `data.url`, encrypted
-    /// for the P-256 key in `pushkey` with the secret in `data.auth`. In [`Options::kinds`]
+    /// for the P-256 key in `pushkey` with the secret in `data.auth`. In [`Options::kinds`](crate::Options::kinds)
     /// (crate::Options) it allows both spellings.
     WebPush,
     /// `"org.matrix.msc4174.webpush"`, the unstable spelling of [`PusherKind::WebPush`]: the
