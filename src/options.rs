@@ -96,7 +96,8 @@ impl Options {
             return Ok(Self::default());
         }
         match json::parse(text, json::MAX_NESTING) {
-            Ok(value) => Self::from_value(&value),
+            // The parser refuses repeated names itself.
+            Ok(value) => Self::from_members(&value),
             Err(json::ParseError::Duplicates(paths)) => Err(repeated(&paths)),
             Err(_) => Err(error("", " must be a json object")),
         }
@@ -107,15 +108,24 @@ impl Options {
     /// # Errors
     /// An [`OptionError`], as for [`Options::from_json`].
     pub fn from_value(value: &Value) -> Result<Self, OptionError> {
+        // A value built by hand can repeat a name, which JSON text read by `from_json` cannot.
+        if let Value::Object(members) = value {
+            for (i, (name, _)) in members.iter().enumerate() {
+                if members.iter().take(i).any(|(earlier, _)| earlier == name) {
+                    return Err(error(name, " is given twice"));
+                }
+            }
+        }
+        Self::from_members(value)
+    }
+
+    /// Reads the members of an object without repeated names.
+    fn from_members(value: &Value) -> Result<Self, OptionError> {
         let Value::Object(members) = value else {
             return Err(error("", " must be an object"));
         };
         let mut options = Self::default();
-        for (i, (name, value)) in members.iter().enumerate() {
-            // A value built by hand can repeat a name, which JSON text parsed here cannot.
-            if members.iter().take(i).any(|(earlier, _)| earlier == name) {
-                return Err(error(name, " is given twice"));
-            }
+        for (name, value) in members {
             options.read(name, value)?;
         }
         Ok(options)

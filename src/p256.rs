@@ -65,10 +65,9 @@ pub(crate) fn is_on_curve(point: &[u8; 65]) -> bool {
 /// The limbs of 32 big-endian bytes, or `None` when the number is not below `p`.
 fn field_element(bytes: &[u8]) -> Option<Limbs> {
     let mut limbs = [0u32; 8];
-    for (limb, chunk) in limbs.iter_mut().zip(bytes.chunks_exact(4).rev()) {
-        *limb = chunk
-            .iter()
-            .fold(0u32, |acc, &byte| acc << 8 | u32::from(byte));
+    for (i, &byte) in bytes.iter().take(32).enumerate() {
+        let limb = 7 - i / 4;
+        limbs[limb] = limbs[limb] << 8 | u32::from(byte);
     }
     less_than_p(&limbs).then_some(limbs)
 }

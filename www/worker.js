@@ -46,9 +46,9 @@ function settings(env) {
   if (found === undefined) {
     const validator = {
       kinds: ["http"],
-      allowHttp: flag(env.ALLOW_HTTP),
-      allowPrivateHosts: flag(env.ALLOW_PRIVATE_HOSTS),
-      allowAnyPath: flag(env.ALLOW_ANY_PATH),
+      allowHttp: flag(env.ALLOW_HTTP, "ALLOW_HTTP"),
+      allowPrivateHosts: flag(env.ALLOW_PRIVATE_HOSTS, "ALLOW_PRIVATE_HOSTS"),
+      allowAnyPath: flag(env.ALLOW_ANY_PATH, "ALLOW_ANY_PATH"),
       maxBodyBytes: count(env.MAX_BODY_BYTES, 65_536, "MAX_BODY_BYTES"),
     };
     if (env.ALLOWED_PRIVATE_HOSTS !== undefined) validator.allowedPrivateHosts = hostList(env.ALLOWED_PRIVATE_HOSTS);
@@ -95,8 +95,10 @@ const OPTION_VARS = {
 /** A var the service cannot read: every request answers 500 with this message. */
 class SettingsError extends Error {}
 
-function flag(value) {
-  return value === true || value === "true" || value === "1";
+function flag(value, name) {
+  if (value === undefined || value === "" || value === false || value === "false" || value === "0") return false;
+  if (value === true || value === "true" || value === "1") return true;
+  throw new SettingsError(`${name}: must be "true" or "false", not ${JSON.stringify(value)}`);
 }
 
 function count(value, fallback, name) {
