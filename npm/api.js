@@ -375,8 +375,6 @@ const SET_START = '{"ok":true,"action":"set","pusher":';
 const DELETE_START = '{"ok":true,"action":"delete","pusher":';
 const APP_ID_NAME = '"app_id":"';
 const PUSHKEY_NAME = '","pushkey":"';
-// A JSON string's content up to its closing quote.
-const STRING_CONTENT = /(?:[^"\\]|\\.)*/y;
 
 /** The content of a JSON string literal as the validator wrote it (between its quotes). */
 function unquote(escaped) {
@@ -419,8 +417,16 @@ class Checked {
     const appId = text.indexOf(APP_ID_NAME, pusher) + APP_ID_NAME.length;
     const appIdEnd = text.indexOf('"', appId);
     this.appId = text.slice(appId, appIdEnd);
-    STRING_CONTENT.lastIndex = appIdEnd + PUSHKEY_NAME.length;
-    this.pushkey = unquote(STRING_CONTENT.exec(text)[0]);
+    // The pushkey's closing quote: the first quote not escaped by an odd run of backslashes.
+    const pushkey = appIdEnd + PUSHKEY_NAME.length;
+    let end = text.indexOf('"', pushkey);
+    for (;;) {
+      let backslashes = 0;
+      while (text.charCodeAt(end - 1 - backslashes) === 92) backslashes++;
+      if (backslashes % 2 === 0) break;
+      end = text.indexOf('"', end + 1);
+    }
+    this.pushkey = unquote(text.slice(pushkey, end));
   }
 
   /** The whole outcome, as {@link validate} gives it (parsed once, on first use). */
