@@ -21,6 +21,7 @@ const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(",") : null;
 const STAGES = [
   { name: "size", script: "size.mjs" },
   { name: "startup", script: "startup.mjs" },
+  { name: "native", script: "native.mjs" },
   { name: "speed", script: "speed.mjs", node: ["--expose-gc"] },
   { name: "kv_ops", script: "kv-ops.mjs" },
   { name: "service", script: "service.mjs" },
@@ -61,6 +62,8 @@ if (!ONLY || ONLY.some((name) => name.startsWith("service") || name === "gateway
 
 // The ajv peer is compiled ahead of time, as a worker would ship it.
 run([join(here, "peers", "ajv-build.mjs")], "ajv standalone build");
+// The serde-wasm-bindgen / js-sys comparison's module, for the speed stage.
+if (!ONLY || ONLY.includes("speed")) run([join(here, "bridge-build.mjs")], "bridge module build");
 
 const results = {
   date: new Date().toISOString(),

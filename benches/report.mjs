@@ -54,6 +54,14 @@ if (sp) {
     ours_bytes: "`validate(bytes)`: the UTF-8 bytes of the request (the worker path)",
     ours_text: "`validate(text)`: the request text as a string",
     ours_object: "`JSON.parse(text)`, then `validate(object)` (the browser path)",
+    ours_bytes_verdict: "`verdict(bytes)`: the verdict alone, no outcome written",
+    ours_text_verdict: "`verdict(text)`",
+    ours_object_verdict: "`JSON.parse(text)`, then `verdict(object)`",
+    ours_bytes_check: "`check(bytes)`, reading what the worker reads (pusher text, app_id, pushkey; problems when rejected)",
+    bridge_object_text: "second module: a parsed object's `JSON.stringify` text validated, outcome text, `JSON.parse` (no faithfulness walk)",
+    bridge_object_swb: "second module: a parsed object read by serde-wasm-bindgen's deserializer, outcome text, `JSON.parse`",
+    bridge_bytes_text: "second module: bytes, outcome text, `JSON.parse`",
+    bridge_bytes_swb: "second module: bytes, outcome object built by serde-wasm-bindgen's serializer",
     ajv: "`JSON.parse(text)`, then ajv's standalone validator (allErrors)",
     zod: "`JSON.parse(text)`, then `safeParse` (zod 4, jitless)",
     valibot: "`JSON.parse(text)`, then `safeParse` (valibot)",
@@ -90,6 +98,64 @@ if (sp) {
     `\`ratio_bytes_vs_ajv\` = **${fmt(sp.ratio_bytes_vs_ajv)}**, \`ratio_bytes_vs_zod\` = ${fmt(sp.ratio_bytes_vs_zod)}, \`ratio_bytes_vs_valibot\` = ${fmt(sp.ratio_bytes_vs_valibot)}; ` +
       `from a parsed object: ${fmt(sp.ratio_object_vs_ajv)} × ajv, ${fmt(sp.ratio_object_vs_zod)} × zod, ${fmt(sp.ratio_object_vs_valibot)} × valibot.`,
   );
+  out.push("");
+  out.push(
+    table(
+      ["package path", "full outcome object ÷ ajv", "verdict ÷ ajv"],
+      [
+        ["bytes", fmt(sp.ratio_bytes_vs_ajv), fmt(sp.ratio_bytes_verdict_vs_ajv)],
+        ["text", fmt(sp.ratio_text_vs_ajv), fmt(sp.ratio_text_verdict_vs_ajv)],
+        ["object (after `JSON.parse`)", fmt(sp.ratio_object_vs_ajv), fmt(sp.ratio_object_verdict_vs_ajv)],
+        ["bytes, `check` (what the worker reads)", fmt(sp.ratio_bytes_check_vs_ajv), ""],
+      ],
+      "lrr",
+    ),
+  );
+  const br = sp.bridge;
+  if (br) {
+    out.push("");
+    out.push("### serde-wasm-bindgen and js-sys, measured");
+    out.push("");
+    out.push(
+      "A second module, the crate built with the feature `bench-serde-wasm-bindgen` (`src/bench_bridge.rs`, the package's release settings, `--target nodejs`), " +
+        "runs both ways side by side on the same corpus, default options. Ratios are medians of per-round ratios (above 1: the bridge is slower).",
+    );
+    out.push("");
+    out.push(
+      table(
+        ["what crosses", "JSON-text boundary (ns)", "serde-wasm-bindgen (ns)", "bridge ÷ text"],
+        [
+          ["a parsed object in (deserializer)", fmt(c.bridge_object_text?.ns_per_payload), fmt(c.bridge_object_swb?.ns_per_payload), fmt(br.ratio_deserializer_vs_text)],
+          ["the outcome object out (serializer)", fmt(c.bridge_bytes_text?.ns_per_payload), fmt(c.bridge_bytes_swb?.ns_per_payload), fmt(br.ratio_serializer_vs_text)],
+        ],
+        "lrrr",
+      ),
+    );
+    if (br.info) {
+      out.push("");
+      out.push(
+        `js-sys: the pusher's range in the outcome text read by two calls (\`pusherStart\`, \`pusherEnd\`) takes ${fmt(br.info.two_calls_ns)} ns, ` +
+          `as one \`js_sys::Uint32Array\` ${fmt(br.info.one_uint32array_ns)} ns.`,
+      );
+    }
+    if (br.disagrees_with_package.length) {
+      out.push("");
+      out.push(`Where the bridge's outcome differs from the package's (default options): ${br.disagrees_with_package.join(", ")}.`);
+    }
+  }
+  const nv = r.native;
+  if (nv) {
+    out.push("");
+    out.push("### The core natively");
+    out.push("");
+    out.push(
+      `The profile binary (\`benches/profile/\`, release) over the ${fmt(nv.bodies)} corpus inputs without options (${fmt(nv.bytes_per_payload)} bytes on average), median of rounds: ` +
+        `\`native_ns_per_payload\` (the outcome's JSON text, what the module runs) = **${fmt(nv.native_ns_per_payload)}** ns; the owned \`Outcome\` (Rust API) ${fmt(nv.outcome_ns_per_payload)} ns` +
+        (nv.instructions_per_payload
+          ? `; instructions per payload (callgrind): ${fmt(nv.instructions_per_payload.json)} and ${fmt(nv.instructions_per_payload.outcome)}.`
+          : "."),
+    );
+  }
   if (sp.corpus.ours_disagrees_with_fixture.length) {
     out.push("");
     out.push(`Cases where our verdict differs from the fixture's expectation: ${sp.corpus.ours_disagrees_with_fixture.join(", ")}.`);
@@ -176,6 +242,10 @@ if (st) {
       ],
     ),
   );
+  if (st.ratio_vs_ajv !== undefined) {
+    out.push("");
+    out.push(`Ours ÷ ajv standalone, run by run: ${fmt(st.ratio_vs_ajv)} in total time, ${fmt(st.ratio_cpu_vs_ajv)} in CPU time.`);
+  }
   out.push("");
 }
 
@@ -188,7 +258,10 @@ if (sv) {
   out.push(
     `wrk (${m.wrk_threads} threads, ${m.connections} connections, ${m.seconds} s per round, ${m.rounds} rounds after ${m.warmup_seconds} s of warm-up each, targets interleaved), ` +
       "all servers on 127.0.0.1 on this machine during the same run; medians over rounds. " +
-      `\`POST /pushers/set\`: every request a new pushkey (a real write), users taken in turn from ${fmt(m.set_users)} so that each holds a realistic handful, ` +
+      (sv.targets.worker_mix
+        ? `\`POST /pushers/set\` in the mix clients send (\`wrk/mix.lua\`): of every 20 requests, 17 re-send a pusher the user already holds unchanged, 1 changes one, 1 registers a new one and 1 deletes one, users taken in turn from ${fmt(m.set_users)}, each holding two seeded pushers on both servers. `
+        : "") +
+      `\`POST /pushers/set\`, every set new: every request a new pushkey (a real write), users taken in turn from the same ${fmt(m.set_users)}, ` +
       `\`append: false\`, the same body on every server. \`GET /pushers\`: ${m.list_users} users holding ${m.list_pushers_each} pushers each. ` +
       "The worker: the `wrangler deploy` bundle in workerd through Miniflare with KV persisted on disk, as `make run` serves it, its rate limiter set never to trip (Synapse's are off too). " +
       `Synapse ${sv.synapse_version}: SQLite, one process, log level WARNING, rate limits off. ` +
@@ -198,7 +271,8 @@ if (sv) {
   out.push(serviceTable(sv));
   out.push("");
   out.push(
-    `Set: the worker does **${fmt(sv.ratio_set_worker_vs_synapse)}×** Synapse's throughput (p99 ${fmt(sv.worker_set_p99_ms)} ms against ${fmt(sv.synapse_set_p99_ms)} ms) ` +
+    (sv.ratio_mix_worker_vs_synapse === undefined ? "" : `Mix: the worker does **${fmt(sv.ratio_mix_worker_vs_synapse)}×** Synapse's throughput (p99 ${fmt(sv.worker_mix_p99_ms)} ms against ${fmt(sv.synapse_mix_p99_ms)} ms). `) +
+    `Every set new: the worker does **${fmt(sv.ratio_set_worker_vs_synapse)}×** Synapse's throughput (p99 ${fmt(sv.worker_set_p99_ms)} ms against ${fmt(sv.synapse_set_p99_ms)} ms) ` +
       `and **${Math.round(sv.ratio_set_worker_vs_ceiling * 100)} %** of the one-write ceiling. ` +
       `List: ${fmt(sv.ratio_list_worker_vs_synapse)}× Synapse. Server CPU counts every process of the server (Miniflare's Node process and workerd; Synapse's Python), per request.`,
   );
@@ -212,7 +286,8 @@ if (sv) {
     out.push(serviceTable(tm));
     out.push("");
     out.push(
-      `On tmpfs, set: ${fmt(tm.ratio_set_worker_vs_synapse)}× Synapse (p99 ${fmt(tm.worker_set_p99_ms)} ms against ${fmt(tm.synapse_set_p99_ms)} ms), ` +
+      (tm.ratio_mix_worker_vs_synapse === undefined ? "" : `On tmpfs, mix: ${fmt(tm.ratio_mix_worker_vs_synapse)}× Synapse (p99 ${fmt(tm.worker_mix_p99_ms)} ms against ${fmt(tm.synapse_mix_p99_ms)} ms); `) +
+      `every set new: ${fmt(tm.ratio_set_worker_vs_synapse)}× Synapse (p99 ${fmt(tm.worker_set_p99_ms)} ms against ${fmt(tm.synapse_set_p99_ms)} ms), ` +
         `${Math.round(tm.ratio_set_worker_vs_ceiling * 100)} % of the ceiling; list: ${fmt(tm.ratio_list_worker_vs_synapse)}× Synapse.`,
     );
     out.push("");
@@ -225,8 +300,9 @@ function serviceTable(sv) {
   return table(
     ["target", "requests / s", "p50 (ms)", "p99 (ms)", "server CPU ms / request", "answers not 2xx"],
     [
-      row("worker, set", t.worker_set),
-      row("Synapse, set", t.synapse_set),
+      ...(t.worker_mix ? [row("worker, mix", t.worker_mix), row("Synapse, mix", t.synapse_mix)] : []),
+      row("worker, set (every set new)", t.worker_set),
+      row("Synapse, set (every set new)", t.synapse_set),
       row("KV ceiling (one write)", t.kv_ceiling),
       row("worker, list", t.worker_list),
       row("Synapse, list", t.synapse_list),
@@ -236,28 +312,43 @@ function serviceTable(sv) {
 
 // ---- 5. KV ops ----
 const k = r.kv_ops;
-if (k) {
-  const label = {
-    token_first_use_list: "list, first request of a token",
-    list: "list",
-    set_append_false_new: "set, `append: false`, new pusher",
-    set_append_false_replace_own: "set, `append: false`, replacing the caller's own",
-    set_append_false_displacing_one: "set, `append: false`, one other holder displaced",
-    set_append_true_other_holder: "set, `append: true`, another user holds it",
-    set_append_true_new: "set, `append: true`, new pusher",
-    delete: "delete",
-    delete_absent: "delete of a pusher that does not exist",
-    list_after: "list, again",
-  };
-  out.push("## 5. KV operations per request");
+if (k?.types) {
+  const p = k.prices;
+  const usd = (n) => (n === null || n === undefined ? "–" : `$${n.toFixed(2)}`);
+  const perDay = (x) => (x.free_plan_requests_per_day === null ? "unlimited" : `${fmt(x.free_plan_requests_per_day)} (${x.free_plan_limited_by === "get" ? "reads" : x.free_plan_limited_by === "put" ? "writes" : `${x.free_plan_limited_by}s`})`);
+  out.push("## 5. KV operations per request, and what they cost");
   out.push("");
   out.push(
-    "Counted by the test suite's KV wrapper (`tests/lib/kv-wrapper.js`, through `tests/lib/service.mjs`), which forwards every call of the real worker bundle to the namespace; one request per row, counts reset before each. " +
-      "By key prefix: `t` tokens, `u` records, `i` the cross-user index.",
+    "Counted by the test suite's KV wrapper (`tests/lib/kv-wrapper.js`, through `tests/lib/service.mjs`), which forwards every call of the real worker bundle to the namespace; one request per row, counts reset before each, the token already cached. " +
+      "`unchanged_settling` (the first set after the propagation window of a join) is counted on the store module over the same namespace with a clock moved past the window. " +
+      `Every count ${k.matches_table ? "matches" : "**does not match**"} the table the store tests hold the worker to (\`tests/worker/kv-budget.mjs\`, shown in \`www/README.md\`)${k.matches_table ? "" : `: ${k.mismatches.join("; ")}`}. ` +
+      `Prices: Workers KV, [${p.source}](${p.source}), read on ${p.read_on}: reads $${p.usd_per_million.get} per million, writes, deletes and lists $${p.usd_per_million.put} per million each ` +
+      `(Workers Paid, past ${fmt(p.paid_included_per_month.get)} reads and ${fmt(p.paid_included_per_month.put)} of each of the others included a month); ` +
+      `the free plan allows ${fmt(p.free_per_day.get)} reads and ${fmt(p.free_per_day.put)} writes, ${fmt(p.free_per_day.delete)} deletes and ${fmt(p.free_per_day.list)} lists a day. ` +
+      "Cost is per million requests of that type past the inclusions; the free-plan figure is how many such requests a day fit before one limit (named) is reached.",
   );
   out.push("");
-  const prefixes = (x) => Object.entries(x.byPrefix).map(([p, n]) => `${p}: ${n}`).join(", ");
-  out.push(table(["request", "get", "put", "delete", "list", "by prefix"], Object.entries(k).map(([name, x]) => [label[name] ?? name, x.get, x.put, x.delete, x.list, prefixes(x)])));
+  out.push(
+    table(
+      ["request type", "reads", "lists", "writes", "deletes", "KV $ / million requests", "free plan, requests / day"],
+      Object.entries(k.types).map(([name, x]) => [`\`${name}\`: ${x.what}`, x.get, x.list, x.put, x.delete, usd(x.usd_per_million_requests), perDay(x)]),
+    ),
+  );
+  out.push("");
+  const mx = k.mix;
+  const bm = k.before.mix;
+  out.push(
+    `**The mix** (${Object.entries(mx.shares).map(([type, share]) => `${Math.round(share * 100)} % \`${type}\``).join(", ")}): per request ${mx.per_request.get} reads, ${mx.per_request.list} lists, ${mx.per_request.put} writes, ${mx.per_request.delete} deletes; ` +
+      `**${usd(mx.usd_per_million_requests)} per million requests**, and **${perDay(mx)} requests a day** on the free plan. ` +
+      `Before this store (every set listed the caller's pushers, \`append: false\` the pusher's index too; the \`before\` counts in \`kv-ops.mjs\`): per request ${bm.per_request.list} lists, ${bm.per_request.put} writes and ${bm.per_request.delete} deletes, ${usd(bm.usd_per_million_requests)} per million, ${perDay(bm)} a day.`,
+  );
+  out.push("");
+  out.push(
+    table(
+      ["request type, before", "reads", "lists", "writes", "deletes", "KV $ / million requests", "free plan, requests / day"],
+      Object.entries(k.before.types).map(([name, x]) => [`\`${name}\``, x.get, x.list, x.put, x.delete, usd(x.usd_per_million_requests), perDay(x)]),
+    ),
+  );
   out.push("");
 }
 
@@ -374,6 +465,7 @@ function chart(r, f) {
       title: "Service, requests / s, 32 connections",
       note: "higher is better; p99 in brackets",
       bars: [
+        ...(t.worker_mix ? [["worker, mix", t.worker_mix.rps, true, t.worker_mix.p99_ms], ["Synapse, mix", t.synapse_mix.rps, false, t.synapse_mix.p99_ms]] : []),
         ["worker, set", t.worker_set.rps, true, t.worker_set.p99_ms],
         ["Synapse, set", t.synapse_set.rps, false, t.synapse_set.p99_ms],
         ["one-KV-write ceiling", t.kv_ceiling.rps, false, t.kv_ceiling.p99_ms],
@@ -388,7 +480,7 @@ function chart(r, f) {
   const labelW = 128;
   const barMax = W - labelW - 104;
   const rowH = 26;
-  const panelH = 60 + 5 * rowH + 16;
+  const panelH = 60 + Math.max(...panels.map((p) => p.bars.length)) * rowH + 16;
   const rows = Math.ceil(panels.length / 2);
   const H = rows * panelH + 30;
   const parts = [];

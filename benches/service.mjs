@@ -1,7 +1,9 @@
 // The service under load: the worker (as `make run` serves it), Synapse and the KV ceiling, all
 // on loopback on this machine, in one run, each loaded by wrk with the same scripts, the same
 // connections and the same bodies, in interleaved rounds after a warm-up. Figures are medians
-// over the rounds; ratios are medians of the per-round ratios.
+// over the rounds; ratios are medians of the per-round ratios. Targets: every set a new pusher
+// (set.lua), the mix clients send (mix.lua: 85 % unchanged re-registrations, 5 % changed, 5 % new,
+// 5 % deletes, over SET_USERS users), and GET /pushers (list.lua).
 //   node benches/service.mjs OUT.json
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -135,7 +137,18 @@ async function main() {
       );
     }
 
+    // The mix's pushers: user i holds "mixa-i" (re-sent unchanged) and "mixc-i" (changed), the
+    // same bodies on both servers (wrk/mix.lua sends them again).
+    console.log(`service: seeding ${2 * SET_USERS} pushers on each server for the mix`);
+    for (const [port, tokens] of [[ports.worker, workerTokens], [ports.synapse, synTokens]]) {
+      await pool(setNames.flatMap((n, i) => [[n, `mixa-${i}`, `Seed ${i}`], [n, `mixc-${i}`, "Seed"]]), 8, ([n, pushkey, device]) =>
+        post(port, tokens[n], body(pushkey, device)),
+      );
+    }
+
     const targets = {
+      worker_mix: { port: ports.worker, script: "mix.lua", tokens: setNames.map((n) => workerTokens[n]), group: "worker" },
+      synapse_mix: { port: ports.synapse, script: "mix.lua", tokens: setNames.map((n) => synTokens[n]), group: "synapse" },
       worker_set: { port: ports.worker, script: "set.lua", tokens: setNames.map((n) => workerTokens[n]), group: "worker" },
       synapse_set: { port: ports.synapse, script: "set.lua", tokens: setNames.map((n) => synTokens[n]), group: "synapse" },
       kv_ceiling: { port: ports.ceiling, script: "set.lua", tokens: ["none"], group: "ceiling" },
@@ -197,6 +210,13 @@ async function main() {
         wrk_threads: THREADS, set_users: SET_USERS, list_users: LIST_USERS, list_pushers_each: LIST_PUSHERS,
       },
       targets: t,
+      worker_mix_rps: t.worker_mix.rps,
+      worker_mix_p50_ms: t.worker_mix.p50_ms,
+      worker_mix_p99_ms: t.worker_mix.p99_ms,
+      synapse_mix_rps: t.synapse_mix.rps,
+      synapse_mix_p50_ms: t.synapse_mix.p50_ms,
+      synapse_mix_p99_ms: t.synapse_mix.p99_ms,
+      ratio_mix_worker_vs_synapse: pair("worker_mix", "synapse_mix"),
       worker_set_rps: t.worker_set.rps,
       worker_set_p50_ms: t.worker_set.p50_ms,
       worker_set_p99_ms: t.worker_set.p99_ms,
@@ -224,6 +244,9 @@ async function main() {
 
 const result = await main();
 if (process.argv[2]) writeFileSync(process.argv[2], JSON.stringify(result, null, 2));
+console.log(
+  `service: mix worker ${result.worker_mix_rps}/s p99 ${result.worker_mix_p99_ms} ms, synapse ${result.synapse_mix_rps}/s p99 ${result.synapse_mix_p99_ms} ms (${result.ratio_mix_worker_vs_synapse}x)`,
+);
 console.log(
   `service: set worker ${result.worker_set_rps}/s p99 ${result.worker_set_p99_ms} ms, synapse ${result.synapse_set_rps}/s p99 ${result.synapse_set_p99_ms} ms, ceiling ${result.kv_ceiling_rps}/s`,
 );

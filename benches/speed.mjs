@@ -4,7 +4,8 @@
 // the per-payload times, and each ratio is the median of the per-round ratios, pair by pair.
 // Rounds are timed by the process's CPU time (lib/clock.mjs), wall time kept beside it.
 //   node --expose-gc benches/speed.mjs OUT.json
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { benchCorpus } from "./lib/corpus.mjs";
 import { loadOurs } from "./lib/ours.mjs";
 import { cpuNs, wallNs } from "./lib/clock.mjs";
@@ -25,9 +26,43 @@ const peers = {
   valibot: await import("./peers/valibot.mjs"),
 };
 
-// Each contender answers one input with its verdict (true when accepted).
+// The benchmark's second module (bridge-build.mjs), when built: the serde-wasm-bindgen bridge
+// and a js-sys view beside the JSON-text boundary, default options only.
+const bridgeFile = new URL("./work/bridge/matrix_pusher_validator.js", import.meta.url);
+const bridge = existsSync(bridgeFile) ? createRequire(import.meta.url)(bridgeFile.pathname) : null;
+// The deserializer starts from an already-parsed object: parsed once here, outside the timing.
+for (const input of corpus) {
+  try {
+    input.object = JSON.parse(input.text);
+  } catch {
+    input.object = undefined;
+  }
+}
+
+/** What a worker reads of `check`: the verdict, then the pusher text and key, or the problems. */
+function readChecked(c) {
+  if (c.ok) return c.appId !== null && c.pushkey !== null && (c.action === "delete" || c.pusherJson !== null);
+  // A rejection: false, after reading what the error response carries.
+  return !(c.errcode && c.error && c.errors.length > 0 && c.warnings);
+}
+
+// Each contender answers one input with its verdict (true when accepted). `ours_bytes`,
+// `ours_text` and `ours_object` build the full outcome object (`validate`); `*_verdict` the
+// verdict alone (`verdict`); `ours_bytes_check` what the worker reads (`check`).
 const contenders = {
   ours_bytes: (input) => ours.validate(input.bytes, input.options).ok,
+  ours_bytes_verdict: (input) => ours.verdict(input.bytes, input.options).ok,
+  ours_bytes_check: (input) => readChecked(ours.check(input.bytes, input.options)),
+  ours_text_verdict: (input) => ours.verdict(input.text, input.options).ok,
+  ours_object_verdict: (input) => {
+    let body;
+    try {
+      body = JSON.parse(input.text);
+    } catch {
+      return false;
+    }
+    return ours.verdict(body, input.options).ok;
+  },
   ours_object: (input) => {
     let body;
     try {
@@ -42,6 +77,15 @@ const contenders = {
   zod: (input) => peers.zod.validateText(input.text).ok,
   valibot: (input) => peers.valibot.validateText(input.text).ok,
 };
+if (bridge !== null) {
+  // From the parsed object: today's way (its JSON text validated as a string) and the bridge's.
+  contenders.bridge_object_text = (input) =>
+    input.object !== undefined && JSON.parse(bridge.textToText(JSON.stringify(input.object))).ok;
+  contenders.bridge_object_swb = (input) => input.object !== undefined && JSON.parse(bridge.swbValueToText(input.object)).ok;
+  // The outcome object: JSON text and JSON.parse, or built by the bridge's serializer.
+  contenders.bridge_bytes_text = (input) => JSON.parse(bridge.bytesToText(input.bytes)).ok;
+  contenders.bridge_bytes_swb = (input) => bridge.bytesToObject(input.bytes).ok;
+}
 const names = Object.keys(contenders);
 
 // Verdicts, once: how each contender's answers differ from ours (from bytes).
@@ -59,6 +103,19 @@ for (const n of names) {
     acceptsWeReject: [...new Set(acceptsWeReject)],
     rejectsWeAccept: [...new Set(rejectsWeAccept)],
   };
+}
+// The bridge agrees with the package where the options are the defaults.
+const bridgeDisagrees = [];
+if (bridge !== null) {
+  corpus.forEach((input, i) => {
+    if (input.options !== undefined || input.object === undefined) return;
+    // The verdict, the code, the pusher and the warnings (messages for values JSON cannot carry
+    // are worded differently).
+    const gist = (o) => JSON.stringify([o.ok, o.errcode, o.pusher, o.warnings]);
+    const read = gist(JSON.parse(bridge.swbValueToText(input.object))) === gist(ours.validate(input.object));
+    const built = JSON.stringify(bridge.bytesToObject(input.bytes)) === JSON.stringify(ours.validate(input.bytes));
+    if (!read || !built) bridgeDisagrees.push(input.name);
+  });
 }
 const wrongOurs = [...new Set(corpus.filter((input, i) => verdicts.ours_bytes[i] !== input.expectOk).map((c) => c.name))];
 
@@ -103,7 +160,33 @@ for (let r = 0; r < ROUNDS; r++) {
   }
 }
 
-const pairRatio = (a, b) => round(median(samples[a].map((t, r) => t / samples[b][r])));
+const pairRatio = (a, b) => (samples[a] && samples[b] ? round(median(samples[a].map((t, r) => t / samples[b][r]))) : null);
+
+/** js-sys: reading the pusher's range of the last outcome, one call each or one Uint32Array. */
+function infoCrossing() {
+  if (bridge === null) return null;
+  // A set (only a set has a pusher range).
+  const body = corpus.find((input) => input.group === "client" && input.options === undefined && input.text.includes('"kind":"http"')).bytes;
+  bridge.validateBytes(body, 8);
+  const N = FULL ? 400_000 : 100_000;
+  const time = (fn) => {
+    let best = Infinity;
+    for (let k = 0; k < 5; k++) {
+      const c0 = cpuNs();
+      for (let i = 0; i < N; i++) sink += fn();
+      best = Math.min(best, (cpuNs() - c0) / N);
+    }
+    return round(best);
+  };
+  const calls = () => bridge.pusherStart() + bridge.pusherEnd();
+  const array = () => {
+    const view = bridge.pusherRange();
+    return view[0] + view[1];
+  };
+  if (calls() !== array() || calls() === 0) throw new Error("speed: pusherRange and pusherStart/pusherEnd disagree");
+  return { two_calls_ns: time(calls), one_uint32array_ns: time(array) };
+}
+
 const result = {
   corpus: {
     inputs: corpus.length,
@@ -137,8 +220,23 @@ const result = {
   ratio_object_vs_zod: pairRatio("ours_object", "zod"),
   ratio_object_vs_valibot: pairRatio("ours_object", "valibot"),
   ratio_text_vs_ajv: pairRatio("ours_text", "ajv"),
+  ratio_bytes_verdict_vs_ajv: pairRatio("ours_bytes_verdict", "ajv"),
+  ratio_text_verdict_vs_ajv: pairRatio("ours_text_verdict", "ajv"),
+  ratio_object_verdict_vs_ajv: pairRatio("ours_object_verdict", "ajv"),
+  ratio_bytes_check_vs_ajv: pairRatio("ours_bytes_check", "ajv"),
+  bridge:
+    bridge === null
+      ? null
+      : {
+          note: "serde-wasm-bindgen and js-sys in a second module (feature bench-serde-wasm-bindgen), default options",
+          disagrees_with_package: bridgeDisagrees,
+          ratio_deserializer_vs_text: pairRatio("bridge_object_swb", "bridge_object_text"),
+          ratio_serializer_vs_text: pairRatio("bridge_bytes_swb", "bridge_bytes_text"),
+          info: infoCrossing(),
+        },
   sink,
 };
 if (out) writeFileSync(out, JSON.stringify(result, null, 2));
-for (const n of names) console.log(`speed: ${n.padEnd(12)} ${result.contenders[n].ns_per_payload} ns/payload`);
+for (const n of names) console.log(`speed: ${n.padEnd(20)} ${result.contenders[n].ns_per_payload} ns/payload`);
+if (result.bridge) console.log(`speed: bridge ${JSON.stringify(result.bridge)}`);
 console.log(`speed: ratio_bytes_vs_ajv ${result.ratio_bytes_vs_ajv}`);

@@ -39,8 +39,12 @@ const summary = (list) => ({
   first_ms: round(median(list.map((s) => s.first_ms))),
   cpu_ms: round(median(list.map((s) => s.cpu_ms))),
 });
+// Side by side: the median of ours ÷ ajv over the interleaved runs, total and CPU time.
+const ratio = (key) => round(median(samples.ours.map((s, i) => s[key] / samples.ajv[i][key])));
 const result = {
   runs: RUNS,
+  ratio_vs_ajv: ratio("total_ms"),
+  ratio_cpu_vs_ajv: ratio("cpu_ms"),
   startup_ms: summary(samples.ours).total_ms,
   startup_cpu_ms: summary(samples.ours).cpu_ms,
   wasm_compile_ms: summary(samples["wasm-compile"]).total_ms,
@@ -48,4 +52,4 @@ const result = {
   contenders: Object.fromEntries(contenders.map((c) => [c, summary(samples[c])])),
 };
 if (process.argv[2]) writeFileSync(process.argv[2], JSON.stringify(result, null, 2));
-console.log(`startup: ours ${result.startup_ms} ms (compile ${result.wasm_compile_ms} ms)`);
+console.log(`startup: ours ${result.startup_ms} ms (compile ${result.wasm_compile_ms} ms), ${result.ratio_vs_ajv} x ajv`);

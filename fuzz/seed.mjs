@@ -27,6 +27,16 @@ export function optionsByte(options = {}) {
   if (Array.isArray(kinds) && kinds.length === 0) b |= 24;
   const tight = ['maxBodyBytes', 'maxDepth', 'maxDataBytes', 'maxDisplayNameChars', 'maxUrlChars'];
   if (tight.some((k) => k in options)) b |= 32;
+  if (Array.isArray(kinds) && kinds.includes('webpush')) {
+    // Bits 3-4 name the kinds without webpush; bit 6 adds it.
+    b &= ~24;
+    const rest = kinds.filter((k) => k !== 'webpush');
+    if (rest.length === 1) b |= rest[0] === 'http' ? 8 : 16;
+    if (rest.length === 0) b |= 24;
+    b |= 64;
+  }
+  // Bit 7: the fixed allowlist of common.rs (ALLOWLIST), whatever entries the case lists.
+  if (Array.isArray(options.allowedPrivateHosts) && options.allowedPrivateHosts.length > 0) b |= 128;
   return b;
 }
 
@@ -52,6 +62,15 @@ const EXTRA_URLS = [
   'https://user:pass@push.example.org/_matrix/push/v1/notify#frag',
   'https://push.example.org./_matrix/push/v1/%6eotify',
   'https://xn--bcher-kva.example/_matrix/push/v1/notify',
+  'https://[::127.0.0.1]/_matrix/push/v1/notify',
+  'https://[2002:c0a8:101::1]/_matrix/push/v1/notify',
+  'https://[64:ff9b:1::a00:1]/_matrix/push/v1/notify',
+  'https://[fec0::1]/_matrix/push/v1/notify',
+  'https://nas.localdomain./_matrix/push/v1/notify',
+  'https://192.168.1.77/_matrix/push/v1/notify',
+  'https://[::ffff:172.16.9.9]/_matrix/push/v1/notify',
+  'https://NTFY.home.arpa./_matrix/push/v1/notify',
+  'https://[fd00::20]:8443/up/abc',
 ];
 
 // Bodies of each shape, so the validate target starts from accepted inputs even without fixtures.
@@ -60,6 +79,9 @@ const EXTRA_BODIES = [
   '{"kind":"email","app_id":"m.email","pushkey":"a@b.example","app_display_name":"Mail","device_display_name":"","lang":"en","data":{},"append":true}',
   '{"kind":null,"app_id":"im.vector.app.ios","pushkey":"x/y+z=","data":5}',
   '{"kind":"http","app_id":"app","pushkey":"k","app_display_name":"A","device_display_name":"D","instance_handle":"t","lang":"ZH-hant-tw","data":{"url":"HTTP://[::FFFF:7F00:1]:80/p?q","brand":{"a":[1,2e5,-0]}},"append":null,"x":1}',
+  '{"kind":"webpush","app_id":"org.example.web","pushkey":"BFPkO8wvKilLZnZYQdhWAPKjkp0l6Fp-j82RBOsD84xv25rTdtmUH_59xbi-F3rhz1-lhdapQjrtJrF_4ppl3pY","app_display_name":"Web","device_display_name":"Firefox","lang":"en","data":{"url":"https://updates.push.services.mozilla.com/wpush/v2/gAAAA","auth":"ZlgTFFmdkbupEZ40Khzjjw"},"org.matrix.msc3881.enabled":false,"org.matrix.msc3881.device_id":"WEB1"}',
+  '{"kind":"org.matrix.msc4174.webpush","app_id":"org.example.web","pushkey":"BKpOTsPWXiUCCRtIr_J7GpKkpg_FFFvL0-d4Y5QLjj-rjrcfXTTbO-Q6_sFCkTeMgzhadFUoil-xOMg9DexuWK8","app_display_name":"Web","device_display_name":"Chrome","lang":"en","data":{"url":"https://[fd00::20]/up","auth":"UebUesdauoScn6WKontbBQ"}}',
+  '{"kind":"http","app_id":"org.example.app","pushkey":"k","app_display_name":"A","device_display_name":"D","lang":"en","data":{"url":"https://192.168.1.20/_matrix/push/v1/notify"},"org.matrix.msc3881.enabled":null}',
 ];
 
 function write(dir, name, bytes) {
@@ -88,12 +110,12 @@ function main() {
     }
   }
   for (const [i, body] of EXTRA_BODIES.entries()) {
-    for (const opt of [0, 7, 32 | 7]) {
+    for (const opt of [0, 7, 32 | 7, 64, 128 | 64]) {
       if (write(vdir, `extra_${i}_${opt}`, Buffer.concat([Buffer.from([opt]), Buffer.from(body, 'utf8')]))) v += 1;
     }
   }
   for (const [i, url] of EXTRA_URLS.entries()) {
-    for (const opt of [0, 7]) {
+    for (const opt of [0, 7, 128]) {
       if (write(udir, `extra_${i}_${opt}`, Buffer.concat([Buffer.from([opt]), Buffer.from(url, 'utf8')]))) u += 1;
     }
   }

@@ -1,80 +1,104 @@
 // The JavaScript face of the validator, shared by every entry file (index.js for browsers,
 // node.mjs / node.cjs for Node, workerd.js for Workers). The entry files only differ in how
 // they instantiate the WebAssembly module; this file turns the caller's input and options into
-// what the module takes (UTF-8 bytes and a few numbers) and parses the JSON it answers with.
+// what the module takes (UTF-8 bytes, and the options as JSON text) and parses the JSON it
+// answers with.
 
-import { pusherEnd, pusherStart, validateBytes, validateString } from "./matrix_pusher_validator.js";
+import { maxBodyBytes as heldMaxBodyBytes, pusherEnd, pusherStart, setOptions, validateBytes, validateString } from "./matrix_pusher_validator.js";
 
 let ready = false;
 
 /** Called by the entry file once the WebAssembly module is instantiated. */
 export function markReady() {
   ready = true;
+  held = { text: "", maxBodyBytes: heldMaxBodyBytes() };
 }
 
-// ---- options (RULES.md section 6) --------------------------------------------------------------
+// ---- options (docs/rules.md section 6) ---------------------------------------------------------
+//
+// The core reads the options (src/options.rs): here they only become JSON text, faithfully, so
+// that a value JSON cannot carry (a function, NaN, a Map) is refused by name instead of being
+// dropped or turned into null by `JSON.stringify`. Everything a call needs lives in the call: a
+// getter in the input may call `validate` again before this call is done.
 
-const KIND_BITS = { http: 1, email: 2 };
-const FLAG_BITS = { allowHttp: 1, allowPrivateHosts: 2, allowAnyPath: 4 };
 const WANT_PUSHER_RANGE = 8;
-const LIMIT_NAMES = ["maxBodyBytes", "maxDepth", "maxDataBytes", "maxDisplayNameChars", "maxUrlChars"];
-const LIMIT_DEFAULTS = [65536, 16, 4096, 256, 2048];
-const MAX_U32 = 0xffffffff;
+const VERDICT_ONLY = 16;
 
-// The options of the call being made. A call runs to its end before the next one starts, so
-// module-level slots spare an allocation per call.
-let kinds = 3;
-let flags = 0;
-const limits = LIMIT_DEFAULTS.slice();
-
+/** What a value JSON cannot carry is (a container nested past 8 levels counts as an object). */
 function describe(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "object") return "an object";
-  return `${typeof value} ${String(value)}`;
+  const type = typeof value;
+  if (type === "object") return "an object";
+  if (type === "bigint") return `the BigInt ${value}n`;
+  if (type === "number") return `number ${value}`;
+  return type === "undefined" ? type : `a ${type}`;
 }
 
-function readOptions(options) {
-  kinds = 3;
-  flags = 0;
-  for (let i = 0; i < LIMIT_DEFAULTS.length; i++) limits[i] = LIMIT_DEFAULTS[i];
-  if (options === undefined || options === null) return;
-  if (typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(`matrix-pusher-validator: options must be an object, not ${describe(options)}`);
-  }
-  for (const name of Object.keys(options)) {
-    const value = options[name];
-    if (value === undefined) continue;
-    if (name === "kinds") {
-      if (!Array.isArray(value)) {
-        throw new TypeError(`matrix-pusher-validator: options.kinds must be an array of "http" and "email", not ${describe(value)}`);
+function isPlainObject(value) {
+  if (objectToString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/**
+ * A copy of an option value made only of what JSON carries, each value read once (a getter
+ * cannot answer differently the second time), or a TypeError naming the value. `path` holds the
+ * member names and indexes from the options down to `value`.
+ */
+function plainCopy(value, path) {
+  const type = typeof value;
+  if (value === null || type === "boolean" || type === "string" || (type === "number" && Number.isFinite(value))) return value;
+  if (type === "object" && path.length < 8) {
+    if (Array.isArray(value)) {
+      const copy = [];
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        copy.push(plainCopy(value[i], path));
+        path.pop();
       }
-      kinds = 0;
-      for (const kind of value) {
-        if (kind !== "http" && kind !== "email") {
-          throw new TypeError(`matrix-pusher-validator: options.kinds may hold only "http" and "email", not ${describe(kind)}`);
-        }
-        kinds |= KIND_BITS[kind];
+      return copy;
+    }
+    if (isPlainObject(value)) {
+      const copy = {};
+      for (const key of Object.keys(value)) {
+        const member = value[key];
+        // As in JSON.stringify, a member whose value is undefined is absent.
+        if (member === undefined) continue;
+        path.push(key);
+        const item = plainCopy(member, path);
+        // A member named "__proto__" stays a member (an assignment would set the prototype).
+        if (key === "__proto__") Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+        else copy[key] = item;
+        path.pop();
       }
-    } else if (Object.hasOwn(FLAG_BITS, name)) {
-      if (typeof value !== "boolean") {
-        throw new TypeError(`matrix-pusher-validator: options.${name} must be a boolean, not ${describe(value)}`);
-      }
-      if (value) flags |= FLAG_BITS[name];
-    } else {
-      const index = LIMIT_NAMES.indexOf(name);
-      if (index < 0) {
-        throw new TypeError(
-          `matrix-pusher-validator: unknown option ${JSON.stringify(name)} (known: kinds, ${Object.keys(FLAG_BITS).join(", ")}, ${LIMIT_NAMES.join(", ")})`,
-        );
-      }
-      if (!Number.isInteger(value) || value < 0 || value > MAX_U32) {
-        throw new TypeError(`matrix-pusher-validator: options.${name} must be an integer from 0 to ${MAX_U32}, not ${describe(value)}`);
-      }
-      limits[index] = value;
+      return copy;
     }
   }
+  const name = path.map((token, i) => (i === 0 ? token : typeof token === "number" ? `[${token}]` : `.${token}`)).join("");
+  throw new TypeError(`matrix-pusher-validator: ${name} cannot be ${describe(value)}`);
+}
+
+/**
+ * The options the module holds (their text, and their `maxBodyBytes`): the module
+ * keeps the options it was last given (src/wasm.rs), so they cross only when they change. This
+ * mirrors the module's state and is no call's own: a call hands its options over right before
+ * it validates, whenever the module holds others (a getter in the input may have called
+ * `validate` with other options meanwhile).
+ */
+let held = { text: "", maxBodyBytes: 0 };
+
+/** Makes the module hold the options of `text`; their `maxBodyBytes`, or a TypeError when refused. */
+function hold(text) {
+  if (text !== held.text) {
+    const refused = setOptions(text);
+    if (refused !== "") throw new TypeError(`matrix-pusher-validator: ${refused}`);
+    held = { text, maxBodyBytes: heldMaxBodyBytes() };
+  }
+  return held.maxBodyBytes;
+}
+
+/** The JSON text of the caller's options ("" for the defaults). */
+function optionsTextOf(options) {
+  return options === undefined || options === null ? "" : JSON.stringify(plainCopy(options, ["options"]));
 }
 
 // ---- input -------------------------------------------------------------------------------------
@@ -105,16 +129,13 @@ const MAX_NESTING = 512;
 /**
  * Why `value` has no faithful JSON form, or "" when `JSON.stringify` writes it exactly.
  * `JSON.stringify` alone would turn `NaN` into `null` and a `Map` into `{}`, call `toJSON`, drop
- * functions, and throw on cycles and BigInts. On a failure `failPath` receives the member names
- * from the offending value up to the top (built only then, so the common path allocates nothing).
- * `deep` is set when a container lies past `cut` levels: the document is refused as too deep
- * there, and is serialized with `cutJson` so that no recursion runs away.
+ * functions, and throw on cycles and BigInts. On a failure `walk.failPath` receives the member
+ * names from the offending value up to the top (built only then, so the common path allocates
+ * nothing). `walk.deep` is set when a container lies past `cut` levels: the document is refused
+ * as too deep there, and is serialized with `cutJson` so that no recursion runs away. `walk`
+ * belongs to one call.
  */
-let deep = false;
-const failPath = [];
-const ancestors = [];
-
-function unfaithful(value, depth, cut, ancestors) {
+function unfaithful(value, depth, cut, walk) {
   switch (typeof value) {
     case "string":
     case "boolean":
@@ -132,23 +153,24 @@ function unfaithful(value, depth, cut, ancestors) {
       break;
   }
   if (value === null) return "";
+  const { ancestors } = walk;
   if (ancestors.includes(value)) return "a cyclic reference";
   if (depth > cut) {
-    deep = true;
+    walk.deep = true;
     return "";
   }
   if (Array.isArray(value)) {
     ancestors.push(value);
     for (let i = 0; i < value.length; i++) {
-      const why = unfaithful(value[i], depth + 1, cut, ancestors);
-      if (why !== "") failPath.push(String(i));
-      if (why !== "" || deep) return why;
+      const why = unfaithful(value[i], depth + 1, cut, walk);
+      if (why !== "") walk.failPath.push(String(i));
+      if (why !== "" || walk.deep) return why;
     }
     ancestors.pop();
     return "";
   }
-  const proto = Object.getPrototypeOf(value);
-  if (objectToString.call(value) !== "[object Object]" || (proto !== null && Object.getPrototypeOf(proto) !== null)) {
+  if (!isPlainObject(value)) {
+    const proto = Object.getPrototypeOf(value);
     const name = proto && typeof proto.constructor === "function" ? proto.constructor.name : "";
     return `a ${name || "non-plain"} object`;
   }
@@ -157,9 +179,9 @@ function unfaithful(value, depth, cut, ancestors) {
     const member = value[key];
     // `JSON.stringify` leaves out a member whose value is undefined: it reads as absent.
     if (member === undefined) continue;
-    const why = unfaithful(member, depth + 1, cut, ancestors);
-    if (why !== "") failPath.push(key);
-    if (why !== "" || deep) return why;
+    const why = unfaithful(member, depth + 1, cut, walk);
+    if (why !== "") walk.failPath.push(key);
+    if (why !== "" || walk.deep) return why;
   }
   ancestors.pop();
   return "";
@@ -189,17 +211,17 @@ function cutJson(value, depth, cut) {
 
 /** The JSON text of a value given as an object, or a rejection when it has none. */
 function objectJson(value) {
-  deep = false;
-  failPath.length = 0;
-  ancestors.length = 0;
-  const cut = Math.min(limits[1], MAX_NESTING) + 1;
+  const walk = { deep: false, failPath: [], ancestors: [] };
+  // Past MAX_NESTING the core refuses any document, whatever maxDepth says; cut there, the text
+  // is too deep exactly where the whole value is.
+  const cut = MAX_NESTING + 1;
   try {
-    const why = unfaithful(value, 1, cut, ancestors);
+    const why = unfaithful(value, 1, cut, walk);
     if (why !== "") {
-      const where = failPath.length > 0 ? ` at ${pointerOf(failPath)}` : "";
+      const where = walk.failPath.length > 0 ? ` at ${pointerOf(walk.failPath)}` : "";
       return rejection("M_BAD_JSON", `not representable as JSON: ${why}${where}`);
     }
-    return deep ? cutJson(value, 1, cut) : JSON.stringify(value);
+    return walk.deep ? cutJson(value, 1, cut) : JSON.stringify(value);
   } catch (error) {
     // A getter or a proxy that throws.
     let what = "an exception";
@@ -219,24 +241,25 @@ function rejection(errcode, message) {
 // ---- validation --------------------------------------------------------------------------------
 
 /** The outcome's JSON text, or a rejection object made here for input that never reaches wasm. */
-function outcomeText(input, options, extraFlags) {
+function outcomeText(input, options, flags) {
   if (!ready) {
     throw new Error("matrix-pusher-validator: call `await init()` once before validate()");
   }
-  readOptions(options);
-  const f = flags | extraFlags;
-  const maxBodyBytes = limits[0];
+  const optionsText = optionsTextOf(options);
+  const maxBodyBytes = hold(optionsText);
   let bytes = typeof input === "string" ? undefined : bytesOf(input);
   let text = input;
   if (bytes === undefined && typeof input !== "string") {
     text = objectJson(input);
     if (typeof text !== "string") return text;
+    // Reading the object may have run a getter that called `validate` with other options.
+    hold(optionsText);
   }
   if (bytes !== undefined) {
     // A body past the limit is refused for its size alone: only the first maxBodyBytes + 1
     // bytes are copied into wasm memory (which never shrinks), enough for the core to see it.
     if (bytes.length > maxBodyBytes + 1) bytes = bytes.subarray(0, maxBodyBytes + 1);
-    return validateBytes(bytes, kinds, f, maxBodyBytes, limits[1], limits[2], limits[3], limits[4]);
+    return validateBytes(bytes, flags);
   }
   // A string has at least as many UTF-8 bytes as UTF-16 code units: a longer one is too large
   // whatever it holds, as a byte body past the limit is refused before it is read.
@@ -247,7 +270,7 @@ function outcomeText(input, options, extraFlags) {
     // for its length before reading it.
     if (utf8Length(text) <= maxBodyBytes) return rejection("M_NOT_JSON", "not UTF-8: the text has a lone surrogate");
   }
-  return validateString(text, kinds, f, maxBodyBytes, limits[1], limits[2], limits[3], limits[4]);
+  return validateString(text, flags);
 }
 
 /** The UTF-8 length of a string, a lone surrogate counted as the three bytes of U+FFFD. */
@@ -270,11 +293,12 @@ function utf8Length(text) {
  *
  * @param {string | Uint8Array | ArrayBuffer | object} input the body as text, as bytes, or
  *   already parsed (a plain object, validated as its `JSON.stringify` form).
- * @param {object} [options] camelCase options of RULES.md section 6.
+ * @param {object} [options] camelCase options of docs/rules.md section 6.
  * @returns {object} `{ ok: true, action: "set", pusher, append, warnings }`,
  *   `{ ok: true, action: "delete", pusher, warnings }` or
  *   `{ ok: false, errcode, error, errors, warnings }`. Invalid input never throws.
- * @throws {TypeError} when an option is unknown or of the wrong type.
+ * @throws {TypeError} when an option is unknown or has a value it does not take (the message
+ *   names the option).
  */
 export function validate(input, options) {
   const text = outcomeText(input, options, 0);
@@ -304,4 +328,126 @@ export function validateWithJson(input, options) {
 export function validateToText(input, options) {
   const text = outcomeText(input, options, 0);
   return typeof text === "string" ? text : JSON.stringify(text);
+}
+
+// ---- paying only for what is read ---------------------------------------------------------------
+
+const VERDICTS = [
+  Object.freeze({ ok: false, action: null, append: false }),
+  Object.freeze({ ok: true, action: "set", append: false }),
+  Object.freeze({ ok: true, action: "delete", append: false }),
+  undefined,
+  undefined,
+  Object.freeze({ ok: true, action: "set", append: true }),
+];
+
+/**
+ * The verdict alone, `{ ok, action, append }` (`action` `"set"`, `"delete"` or `null` when
+ * rejected): the same validation as {@link validate}, with no outcome written or parsed.
+ *
+ * @param {string | Uint8Array | ArrayBuffer | object} input
+ * @param {object} [options]
+ * @returns {{ ok: boolean, action: "set" | "delete" | null, append: boolean }} a frozen object.
+ */
+export function verdict(input, options) {
+  // The module answers one digit (src/wasm.rs): 0 rejected, 1 set, 2 delete, 5 set with append.
+  const answer = outcomeText(input, options, VERDICT_ONLY);
+  return typeof answer === "string" ? VERDICTS[answer.charCodeAt(0) - 48] : VERDICTS[0];
+}
+
+// How the validator writes an accepted outcome (src/model.rs): the action first, then the
+// pusher, whose first members are `kind` (never holding a quote) and `app_id` (never escaped).
+const SET_START = '{"ok":true,"action":"set","pusher":';
+const DELETE_START = '{"ok":true,"action":"delete","pusher":';
+const APP_ID_NAME = '"app_id":"';
+const PUSHKEY_NAME = '","pushkey":"';
+// A JSON string's content up to its closing quote.
+const STRING_CONTENT = /(?:[^"\\]|\\.)*/y;
+
+/** The content of a JSON string literal as the validator wrote it (between its quotes). */
+function unquote(escaped) {
+  return escaped.includes("\\") ? JSON.parse(`"${escaped}"`) : escaped;
+}
+
+/**
+ * {@link check}'s answer: the verdict, the pusher's exact JSON, `appId`, `pushkey` and `append`
+ * read at once from the outcome's JSON text; the rest parsed from it on first use.
+ */
+class Checked {
+  #text;
+  #outcome;
+
+  constructor(text, outcome) {
+    this.#text = text;
+    this.#outcome = outcome;
+    this.ok = false;
+    this.action = null;
+    this.append = false;
+    this.pusherJson = null;
+    this.appId = null;
+    this.pushkey = null;
+    // Made here (input that never reached wasm): always a rejection.
+    if (outcome !== undefined) return;
+    let pusher;
+    if (text.startsWith(SET_START)) {
+      this.action = "set";
+      pusher = SET_START.length;
+      const end = pusherEnd();
+      this.pusherJson = text.slice(pusherStart(), end);
+      this.append = text.startsWith(',"append":true', end);
+    } else if (text.startsWith(DELETE_START)) {
+      this.action = "delete";
+      pusher = DELETE_START.length;
+    } else {
+      return;
+    }
+    this.ok = true;
+    const appId = text.indexOf(APP_ID_NAME, pusher) + APP_ID_NAME.length;
+    const appIdEnd = text.indexOf('"', appId);
+    this.appId = text.slice(appId, appIdEnd);
+    STRING_CONTENT.lastIndex = appIdEnd + PUSHKEY_NAME.length;
+    this.pushkey = unquote(STRING_CONTENT.exec(text)[0]);
+  }
+
+  /** The whole outcome, as {@link validate} gives it (parsed once, on first use). */
+  get outcome() {
+    this.#outcome ??= JSON.parse(this.#text);
+    return this.#outcome;
+  }
+
+  /** The outcome's compact JSON text, as the validator wrote it. */
+  get text() {
+    return this.#text ?? JSON.stringify(this.#outcome);
+  }
+
+  get errcode() {
+    return this.ok ? null : this.outcome.errcode;
+  }
+
+  get error() {
+    return this.ok ? null : this.outcome.error;
+  }
+
+  get errors() {
+    return this.ok ? [] : this.outcome.errors;
+  }
+
+  get warnings() {
+    return this.outcome.warnings;
+  }
+}
+
+/**
+ * Validates like {@link validate}, reading from the outcome's JSON text only what a server needs
+ * at once: the verdict, the pusher's exact JSON (`pusherJson`), `appId`, `pushkey` and `append`;
+ * `errcode`, `error`, `errors`, `warnings` and the whole `outcome` (as {@link validate} gives
+ * it) are parsed on first use.
+ *
+ * @param {string | Uint8Array | ArrayBuffer | object} input
+ * @param {object} [options]
+ * @returns {Checked}
+ */
+export function check(input, options) {
+  const text = outcomeText(input, options, WANT_PUSHER_RANGE);
+  return typeof text === "string" ? new Checked(text, undefined) : new Checked(undefined, text);
 }

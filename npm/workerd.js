@@ -9,7 +9,7 @@ import { markReady } from "./api.js";
 initWasmSync({ module: wasmModule });
 markReady();
 
-export { validate, validateWithJson } from "./api.js";
+export { check, validate, validateWithJson, verdict } from "./api.js";
 
 /** Already initialized: resolves at once. @returns {Promise<void>} */
 export function init() {

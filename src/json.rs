@@ -5,6 +5,7 @@
 //! is UTF-8 (outside strings JSON is ASCII, so a body that is not UTF-8 is never JSON). Object
 //! member order and the text of numbers are kept.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -68,6 +69,104 @@ impl Value {
     }
 }
 
+/// A JSON value read in place from the body: numbers and strings without escapes are slices of
+/// it, so that validating copies nothing the output does not need.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Val<'a> {
+    Null,
+    Bool(bool),
+    /// The number's JSON text.
+    Number(&'a str),
+    /// A string; see [`plain`] for what `Borrowed` promises.
+    Str(Cow<'a, str>),
+    Array(Vec<Val<'a>>),
+    Object(Vec<Member<'a>>),
+}
+
+/// An object member read in place.
+pub(crate) type Member<'a> = (Cow<'a, str>, Val<'a>);
+
+impl<'a> Val<'a> {
+    pub(crate) const fn is_null(&self) -> bool {
+        matches!(self, Self::Null)
+    }
+
+    /// The owned value (strings and numbers copied).
+    pub(crate) fn into_owned(self) -> Value {
+        match self {
+            Self::Null => Value::Null,
+            Self::Bool(b) => Value::Bool(b),
+            Self::Number(text) => Value::Number(text.to_owned()),
+            Self::Str(s) => Value::String(s.into_owned()),
+            Self::Array(items) => Value::Array(items.into_iter().map(Val::into_owned).collect()),
+            Self::Object(members) => Value::Object(members_into_owned(members)),
+        }
+    }
+
+    /// A view of an owned value, borrowing its strings. Recursive: the caller has checked the
+    /// depth ([`check_tree`]).
+    pub(crate) fn of(value: &'a Value) -> Self {
+        match value {
+            Value::Null => Self::Null,
+            Value::Bool(b) => Self::Bool(*b),
+            Value::Number(text) => Self::Number(text),
+            Value::String(s) => Self::Str(plain(s)),
+            Value::Array(items) => Self::Array(items.iter().map(Val::of).collect()),
+            Value::Object(members) => Self::Object(members_of(members)),
+        }
+    }
+}
+
+/// The owned members.
+pub(crate) fn members_into_owned(members: Vec<Member<'_>>) -> Vec<(String, Value)> {
+    members
+        .into_iter()
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect()
+}
+
+/// A view of owned members.
+pub(crate) fn members_of(members: &[(String, Value)]) -> Vec<Member<'_>> {
+    members
+        .iter()
+        .map(|(name, value)| (plain(name), Val::of(value)))
+        .collect()
+}
+
+/// A string as the values read in place hold it: `Borrowed` only when its JSON literal needs no
+/// escape (as every string of the body without a backslash), so that it is written and measured
+/// without reading its bytes again; `Owned` otherwise.
+pub(crate) fn plain(s: &str) -> Cow<'_, str> {
+    if plain_run_end(s.as_bytes(), 0) == s.len() {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_owned())
+    }
+}
+
+/// Appends the JSON literal of a string held as [`plain`] describes.
+// The variant is the point: it says whether the string needs escapes.
+#[allow(clippy::ptr_arg)]
+pub(crate) fn write_text(out: &mut String, s: &Cow<'_, str>) {
+    match s {
+        Cow::Borrowed(s) => {
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
+        Cow::Owned(s) => write_str(out, s),
+    }
+}
+
+/// The length of [`write_text`]'s literal.
+#[allow(clippy::ptr_arg)]
+fn text_len(s: &Cow<'_, str>) -> usize {
+    match s {
+        Cow::Borrowed(s) => 2 + s.len(),
+        Cow::Owned(s) => str_len(s),
+    }
+}
+
 /// Why a body is not a usable JSON document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ParseError {
@@ -88,6 +187,11 @@ pub enum ParseError {
 /// # Errors
 /// [`ParseError`], see its variants.
 pub fn parse(input: &[u8], max_depth: usize) -> Result<Value, ParseError> {
+    parse_in_place(input, max_depth).map(Val::into_owned)
+}
+
+/// [`parse`], reading the document in place.
+pub(crate) fn parse_in_place(input: &[u8], max_depth: usize) -> Result<Val<'_>, ParseError> {
     // Wherever a byte that is not UTF-8 lies, in a string or between tokens, the document is
     // not JSON; checking it once here lets strings be read as bytes.
     let Ok(text) = std::str::from_utf8(input) else {
@@ -194,22 +298,39 @@ pub fn check_tree(value: &Value, max_depth: usize) -> Result<(), ParseError> {
 #[derive(Default)]
 struct SeenNames(Vec<usize>);
 
+/// An object member, owned or read in place: its name.
+trait Named {
+    fn name(&self) -> &str;
+}
+
+impl Named for (String, Value) {
+    fn name(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Named for Member<'_> {
+    fn name(&self) -> &str {
+        &self.0
+    }
+}
+
 impl SeenNames {
     const LINEAR: usize = 16;
 
     /// Whether `name` is among `members`, the members read so far.
-    fn contains(&self, members: &[(String, Value)], name: &str) -> bool {
+    fn contains<M: Named>(&self, members: &[M], name: &str) -> bool {
         if members.len() < Self::LINEAR {
-            members.iter().any(|(seen, _)| seen == name)
+            members.iter().any(|seen| seen.name() == name)
         } else {
             self.0
-                .binary_search_by(|&i| members[i].0.as_str().cmp(name))
+                .binary_search_by(|&i| members[i].name().cmp(name))
                 .is_ok()
         }
     }
 
     /// Records the last of `members` as read.
-    fn add_last(&mut self, members: &[(String, Value)]) {
+    fn add_last<M: Named>(&mut self, members: &[M]) {
         let count = members.len();
         // The index is built by insertion (a sort would add a sort's code to the module).
         let first = match count {
@@ -218,8 +339,8 @@ impl SeenNames {
             _ => return,
         };
         for added in first..count {
-            let name = &members[added].0;
-            let at = self.0.partition_point(|&i| members[i].0 <= *name);
+            let name = members[added].name();
+            let at = self.0.partition_point(|&i| members[i].name() <= name);
             self.0.insert(at, added);
         }
     }
@@ -270,9 +391,26 @@ enum Stop {
     TooDeep(String),
 }
 
-enum Step {
-    Member(String),
+/// The step from a container to one of its values, in a JSON Pointer.
+#[derive(Clone, Copy)]
+enum Step<'s> {
+    Member(&'s str),
     Index(usize),
+}
+
+impl Step<'_> {
+    /// Puts the step in front of a pointer written from the value.
+    fn prefix(self, pointer: &mut String) {
+        let mut step = String::new();
+        match self {
+            Step::Member(name) => push_pointer_token(&mut step, name),
+            Step::Index(index) => {
+                step.push('/');
+                push_decimal(&mut step, index);
+            }
+        }
+        pointer.insert_str(0, &step);
+    }
 }
 
 struct Parser<'a> {
@@ -281,15 +419,15 @@ struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
     max_depth: usize,
-    /// Where the parser is, read only to build a pointer when there is something to report.
-    path: Vec<Step>,
-    /// The pointer of each repeated member, in document order.
+    /// The pointer of each repeated member, in document order. Each is written relative to the
+    /// object it is found in; every container it lies in adds its own step in front of it as
+    /// the value returns, so that no path is kept while nothing is wrong.
     duplicates: Vec<String>,
     /// The members of the objects being read, innermost last: at its end each object takes its
     /// own in one allocation of the exact size.
-    members: Vec<(String, Value)>,
+    members: Vec<Member<'a>>,
     /// The same for the items of the arrays being read.
-    items: Vec<Value>,
+    items: Vec<Val<'a>>,
 }
 
 /// The bytes that end a run of plain string content: `"`, `\\` and the controls below U+0020
@@ -298,19 +436,20 @@ const fn is_string_stop(b: u8) -> bool {
     b == b'"' || b == b'\\' || b < 0x20
 }
 
-/// Whether any of the eight bytes of `word` is a string stop byte (see [`is_string_stop`]).
-const fn has_string_stop(word: u64) -> bool {
+/// The string stop bytes (see [`is_string_stop`]) among the eight bytes of `word`, read little
+/// endian: the high bit of a byte of the result is set for the first stop byte, and for none
+/// before it (the usual test for a zero byte, exact up to its first hit), so that
+/// `trailing_zeros() / 8` is the first stop byte's index.
+const fn string_stops(word: u64) -> u64 {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    // A byte of `x` is zero exactly when the matching byte of this is set (for some byte: the
-    // usual test for a zero byte, exact as to whether there is one).
     const fn zero_byte(x: u64) -> u64 {
         x.wrapping_sub(ONES) & !x & HIGH
     }
     let quote = zero_byte(word ^ (ONES * b'"' as u64));
     let backslash = zero_byte(word ^ (ONES * b'\\' as u64));
     let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-    quote | backslash | control != 0
+    quote | backslash | control
 }
 
 impl<'a> Parser<'a> {
@@ -320,7 +459,6 @@ impl<'a> Parser<'a> {
             bytes: text.as_bytes(),
             pos: 0,
             max_depth,
-            path: Vec::new(),
             duplicates: Vec::new(),
             members: Vec::with_capacity(16),
             items: Vec::new(),
@@ -337,22 +475,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn pointer(&self) -> String {
-        let mut pointer = String::new();
-        for step in &self.path {
-            match step {
-                Step::Member(name) => push_pointer_token(&mut pointer, name),
-                Step::Index(index) => {
-                    pointer.push('/');
-                    push_decimal(&mut pointer, *index);
-                }
-            }
-        }
-        pointer
-    }
-
     /// A value starting at the current byte; `depth` is the depth it has if it is a container.
-    fn value(&mut self, depth: usize) -> Result<Value, Stop> {
+    fn value(&mut self, depth: usize) -> Result<Val<'a>, Stop> {
         match self.peek() {
             Some(b'{') => {
                 self.enter(depth)?;
@@ -366,12 +490,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn scalar(&mut self) -> Result<Value, Stop> {
+    fn scalar(&mut self) -> Result<Val<'a>, Stop> {
         match self.peek() {
-            Some(b'"') => self.string().map(Value::String),
-            Some(b't') => self.literal(b"true", Value::Bool(true)),
-            Some(b'f') => self.literal(b"false", Value::Bool(false)),
-            Some(b'n') => self.literal(b"null", Value::Null),
+            Some(b'"') => self.string().map(Val::Str),
+            Some(b't') => self.literal(b"true", Val::Bool(true)),
+            Some(b'f') => self.literal(b"false", Val::Bool(false)),
+            Some(b'n') => self.literal(b"null", Val::Null),
             Some(b'-' | b'0'..=b'9') => self.number(),
             _ => Err(Stop::NotJson),
         }
@@ -457,17 +581,18 @@ impl<'a> Parser<'a> {
     /// The depth check happens here, before any recursion into the container.
     fn enter(&mut self, depth: usize) -> Result<(), Stop> {
         if depth > self.max_depth {
-            return Err(Stop::TooDeep(self.pointer()));
+            // The pointer is written as the error returns through the containers (`within`).
+            return Err(Stop::TooDeep(String::new()));
         }
         self.pos += 1;
         self.skip_ws();
         Ok(())
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, Stop> {
+    fn object(&mut self, depth: usize) -> Result<Val<'a>, Stop> {
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(Vec::new()));
+            return Ok(Val::Object(Vec::new()));
         }
         let base = self.members.len();
         let mut seen = SeenNames::default();
@@ -478,9 +603,7 @@ impl<'a> Parser<'a> {
             let name = self.string()?;
             // Reported before anything inside its value, which comes later in the document.
             if seen.contains(&self.members[base..], &name) {
-                let mut pointer = self.pointer();
-                push_pointer_token(&mut pointer, &name);
-                self.duplicates.push(pointer);
+                self.duplicates.push(member_pointer(&name));
             }
             self.skip_ws();
             if self.peek() != Some(b':') {
@@ -488,12 +611,12 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             self.skip_ws();
-            self.path.push(Step::Member(name));
-            let value = self.value(depth + 1)?;
-            let name = match self.path.pop() {
-                Some(Step::Member(name)) => name,
-                _ => String::new(),
-            };
+            let marked = self.duplicates.len();
+            let mut value = self.value(depth + 1);
+            if value.is_err() || self.duplicates.len() > marked {
+                value = self.within(marked, value, Step::Member(&name));
+            }
+            let value = value?;
             self.members.push((name, value));
             seen.add_last(&self.members[base..]);
             self.skip_ws();
@@ -504,23 +627,33 @@ impl<'a> Parser<'a> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(self.members.drain(base..).collect()));
+                    // The outermost object takes the whole stack, without a copy.
+                    let members = if base == 0 {
+                        std::mem::take(&mut self.members)
+                    } else {
+                        self.members.drain(base..).collect()
+                    };
+                    return Ok(Val::Object(members));
                 }
                 _ => return Err(Stop::NotJson),
             }
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, Stop> {
+    fn array(&mut self, depth: usize) -> Result<Val<'a>, Stop> {
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Value::Array(Vec::new()));
+            return Ok(Val::Array(Vec::new()));
         }
         let base = self.items.len();
         loop {
-            self.path.push(Step::Index(self.items.len() - base));
-            let item = self.value(depth + 1)?;
-            self.path.pop();
+            let index = self.items.len() - base;
+            let marked = self.duplicates.len();
+            let mut item = self.value(depth + 1);
+            if item.is_err() || self.duplicates.len() > marked {
+                item = self.within(marked, item, Step::Index(index));
+            }
+            let item = item?;
             self.items.push(item);
             self.skip_ws();
             match self.peek() {
@@ -530,14 +663,36 @@ impl<'a> Parser<'a> {
                 }
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(self.items.drain(base..).collect()));
+                    return Ok(Val::Array(self.items.drain(base..).collect()));
                 }
                 _ => return Err(Stop::NotJson),
             }
         }
     }
 
-    fn literal(&mut self, text: &[u8], value: Value) -> Result<Value, Stop> {
+    /// The result of reading a member's or an item's value: the pointers written inside it since
+    /// `marked` (repeated members, or the container too deep) get the step to it in front.
+    #[cold]
+    #[inline(never)]
+    fn within(
+        &mut self,
+        marked: usize,
+        value: Result<Val<'a>, Stop>,
+        step: Step<'_>,
+    ) -> Result<Val<'a>, Stop> {
+        for pointer in self.duplicates.iter_mut().skip(marked) {
+            step.prefix(pointer);
+        }
+        match value {
+            Err(Stop::TooDeep(mut pointer)) => {
+                step.prefix(&mut pointer);
+                Err(Stop::TooDeep(pointer))
+            }
+            other => other,
+        }
+    }
+
+    fn literal(&mut self, text: &[u8], value: Val<'a>) -> Result<Val<'a>, Stop> {
         if self.bytes[self.pos..].starts_with(text) {
             self.pos += text.len();
             Ok(value)
@@ -554,7 +709,7 @@ impl<'a> Parser<'a> {
         self.pos - start
     }
 
-    fn number(&mut self) -> Result<Value, Stop> {
+    fn number(&mut self) -> Result<Val<'a>, Stop> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -582,7 +737,7 @@ impl<'a> Parser<'a> {
             }
         }
         let text = self.text.get(start..self.pos).ok_or(Stop::NotJson)?;
-        Ok(Value::Number(text.to_owned()))
+        Ok(Val::Number(text))
     }
 
     fn hex4(&mut self) -> Result<u32, Stop> {
@@ -605,8 +760,8 @@ impl<'a> Parser<'a> {
         self.pos = plain_run_end(self.bytes, self.pos);
     }
 
-    /// A string starting at its opening quote. Without escapes it is copied once, at its size.
-    fn string(&mut self) -> Result<String, Stop> {
+    /// A string starting at its opening quote. Without escapes it is a slice of the body.
+    fn string(&mut self) -> Result<Cow<'a, str>, Stop> {
         self.pos += 1;
         let start = self.pos;
         self.skip_plain();
@@ -614,9 +769,9 @@ impl<'a> Parser<'a> {
             Some(b'"') => {
                 let s = self.text.get(start..self.pos).ok_or(Stop::NotJson)?;
                 self.pos += 1;
-                Ok(s.to_owned())
+                Ok(Cow::Borrowed(s))
             }
-            Some(b'\\') => self.escaped_string(start),
+            Some(b'\\') => self.escaped_string(start).map(Cow::Owned),
             _ => Err(Stop::NotJson),
         }
     }
@@ -706,8 +861,9 @@ const fn escape_of(b: u8) -> Option<&'static str> {
 /// byte it escapes (the string stop bytes of the parser), or the end.
 fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
     while let Some(chunk) = bytes.get(pos..).and_then(<[u8]>::first_chunk::<8>) {
-        if has_string_stop(u64::from_le_bytes(*chunk)) {
-            break;
+        let stops = string_stops(u64::from_le_bytes(*chunk));
+        if stops != 0 {
+            return pos + (stops.trailing_zeros() / 8) as usize;
         }
         pos += 8;
     }
@@ -775,6 +931,65 @@ pub fn write_members(out: &mut String, members: &[(String, Value)]) {
     out.push('}');
 }
 
+/// Appends the compact serialization of a value read in place.
+pub(crate) fn write_val(out: &mut String, value: &Val<'_>) {
+    match value {
+        Val::Null => out.push_str("null"),
+        Val::Bool(true) => out.push_str("true"),
+        Val::Bool(false) => out.push_str("false"),
+        Val::Number(text) => out.push_str(text),
+        Val::Str(s) => write_text(out, s),
+        Val::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_val(out, item);
+            }
+            out.push(']');
+        }
+        Val::Object(members) => write_val_members(out, members),
+    }
+}
+
+/// Appends the compact serialization of an object read in place, given by its members.
+pub(crate) fn write_val_members(out: &mut String, members: &[Member<'_>]) {
+    out.push('{');
+    for (i, (name, value)) in members.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_text(out, name);
+        out.push(':');
+        write_val(out, value);
+    }
+    out.push('}');
+}
+
+/// [`compact_len`] of a value read in place.
+pub(crate) fn val_len(value: &Val<'_>) -> usize {
+    match value {
+        Val::Null | Val::Bool(true) => 4,
+        Val::Bool(false) => 5,
+        Val::Number(text) => text.len(),
+        Val::Str(s) => text_len(s),
+        Val::Array(items) => {
+            2 + items.len().saturating_sub(1) + items.iter().map(val_len).sum::<usize>()
+        }
+        Val::Object(members) => val_members_len(members),
+    }
+}
+
+/// [`members_len`] of members read in place.
+pub(crate) fn val_members_len(members: &[Member<'_>]) -> usize {
+    2 + members.len().saturating_sub(1)
+        + members
+            .iter()
+            .map(|(name, value)| text_len(name) + 1 + val_len(value))
+            .sum::<usize>()
+}
+
 /// The length in bytes of a string literal as [`write_str`] writes it.
 #[must_use]
 pub fn str_len(s: &str) -> usize {
@@ -812,23 +1027,6 @@ pub fn members_len(members: &[(String, Value)]) -> usize {
             .iter()
             .map(|(name, value)| str_len(name) + 1 + compact_len(value))
             .sum::<usize>()
-}
-
-/// [`members_len`] without the escapes: a walk over the tree that reads no string's bytes.
-pub(crate) fn approximate_members_len(members: &[(String, Value)]) -> usize {
-    fn value_len(value: &Value) -> usize {
-        match value {
-            Value::Null | Value::Bool(_) => 5,
-            Value::Number(text) => text.len(),
-            Value::String(s) => 2 + s.len(),
-            Value::Array(items) => 1 + items.iter().map(|v| 1 + value_len(v)).sum::<usize>(),
-            Value::Object(members) => approximate_members_len(members),
-        }
-    }
-    1 + members
-        .iter()
-        .map(|(name, value)| 4 + name.len() + value_len(value))
-        .sum::<usize>()
 }
 
 // ---- serde --------------------------------------------------------------------------------------
@@ -1203,7 +1401,7 @@ mod tests {
     /// The tree of a document, read without stopping at repeated members.
     fn tree_of(text: &str) -> Value {
         let mut parser = Parser::new(text, MAX_NESTING);
-        parser.value(1).unwrap_or(Value::Null)
+        parser.value(1).map_or(Value::Null, Val::into_owned)
     }
 
     #[test]

@@ -114,6 +114,22 @@ pub(crate) fn canonical_lang(tag: &str) -> Option<String> {
     (count > 0 && subtags.0.is_none()).then_some(out)
 }
 
+/// Whether `tag` is of the two commonest shapes, a language (`en`, `ast`) or a language and a
+/// region (`en-US`), already in canonical case: such a tag is well-formed and its own canonical
+/// form, so [`canonical_lang`] need not build it again.
+pub(crate) fn is_plain_canonical(tag: &str) -> bool {
+    let bytes = tag.as_bytes();
+    let language = bytes.iter().position(|&b| b == b'-').unwrap_or(bytes.len());
+    let (lang, rest) = bytes.split_at(language);
+    (2..=3).contains(&lang.len())
+        && lang.iter().all(u8::is_ascii_lowercase)
+        && match rest {
+            [] => true,
+            [b'-', r1, r2] => r1.is_ascii_uppercase() && r2.is_ascii_uppercase(),
+            _ => false,
+        }
+}
+
 /// The subtags not yet read (`None` once the last one is taken).
 struct Subtags<'a>(Option<&'a str>);
 
@@ -235,7 +251,38 @@ fn same_tag(canonical: &str, tag: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::canonical_lang;
+    use super::{canonical_lang, is_plain_canonical};
+
+    #[test]
+    fn plain_canonical_tags_are_their_own_canonical_form() {
+        let mut plain = 0;
+        for lang in ["en", "EN", "eN", "ast", "Ast", "a", "abcd", "e1", "zh"] {
+            for region in [
+                "", "-US", "-us", "-Us", "_US", "-USA", "-419", "-U", "-U1", "-Hant",
+            ] {
+                let tag = format!("{lang}{region}");
+                if is_plain_canonical(&tag) {
+                    plain += 1;
+                    assert_eq!(
+                        canonical_lang(&tag).as_deref(),
+                        Some(tag.as_str()),
+                        "{tag:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(plain, 6);
+        for tag in [
+            "i-ami",
+            "en-GB-oed",
+            "x-whatever",
+            "art-lojban",
+            "zh-yue",
+            "sgn-BE-FR",
+        ] {
+            assert!(!is_plain_canonical(tag), "{tag:?}");
+        }
+    }
 
     #[track_caller]
     fn canonical(tag: &str, expected: &str) {

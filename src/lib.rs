@@ -2,7 +2,7 @@
 //!
 //! One call takes the raw request body and [`Options`] and returns an [`Outcome`]: a pusher to
 //! set, a pusher to delete, or a rejection that lists every [`Problem`] with an RFC 6901 JSON
-//! Pointer and a Matrix error code. The rules are those of the project's `RULES.md`.
+//! Pointer and a Matrix error code. The rules are those of the project's `docs/rules.md`.
 //!
 //! ```
 //! use matrix_pusher_validator::{validate, Options, Outcome};
@@ -17,22 +17,29 @@
 //! ```
 #![forbid(unsafe_code)]
 
+use std::ops::Range;
+
 pub mod json;
 mod lang;
 mod model;
 mod options;
+mod p256;
 mod problem;
 mod rules;
 pub mod url;
+mod webpush;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+#[cfg(all(target_arch = "wasm32", feature = "bench-serde-wasm-bindgen"))]
+mod bench_bridge;
+
 pub use json::Value;
 pub use model::{Outcome, Pusher, PusherData, PusherKind};
-pub use options::Options;
+pub use options::{OptionError, Options};
 pub use problem::{ErrorCode, Problem, Warning, WarningCode};
-pub use url::{UrlError, check_gateway_url};
+pub use url::{AllowedHost, UrlError, check_gateway_url, check_web_push_url};
 
 /// Validates a raw request body (the bytes of `POST /pushers/set`).
 ///
@@ -41,6 +48,16 @@ pub use url::{UrlError, check_gateway_url};
 #[must_use]
 pub fn validate(body: &[u8], options: &Options) -> Outcome {
     rules::validate_bytes(body, options)
+}
+
+/// Validates a raw request body and writes the outcome's compact JSON, with the byte range of its
+/// `pusher` member's value (`None` for a rejection): what [`Outcome::to_json_with_pusher_range`]
+/// gives for [`validate`]'s outcome, written from the body without building that outcome.
+#[must_use]
+pub fn validate_to_json(body: &[u8], options: &Options) -> (String, Option<Range<usize>>) {
+    let (text, summary) = rules::check_bytes(body, options).to_json();
+    let range = summary.pusher.map(|(start, end)| start..end);
+    (text, range)
 }
 
 /// Validates an already-parsed JSON value, for callers that hold an object rather than bytes.

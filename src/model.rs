@@ -1,31 +1,52 @@
-//! The pusher model and the outcome of validation (RULES.md section 5).
+//! The pusher model and the outcome of validation (docs/rules.md section 5).
 
+use std::borrow::Cow;
 use std::ops::Range;
 
+use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeStruct, Serializer};
-use serde::{Deserialize, Serialize};
 
 use crate::json::{self, Value};
 use crate::problem::{ErrorCode, Problem, Warning};
 
 /// The kind of a pusher (`kind` in the request). `null` is not a kind: it asks for a delete.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PusherKind {
     /// `"http"`: pushes go through a push gateway at `data.url`.
     Http,
     /// `"email"`: notifications are mailed to the address in `pushkey`.
     Email,
+    /// `"webpush"` (MSC4174): pushes go to the browser's push service at `data.url`, encrypted
+    /// for the P-256 key in `pushkey` with the secret in `data.auth`. In [`Options::kinds`]
+    /// (crate::Options) it allows both spellings.
+    WebPush,
+    /// `"org.matrix.msc4174.webpush"`, the unstable spelling of [`PusherKind::WebPush`]: the
+    /// same kind, kept as sent.
+    WebPushUnstable,
 }
 
 impl PusherKind {
-    /// The wire name, `"http"` or `"email"`.
+    /// The wire name, such as `"http"` or `"org.matrix.msc4174.webpush"`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Http => "http",
             Self::Email => "email",
+            Self::WebPush => "webpush",
+            Self::WebPushUnstable => "org.matrix.msc4174.webpush",
         }
+    }
+
+    /// Whether this is Web Push, in either spelling.
+    #[must_use]
+    pub const fn is_web_push(self) -> bool {
+        matches!(self, Self::WebPush | Self::WebPushUnstable)
+    }
+}
+
+impl Serialize for PusherKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -57,7 +78,7 @@ impl PusherData {
 /// A valid, normalized pusher: what a homeserver stores.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pusher {
-    /// `http` or `email`.
+    /// `http`, `email` or Web Push (in the spelling sent).
     pub kind: PusherKind,
     /// Reverse-DNS identifier of the application: 1 to 64 of `[A-Za-z0-9._-]`.
     pub app_id: String,
@@ -74,7 +95,18 @@ pub struct Pusher {
     pub lang: String,
     /// Information for the pusher implementation.
     pub data: PusherData,
+    /// MSC3881 `org.matrix.msc3881.enabled`: `Some(false)` for a pusher switched off without
+    /// being deleted. `None` when absent.
+    pub enabled: Option<bool>,
+    /// MSC3881 `org.matrix.msc3881.device_id`: the device the pusher belongs to, 1 to 255
+    /// characters. `None` when absent.
+    pub device_id: Option<String>,
 }
+
+/// The member name of [`Pusher::enabled`].
+pub(crate) const ENABLED: &str = "org.matrix.msc3881.enabled";
+/// The member name of [`Pusher::device_id`].
+pub(crate) const DEVICE_ID: &str = "org.matrix.msc3881.device_id";
 
 /// The result of validating one request.
 #[derive(Clone, Debug, PartialEq)]
@@ -133,7 +165,7 @@ impl Outcome {
     }
 }
 
-// ---- output (RULES.md section 5) -----------------------------------------------------------------
+// ---- output (docs/rules.md section 5) -----------------------------------------------------------------
 
 impl Serialize for PusherData {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -147,9 +179,13 @@ impl Serialize for PusherData {
 
 impl Serialize for Pusher {
     /// The members `kind, app_id, pushkey, app_display_name, device_display_name, profile_tag
-    /// (only when present), lang, data`, in that order.
+    /// (only when present), lang, data`, then the MSC3881 members (each only when present), in
+    /// that order.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = if self.profile_tag.is_some() { 8 } else { 7 };
+        let len = 7
+            + usize::from(self.profile_tag.is_some())
+            + usize::from(self.enabled.is_some())
+            + usize::from(self.device_id.is_some());
         let mut pusher = serializer.serialize_struct("Pusher", len)?;
         pusher.serialize_field("kind", &self.kind)?;
         pusher.serialize_field("app_id", &self.app_id)?;
@@ -163,6 +199,14 @@ impl Serialize for Pusher {
         }
         pusher.serialize_field("lang", &self.lang)?;
         pusher.serialize_field("data", &self.data)?;
+        match self.enabled {
+            Some(enabled) => pusher.serialize_field(ENABLED, &enabled)?,
+            None => pusher.skip_field(ENABLED)?,
+        }
+        match &self.device_id {
+            Some(device_id) => pusher.serialize_field(DEVICE_ID, device_id)?,
+            None => pusher.skip_field(DEVICE_ID)?,
+        }
         pusher.end()
     }
 }
@@ -228,6 +272,292 @@ impl Serialize for Outcome {
     }
 }
 
+/// A set, delete or rejection with its strings still in the body where it can: what the rules
+/// produce. The public [`Outcome`] is made from it by copying, the outcome's JSON is written from
+/// it directly, and an [`Outcome`] is viewed as one to be written the same way.
+#[derive(Debug)]
+pub(crate) enum Checked<'a> {
+    Set {
+        pusher: Draft<'a>,
+        append: bool,
+        warnings: Cow<'a, [Warning]>,
+    },
+    Delete {
+        app_id: Cow<'a, str>,
+        pushkey: Cow<'a, str>,
+        warnings: Cow<'a, [Warning]>,
+    },
+    Rejected {
+        errors: Cow<'a, [Problem]>,
+        warnings: Cow<'a, [Warning]>,
+    },
+}
+
+/// A valid pusher whose strings are, where they need no change, slices of the body.
+#[derive(Debug)]
+pub(crate) struct Draft<'a> {
+    pub(crate) kind: PusherKind,
+    pub(crate) app_id: Cow<'a, str>,
+    pub(crate) pushkey: Cow<'a, str>,
+    pub(crate) app_display_name: Cow<'a, str>,
+    pub(crate) device_display_name: Cow<'a, str>,
+    pub(crate) profile_tag: Option<Cow<'a, str>>,
+    pub(crate) lang: Cow<'a, str>,
+    pub(crate) data: Vec<json::Member<'a>>,
+    pub(crate) enabled: Option<bool>,
+    pub(crate) device_id: Option<Cow<'a, str>>,
+}
+
+impl Draft<'_> {
+    fn into_pusher(self) -> Pusher {
+        Pusher {
+            kind: self.kind,
+            app_id: self.app_id.into_owned(),
+            pushkey: self.pushkey.into_owned(),
+            app_display_name: self.app_display_name.into_owned(),
+            device_display_name: self.device_display_name.into_owned(),
+            profile_tag: self.profile_tag.map(Cow::into_owned),
+            lang: self.lang.into_owned(),
+            data: PusherData(json::members_into_owned(self.data)),
+            enabled: self.enabled,
+            device_id: self.device_id.map(Cow::into_owned),
+        }
+    }
+
+    /// About the length of its JSON (escapes aside).
+    fn approximate_json_len(&self) -> usize {
+        256 + self.app_id.len()
+            + self.pushkey.len()
+            + self.app_display_name.len()
+            + self.device_display_name.len()
+            + self.profile_tag.as_ref().map_or(0, |t| t.len())
+            + self.lang.len()
+            + self.device_id.as_ref().map_or(0, |d| d.len())
+            + json::val_members_len(&self.data)
+    }
+
+    fn write_json(&self, out: &mut String) {
+        out.push_str(r#"{"kind":""#);
+        out.push_str(self.kind.as_str());
+        out.push('"');
+        text_member(out, r#","app_id":"#, &self.app_id);
+        text_member(out, r#","pushkey":"#, &self.pushkey);
+        text_member(out, r#","app_display_name":"#, &self.app_display_name);
+        text_member(out, r#","device_display_name":"#, &self.device_display_name);
+        if let Some(tag) = &self.profile_tag {
+            text_member(out, r#","profile_tag":"#, tag);
+        }
+        text_member(out, r#","lang":"#, &self.lang);
+        out.push_str(r#","data":"#);
+        json::write_val_members(out, &self.data);
+        if let Some(enabled) = self.enabled {
+            write_name(out, ENABLED);
+            out.push_str(if enabled { "true" } else { "false" });
+        }
+        if let Some(device_id) = &self.device_id {
+            write_name(out, DEVICE_ID);
+            json::write_text(out, device_id);
+        }
+        out.push('}');
+    }
+}
+
+impl<'a> Draft<'a> {
+    fn of(pusher: &'a Pusher) -> Self {
+        Draft {
+            kind: pusher.kind,
+            app_id: json::plain(&pusher.app_id),
+            pushkey: json::plain(&pusher.pushkey),
+            app_display_name: json::plain(&pusher.app_display_name),
+            device_display_name: json::plain(&pusher.device_display_name),
+            profile_tag: pusher.profile_tag.as_deref().map(json::plain),
+            lang: json::plain(&pusher.lang),
+            data: json::members_of(&pusher.data.0),
+            enabled: pusher.enabled,
+            device_id: pusher.device_id.as_deref().map(json::plain),
+        }
+    }
+}
+
+/// What a caller that does not read the whole outcome needs: the verdict, and for a set or a
+/// delete where the pusher lies in the outcome's JSON text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Summary {
+    /// 0 rejected, 1 set, 2 delete.
+    pub(crate) action: u8,
+    /// The `pusher` member's value in the text (byte range); `None` for a rejection.
+    pub(crate) pusher: Option<(usize, usize)>,
+}
+
+impl<'a> Checked<'a> {
+    /// A view of an outcome, borrowing its strings.
+    fn of(outcome: &'a Outcome) -> Self {
+        match outcome {
+            Outcome::Set {
+                pusher,
+                append,
+                warnings,
+            } => Checked::Set {
+                pusher: Draft::of(pusher),
+                append: *append,
+                warnings: Cow::Borrowed(warnings),
+            },
+            Outcome::Delete {
+                app_id,
+                pushkey,
+                warnings,
+            } => Checked::Delete {
+                app_id: json::plain(app_id),
+                pushkey: json::plain(pushkey),
+                warnings: Cow::Borrowed(warnings),
+            },
+            Outcome::Rejected { errors, warnings } => Checked::Rejected {
+                errors: Cow::Borrowed(errors),
+                warnings: Cow::Borrowed(warnings),
+            },
+        }
+    }
+}
+
+impl Checked<'_> {
+    pub(crate) fn into_outcome(self) -> Outcome {
+        match self {
+            Checked::Set {
+                pusher,
+                append,
+                warnings,
+            } => Outcome::Set {
+                pusher: pusher.into_pusher(),
+                append,
+                warnings: warnings.into_owned(),
+            },
+            Checked::Delete {
+                app_id,
+                pushkey,
+                warnings,
+            } => Outcome::Delete {
+                app_id: app_id.into_owned(),
+                pushkey: pushkey.into_owned(),
+                warnings: warnings.into_owned(),
+            },
+            Checked::Rejected { errors, warnings } => Outcome::Rejected {
+                errors: errors.into_owned(),
+                warnings: warnings.into_owned(),
+            },
+        }
+    }
+
+    /// The verdict alone: 0 rejected, 1 set, 2 delete, plus 4 when a set has `append: true`.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) const fn verdict(&self) -> u8 {
+        match self {
+            Self::Set { append, .. } => 1 + if *append { 4 } else { 0 },
+            Self::Delete { .. } => 2,
+            Self::Rejected { .. } => 0,
+        }
+    }
+
+    fn warnings(&self) -> &[Warning] {
+        match self {
+            Self::Set { warnings, .. }
+            | Self::Delete { warnings, .. }
+            | Self::Rejected { warnings, .. } => warnings,
+        }
+    }
+
+    /// About the length of the JSON (escapes aside), so that it is written into one allocation.
+    fn approximate_json_len(&self) -> usize {
+        let warnings = notes_len(self.warnings().iter().map(|w| (&*w.path, &*w.message)));
+        warnings
+            + match self {
+                Self::Set { pusher, .. } => pusher.approximate_json_len(),
+                Self::Delete {
+                    app_id, pushkey, ..
+                } => 96 + app_id.len() + pushkey.len(),
+                Self::Rejected { errors, .. } => {
+                    96 + notes_len(errors.iter().map(|p| (&*p.path, &*p.message)))
+                }
+            }
+    }
+
+    /// The compact JSON of the outcome, and where its pusher, `app_id` and `pushkey` are in it.
+    pub(crate) fn to_json(&self) -> (String, Summary) {
+        let mut out = String::with_capacity(self.approximate_json_len());
+        let mut summary = Summary::default();
+        out.push('{');
+        match self {
+            Self::Set {
+                pusher,
+                append,
+                warnings,
+            } => {
+                out.push_str(r#""ok":true,"action":"set","pusher":"#);
+                let start = out.len();
+                pusher.write_json(&mut out);
+                summary.action = 1;
+                summary.pusher = Some((start, out.len()));
+                out.push_str(if *append {
+                    r#","append":true"#
+                } else {
+                    r#","append":false"#
+                });
+                write_warnings(&mut out, warnings);
+            }
+            Self::Delete {
+                app_id,
+                pushkey,
+                warnings,
+            } => {
+                out.push_str(r#""ok":true,"action":"delete","pusher":"#);
+                let start = out.len();
+                out.push_str(r#"{"kind":null,"app_id":"#);
+                json::write_text(&mut out, app_id);
+                out.push_str(r#","pushkey":"#);
+                json::write_text(&mut out, pushkey);
+                out.push('}');
+                summary.action = 2;
+                summary.pusher = Some((start, out.len()));
+                write_warnings(&mut out, warnings);
+            }
+            Self::Rejected { errors, warnings } => {
+                out.push_str(r#""ok":false"#);
+                match errors.first() {
+                    Some(first) => {
+                        write_string_member(&mut out, "errcode", first.errcode.as_str());
+                        write_string_member(&mut out, "error", &first.message);
+                    }
+                    None => out.push_str(r#","errcode":null,"error":null"#),
+                }
+                write_name(&mut out, "errors");
+                out.push('[');
+                for (i, problem) in errors.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push('{');
+                    write_string_member(&mut out, "errcode", problem.errcode.as_str());
+                    write_string_member(&mut out, "path", &problem.path);
+                    write_string_member(&mut out, "message", &problem.message);
+                    out.push('}');
+                }
+                out.push(']');
+                write_warnings(&mut out, warnings);
+            }
+        }
+        out.push('}');
+        (out, summary)
+    }
+}
+
+/// Writes `prefix` (`,"name":`) and the string member's value, held as [`json::plain`] says.
+// The variant is the point: it says whether the string needs escapes.
+#[allow(clippy::ptr_arg)]
+#[inline(never)]
+fn text_member(out: &mut String, prefix: &str, value: &Cow<'_, str>) {
+    out.push_str(prefix);
+    json::write_text(out, value);
+}
+
 /// Writes `,"name":` (or `"name":` first in an object).
 fn write_name(out: &mut String, name: &str) {
     if !out.ends_with('{') {
@@ -259,28 +589,13 @@ fn write_warnings(out: &mut String, warnings: &[Warning]) {
 }
 
 impl Pusher {
-    /// The compact JSON of the pusher as RULES.md section 5 orders it: what a homeserver stores.
+    /// The compact JSON of the pusher as docs/rules.md section 5 orders it: what a homeserver stores.
     #[must_use]
     pub fn to_json(&self) -> String {
-        let mut out = String::new();
-        self.write_json(&mut out);
+        let draft = Draft::of(self);
+        let mut out = String::with_capacity(draft.approximate_json_len());
+        draft.write_json(&mut out);
         out
-    }
-
-    fn write_json(&self, out: &mut String) {
-        out.push('{');
-        write_string_member(out, "kind", self.kind.as_str());
-        write_string_member(out, "app_id", &self.app_id);
-        write_string_member(out, "pushkey", &self.pushkey);
-        write_string_member(out, "app_display_name", &self.app_display_name);
-        write_string_member(out, "device_display_name", &self.device_display_name);
-        if let Some(tag) = &self.profile_tag {
-            write_string_member(out, "profile_tag", tag);
-        }
-        write_string_member(out, "lang", &self.lang);
-        write_name(out, "data");
-        json::write_members(out, &self.data.0);
-        out.push('}');
     }
 }
 
@@ -292,103 +607,19 @@ fn notes_len<'a>(notes: impl Iterator<Item = (&'a str, &'a str)>) -> usize {
 }
 
 impl Outcome {
-    /// About the length of [`Outcome::to_json`] (escapes aside), so that it is written into one
-    /// allocation.
-    fn approximate_json_len(&self) -> usize {
-        let warnings = notes_len(self.warnings().iter().map(|w| (&*w.path, &*w.message)));
-        warnings
-            + match self {
-                Self::Set { pusher, .. } => {
-                    192 + pusher.app_id.len()
-                        + pusher.pushkey.len()
-                        + pusher.app_display_name.len()
-                        + pusher.device_display_name.len()
-                        + pusher.profile_tag.as_ref().map_or(0, String::len)
-                        + pusher.lang.len()
-                        + json::approximate_members_len(&pusher.data.0)
-                }
-                Self::Delete {
-                    app_id, pushkey, ..
-                } => 96 + app_id.len() + pushkey.len(),
-                Self::Rejected { errors, .. } => {
-                    96 + notes_len(errors.iter().map(|p| (&*p.path, &*p.message)))
-                }
-            }
-    }
-
     /// The compact JSON of the outcome, as [`Serialize`] gives it, written without serde.
     #[must_use]
     pub fn to_json(&self) -> String {
-        self.to_json_with_pusher_range().0
+        Checked::of(self).to_json().0
     }
 
     /// The compact JSON of the outcome and the byte range of its `pusher` member's value
     /// (`None` for a rejection), so that a server can store the pusher text as it is.
     #[must_use]
     pub fn to_json_with_pusher_range(&self) -> (String, Option<Range<usize>>) {
-        let mut out = String::with_capacity(self.approximate_json_len());
-        out.push('{');
-        let range = match self {
-            Self::Set {
-                pusher,
-                append,
-                warnings,
-            } => {
-                out.push_str(r#""ok":true,"action":"set","pusher":"#);
-                let start = out.len();
-                pusher.write_json(&mut out);
-                let range = start..out.len();
-                out.push_str(if *append {
-                    r#","append":true"#
-                } else {
-                    r#","append":false"#
-                });
-                write_warnings(&mut out, warnings);
-                Some(range)
-            }
-            Self::Delete {
-                app_id,
-                pushkey,
-                warnings,
-            } => {
-                out.push_str(r#""ok":true,"action":"delete","pusher":"#);
-                let start = out.len();
-                out.push_str(r#"{"kind":null"#);
-                write_string_member(&mut out, "app_id", app_id);
-                write_string_member(&mut out, "pushkey", pushkey);
-                out.push('}');
-                let range = start..out.len();
-                write_warnings(&mut out, warnings);
-                Some(range)
-            }
-            Self::Rejected { errors, warnings } => {
-                out.push_str(r#""ok":false"#);
-                match errors.first() {
-                    Some(first) => {
-                        write_string_member(&mut out, "errcode", first.errcode.as_str());
-                        write_string_member(&mut out, "error", &first.message);
-                    }
-                    None => out.push_str(r#","errcode":null,"error":null"#),
-                }
-                write_name(&mut out, "errors");
-                out.push('[');
-                for (i, problem) in errors.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push('{');
-                    write_string_member(&mut out, "errcode", problem.errcode.as_str());
-                    write_string_member(&mut out, "path", &problem.path);
-                    write_string_member(&mut out, "message", &problem.message);
-                    out.push('}');
-                }
-                out.push(']');
-                write_warnings(&mut out, warnings);
-                None
-            }
-        };
-        out.push('}');
-        (out, range)
+        let (text, summary) = Checked::of(self).to_json();
+        let range = summary.pusher.map(|(start, end)| start..end);
+        (text, range)
     }
 }
 
@@ -413,6 +644,8 @@ mod tests {
                 ),
                 ("n".into(), Value::Number("1.50".into())),
             ]),
+            enabled: None,
+            device_id: None,
         }
     }
 
@@ -440,6 +673,18 @@ mod tests {
             )
         );
         assert_eq!(range.map(|r| &text[r]), Some(pusher_text));
+    }
+
+    #[test]
+    fn writes_the_msc3881_members_after_data() {
+        let mut p = pusher(None);
+        p.enabled = Some(false);
+        p.device_id = Some("DEV".into());
+        let text = p.to_json();
+        assert!(
+            text.ends_with(r#""n":1.50},"org.matrix.msc3881.enabled":false,"org.matrix.msc3881.device_id":"DEV"}"#),
+            "{text}"
+        );
     }
 
     #[test]

@@ -1,14 +1,17 @@
-//! The member rules (RULES.md sections 2 and 3) and the assembly of the outcome.
+//! The member rules (docs/rules.md sections 2 and 3) and the assembly of the outcome.
 //!
 //! Problems and warnings come in document order; a missing required member is reported at the
-//! end of its object, in the order of RULES.md section 3 (README, "How RULES.md is read").
+//! end of its object, in the order of docs/rules.md section 3 (see its section 9).
 
-use crate::json::{self, ParseError, Value};
-use crate::lang::canonical_lang;
-use crate::model::{Outcome, Pusher, PusherData, PusherKind};
+use std::borrow::Cow;
+
+use crate::json::{self, Member, ParseError, Val, Value};
+use crate::lang::{canonical_lang, is_plain_canonical};
+use crate::model::{Checked, DEVICE_ID, Draft, ENABLED, Outcome, PusherKind};
 use crate::options::Options;
 use crate::problem::{ErrorCode, Problem, Warning, WarningCode};
-use crate::url::check_gateway_url;
+use crate::url::{check_gateway_url, check_web_push_url};
+use crate::webpush;
 
 /// Rule A: the longest `app_id`, in characters.
 const MAX_APP_ID_CHARS: usize = 64;
@@ -18,42 +21,44 @@ const MAX_PUSHKEY_BYTES: usize = 512;
 const MAX_EMAIL_CHARS: usize = 500;
 /// Rule T: the longest `profile_tag` (and `instance_handle`), in characters.
 const MAX_PROFILE_TAG_CHARS: usize = 32;
+/// Rule M: the longest `org.matrix.msc3881.device_id`, in characters.
+const MAX_DEVICE_ID_CHARS: usize = 255;
 /// The `app_id` an `email` pusher must have.
 const EMAIL_APP_ID: &str = "m.email";
 /// The one `data.format` the spec defines.
 const EVENT_ID_ONLY: &str = "event_id_only";
 
 pub(crate) fn validate_bytes(body: &[u8], options: &Options) -> Outcome {
+    check_bytes(body, options).into_outcome()
+}
+
+/// The outcome of a body, its strings left in the body where they need no change.
+pub(crate) fn check_bytes<'a>(body: &'a [u8], options: &Options) -> Checked<'a> {
     if body.len() > options.max_body_bytes {
         return Report::fatal(ErrorCode::TooLarge, String::new(), "the body is too large");
     }
-    match json::parse(body, options.max_depth) {
-        Ok(value) => validate_document(value, options),
+    match json::parse_in_place(body, options.max_depth) {
+        Ok(Val::Object(members)) => check_members(members, options),
+        Ok(_) => not_an_object(),
         Err(error) => parse_error(error),
     }
 }
 
 pub(crate) fn validate_value(value: &Value, options: &Options) -> Outcome {
     match json::check_tree(value, options.max_depth) {
-        // Only the top-level members are cloned; the tree was checked for depth first.
+        // The tree was checked for depth first, so viewing it recursively is safe.
         Ok(()) => match value {
-            Value::Object(members) => check_members(members.clone(), options),
+            Value::Object(members) => check_members(json::members_of(members), options),
             _ => not_an_object(),
-        },
-        Err(error) => parse_error(error),
-    }
-}
-
-fn validate_document(value: Value, options: &Options) -> Outcome {
-    match value {
-        Value::Object(members) => check_members(members, options),
-        _ => not_an_object(),
+        }
+        .into_outcome(),
+        Err(error) => parse_error(error).into_outcome(),
     }
 }
 
 #[cold]
 #[inline(never)]
-fn not_an_object() -> Outcome {
+fn not_an_object() -> Checked<'static> {
     Report::fatal(
         ErrorCode::BadJson,
         String::new(),
@@ -63,7 +68,7 @@ fn not_an_object() -> Outcome {
 
 #[cold]
 #[inline(never)]
-fn parse_error(error: ParseError) -> Outcome {
+fn parse_error(error: ParseError) -> Checked<'static> {
     match error {
         ParseError::NotJson => Report::fatal(
             ErrorCode::NotJson,
@@ -91,7 +96,7 @@ struct Report {
 impl Report {
     #[cold]
     #[inline(never)]
-    fn fatal(errcode: ErrorCode, path: String, message: &str) -> Outcome {
+    fn fatal(errcode: ErrorCode, path: String, message: &str) -> Checked<'static> {
         let mut report = Self::default();
         report.error(errcode, path, message);
         report.into_rejection()
@@ -113,18 +118,18 @@ impl Report {
         });
     }
 
-    fn into_rejection(self) -> Outcome {
-        Outcome::Rejected {
-            errors: self.errors,
-            warnings: self.warnings,
+    fn into_rejection(self) -> Checked<'static> {
+        Checked::Rejected {
+            errors: Cow::Owned(self.errors),
+            warnings: Cow::Owned(self.warnings),
         }
     }
 
     /// A required string: `null` is missing, another type is the wrong type.
-    fn string(&mut self, value: Value, path: &str) -> Option<String> {
+    fn string<'a>(&mut self, value: Val<'a>, path: &str) -> Option<Cow<'a, str>> {
         match value {
-            Value::String(s) => Some(s),
-            Value::Null => {
+            Val::Str(s) => Some(s),
+            Val::Null => {
                 self.error(ErrorCode::MissingParam, path, "a value is required");
                 None
             }
@@ -136,7 +141,12 @@ impl Report {
     }
 
     /// Checks `s` and keeps it when `problem` finds nothing wrong.
-    fn check(&mut self, s: String, path: &str, problem: Option<String>) -> Option<String> {
+    fn check<'a>(
+        &mut self,
+        s: Cow<'a, str>,
+        path: &str,
+        problem: Option<String>,
+    ) -> Option<Cow<'a, str>> {
         match problem {
             None => Some(s),
             Some(message) => {
@@ -147,7 +157,7 @@ impl Report {
     }
 }
 
-/// What the request asks for, decided by `kind` (RULES.md section 2).
+/// What the request asks for, decided by `kind` (docs/rules.md section 2).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Set(PusherKind),
@@ -158,19 +168,19 @@ enum Mode {
 
 /// The mode, and the problem with `kind` itself when there is one (its absence is reported
 /// with the other missing members, at the end).
-fn mode_of(kind: Option<&Value>, options: &Options) -> (Mode, Option<(ErrorCode, &'static str)>) {
+fn mode_of(kind: Option<&Val<'_>>, options: &Options) -> (Mode, Option<(ErrorCode, &'static str)>) {
     match kind {
         None => (Mode::Unknown, None),
-        Some(Value::Null) => (Mode::Delete, None),
-        Some(Value::String(s)) => match kind_named(s) {
-            Some(kind) if options.kinds.contains(&kind) => (Mode::Set(kind), None),
+        Some(Val::Null) => (Mode::Delete, None),
+        Some(Val::Str(s)) => match kind_named(s) {
+            Some(kind) if allows(options, kind) => (Mode::Set(kind), None),
             Some(_) => (
                 Mode::Unknown,
                 Some((ErrorCode::InvalidParam, "this kind is not accepted here")),
             ),
             None => (
                 Mode::Unknown,
-                Some((ErrorCode::InvalidParam, "must be http or email")),
+                Some((ErrorCode::InvalidParam, "must be http, email or webpush")),
             ),
         },
         Some(_) => (
@@ -184,12 +194,37 @@ fn kind_named(s: &str) -> Option<PusherKind> {
     match s {
         "http" => Some(PusherKind::Http),
         "email" => Some(PusherKind::Email),
+        "webpush" => Some(PusherKind::WebPush),
+        "org.matrix.msc4174.webpush" => Some(PusherKind::WebPushUnstable),
         _ => None,
     }
 }
 
-fn is_control(c: char) -> bool {
-    c <= '\u{1f}' || c == '\u{7f}'
+/// Whether the `kinds` option allows `kind`; `webpush` there allows both spellings.
+fn allows(options: &Options, kind: PusherKind) -> bool {
+    let kind = if kind.is_web_push() {
+        PusherKind::WebPush
+    } else {
+        kind
+    };
+    options.kinds.contains(&kind)
+}
+
+/// Whether the request sets a Web Push pusher (rule W).
+fn is_web_push(mode: Mode) -> bool {
+    matches!(mode, Mode::Set(kind) if kind.is_web_push())
+}
+
+/// Whether `s` holds a control character (U+0000 to U+001F, U+007F). Those are ASCII, and the
+/// bytes of a longer UTF-8 sequence never are, so the bytes are read, not the characters.
+fn has_control(s: &str) -> bool {
+    s.bytes().any(|b| b < 0x20 || b == 0x7f)
+}
+
+/// Whether `s` has more than `max` characters (Unicode scalar values): each starts with a byte
+/// that is not a continuation byte, and a string of at most `max` bytes has at most `max`.
+fn more_chars_than(s: &str, max: usize) -> bool {
+    s.len() > max && s.bytes().filter(|&b| b & 0xC0 != 0x80).count() > max
 }
 
 /// `must be at most {max}{unit}`, written without `core::fmt` (which would add its code to the
@@ -206,9 +241,9 @@ fn at_most(max: usize, unit: &str) -> String {
 
 /// At most `max` characters (Unicode scalar values) and no control character.
 fn text_problem(s: &str, max: usize) -> Option<String> {
-    if s.chars().count() > max {
+    if more_chars_than(s, max) {
         Some(at_most(max, " characters"))
-    } else if s.chars().any(is_control) {
+    } else if has_control(s) {
         Some("must not contain control characters".into())
     } else {
         None
@@ -219,7 +254,7 @@ fn text_problem(s: &str, max: usize) -> Option<String> {
 fn app_id_problem(s: &str, mode: Mode) -> Option<String> {
     if s.is_empty() {
         Some("must not be empty".into())
-    } else if s.chars().count() > MAX_APP_ID_CHARS {
+    } else if more_chars_than(s, MAX_APP_ID_CHARS) {
         Some(at_most(MAX_APP_ID_CHARS, " characters"))
     } else if !s
         .bytes()
@@ -239,8 +274,10 @@ fn pushkey_problem(s: &str, mode: Mode) -> Option<String> {
         Some("must not be empty".into())
     } else if s.len() > MAX_PUSHKEY_BYTES {
         Some(at_most(MAX_PUSHKEY_BYTES, " bytes of utf-8"))
-    } else if s.chars().any(is_control) {
+    } else if has_control(s) {
         Some("must not contain control characters".into())
+    } else if is_web_push(mode) {
+        webpush::key_problem(s).map(Into::into)
     } else if mode == Mode::Set(PusherKind::Email) {
         let mut parts = s.split('@');
         let well_formed = matches!(
@@ -249,7 +286,7 @@ fn pushkey_problem(s: &str, mode: Mode) -> Option<String> {
         );
         if !well_formed {
             Some("must be an email address with one @".into())
-        } else if s.chars().count() > MAX_EMAIL_CHARS {
+        } else if more_chars_than(s, MAX_EMAIL_CHARS) {
             Some(at_most(MAX_EMAIL_CHARS, " characters"))
         } else {
             None
@@ -272,20 +309,22 @@ const REQUIRED: [&str; 7] = [
 
 /// The values a set request is built from, filled as members are read.
 #[derive(Default)]
-struct Fields {
+struct Fields<'a> {
     present: [bool; REQUIRED.len()],
-    app_id: Option<String>,
-    pushkey: Option<String>,
-    app_display_name: Option<String>,
-    device_display_name: Option<String>,
-    lang: Option<String>,
-    profile_tag: Option<String>,
-    instance_handle: Option<String>,
-    data: Option<PusherData>,
+    app_id: Option<Cow<'a, str>>,
+    pushkey: Option<Cow<'a, str>>,
+    app_display_name: Option<Cow<'a, str>>,
+    device_display_name: Option<Cow<'a, str>>,
+    lang: Option<Cow<'a, str>>,
+    profile_tag: Option<Cow<'a, str>>,
+    instance_handle: Option<Cow<'a, str>>,
+    data: Option<Vec<Member<'a>>>,
     append: bool,
+    enabled: Option<bool>,
+    device_id: Option<Cow<'a, str>>,
 }
 
-fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
+fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a> {
     let kind = members.iter().find(|(name, _)| name == "kind");
     let (mode, kind_problem) = mode_of(kind.map(|(_, v)| v), options);
     if mode == Mode::Delete {
@@ -301,7 +340,7 @@ fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
         if let Some(slot) = REQUIRED.iter().position(|r| *r == name) {
             fields.present[slot] = true;
         }
-        match name.as_str() {
+        match &*name {
             "kind" => {
                 if let Some((errcode, message)) = kind_problem {
                     report.error(errcode, "/kind", message);
@@ -350,9 +389,26 @@ fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
                 }
             }
             "data" => fields.data = check_data(value, mode, options, &mut report),
+            ENABLED => match value {
+                Val::Bool(enabled) => fields.enabled = Some(enabled),
+                Val::Null => msc3881_null(ENABLED, &mut report),
+                _ => report.error(ErrorCode::BadJson, pointer(ENABLED), "must be a boolean"),
+            },
+            DEVICE_ID => match value {
+                Val::Str(id) => {
+                    let problem = if id.is_empty() {
+                        Some("must not be empty".into())
+                    } else {
+                        text_problem(&id, MAX_DEVICE_ID_CHARS)
+                    };
+                    fields.device_id = report.check(id, &pointer(DEVICE_ID), problem);
+                }
+                Val::Null => msc3881_null(DEVICE_ID, &mut report),
+                _ => report.error(ErrorCode::BadJson, pointer(DEVICE_ID), "must be a string"),
+            },
             "append" => match value {
-                Value::Bool(append) => fields.append = append,
-                Value::Null => {
+                Val::Bool(append) => fields.append = append,
+                Val::Null => {
                     report.warn(WarningCode::Normalized, "/append", "null was read as false")
                 }
                 _ => report.error(ErrorCode::BadJson, "/append", "must be a boolean"),
@@ -390,9 +446,11 @@ fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
             profile_tag,
             instance_handle,
             append,
+            enabled,
+            device_id,
             ..
-        } => Outcome::Set {
-            pusher: Pusher {
+        } => Checked::Set {
+            pusher: Draft {
                 kind,
                 app_id,
                 pushkey,
@@ -401,9 +459,11 @@ fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
                 profile_tag: profile_tag.or(instance_handle),
                 lang,
                 data,
+                enabled,
+                device_id,
             },
             append,
-            warnings: report.warnings,
+            warnings: Cow::Owned(report.warnings),
         },
         // Every required member was read without a problem, so none of these is absent.
         _ => Report::fatal(
@@ -414,8 +474,25 @@ fn check_members(members: Vec<(String, Value)>, options: &Options) -> Outcome {
     }
 }
 
+/// The pointer of a top-level member.
+fn pointer(name: &str) -> String {
+    json::member_pointer(name)
+}
+
+/// Rule M: an MSC3881 member's `null` means absent.
+#[cold]
+#[inline(never)]
+fn msc3881_null(name: &str, report: &mut Report) {
+    report.warn(
+        WarningCode::Normalized,
+        pointer(name),
+        "null was read as absent",
+    );
+}
+
 /// Rule A, with its warning for an `app_id` without a dot.
-fn app_id(value: Value, mode: Mode, report: &mut Report) -> Option<String> {
+#[inline(never)]
+fn app_id<'a>(value: Val<'a>, mode: Mode, report: &mut Report) -> Option<Cow<'a, str>> {
     let app_id = report.string(value, "/app_id")?;
     let problem = app_id_problem(&app_id, mode);
     let app_id = report.check(app_id, "/app_id", problem)?;
@@ -426,15 +503,20 @@ fn app_id(value: Value, mode: Mode, report: &mut Report) -> Option<String> {
 }
 
 /// Rule P.
-fn pushkey(value: Value, mode: Mode, report: &mut Report) -> Option<String> {
+#[inline(never)]
+fn pushkey<'a>(value: Val<'a>, mode: Mode, report: &mut Report) -> Option<Cow<'a, str>> {
     let pushkey = report.string(value, "/pushkey")?;
     let problem = pushkey_problem(&pushkey, mode);
     report.check(pushkey, "/pushkey", problem)
 }
 
 /// Rule L: the tag in canonical case, with a warning when that changed it.
-fn lang(value: Value, report: &mut Report) -> Option<String> {
+#[inline(never)]
+fn lang<'a>(value: Val<'a>, report: &mut Report) -> Option<Cow<'a, str>> {
     let tag = report.string(value, "/lang")?;
+    if is_plain_canonical(&tag) {
+        return Some(tag);
+    }
     let Some(canonical) = canonical_lang(&tag) else {
         report.error(
             ErrorCode::InvalidParam,
@@ -443,23 +525,25 @@ fn lang(value: Value, report: &mut Report) -> Option<String> {
         );
         return None;
     };
-    if canonical != tag {
-        report.warn(
-            WarningCode::Normalized,
-            "/lang",
-            "was written in canonical form",
-        );
+    if canonical == tag {
+        return Some(tag);
     }
-    Some(canonical)
+    report.warn(
+        WarningCode::Normalized,
+        "/lang",
+        "was written in canonical form",
+    );
+    Some(Cow::Owned(canonical))
 }
 
 /// Rule D.
-fn display_name(
-    value: Value,
+#[inline(never)]
+fn display_name<'a>(
+    value: Val<'a>,
     path: &str,
     options: &Options,
     report: &mut Report,
-) -> Option<String> {
+) -> Option<Cow<'a, str>> {
     let name = report.string(value, path)?;
     let problem = text_problem(&name, options.max_display_name_chars);
     let name = report.check(name, path, problem)?;
@@ -470,9 +554,10 @@ fn display_name(
 }
 
 /// Rule T, for `profile_tag` and for the `instance_handle` read in its place.
-fn profile_tag(value: Value, path: &str, report: &mut Report) -> Option<String> {
+#[inline(never)]
+fn profile_tag<'a>(value: Val<'a>, path: &str, report: &mut Report) -> Option<Cow<'a, str>> {
     match value {
-        Value::String(tag) => {
+        Val::Str(tag) => {
             let problem = text_problem(&tag, MAX_PROFILE_TAG_CHARS);
             report.check(tag, path, problem)
         }
@@ -483,16 +568,17 @@ fn profile_tag(value: Value, path: &str, report: &mut Report) -> Option<String> 
     }
 }
 
-/// Rules G, U and F.
-fn check_data(
-    value: Value,
+/// Rules G, U and F, and rule W for `data`.
+#[inline(never)]
+fn check_data<'a>(
+    value: Val<'a>,
     mode: Mode,
     options: &Options,
     report: &mut Report,
-) -> Option<PusherData> {
+) -> Option<Vec<Member<'a>>> {
     let mut members = match value {
-        Value::Object(members) => members,
-        Value::Null => {
+        Val::Object(members) => members,
+        Val::Null => {
             report.error(ErrorCode::MissingParam, "/data", "a value is required");
             return None;
         }
@@ -502,24 +588,29 @@ fn check_data(
         }
     };
     let errors_before = report.errors.len();
-    if json::members_len(&members) > options.max_data_bytes {
+    if json::val_members_len(&members) > options.max_data_bytes {
         report.error(
             ErrorCode::InvalidParam,
             "/data",
             at_most(options.max_data_bytes, " bytes when serialized"),
         );
     }
-    let needs_url = mode == Mode::Set(PusherKind::Http);
-    let mut has_url = false;
+    let web_push = is_web_push(mode);
+    let needs_url = web_push || mode == Mode::Set(PusherKind::Http);
+    let (mut has_url, mut has_auth) = (false, false);
     for (name, value) in &mut members {
-        match name.as_str() {
+        match &**name {
             "url" if needs_url => {
                 has_url = true;
-                check_url(value, options, report);
+                check_url(value, web_push, options, report);
+            }
+            "auth" if web_push => {
+                has_auth = true;
+                check_auth(value, report);
             }
             "format" => match value {
-                Value::String(format) if format == EVENT_ID_ONLY => {}
-                Value::String(_) => {
+                Val::Str(format) if format == EVENT_ID_ONLY => {}
+                Val::Str(_) => {
                     report.warn(
                         WarningCode::Unusual,
                         "/data/format",
@@ -535,29 +626,59 @@ fn check_data(
         report.error(
             ErrorCode::MissingParam,
             "/data/url",
-            "is required for an http pusher",
+            if web_push {
+                "is required for a web push pusher"
+            } else {
+                "is required for an http pusher"
+            },
         );
     }
-    (report.errors.len() == errors_before).then_some(PusherData(members))
+    if web_push && !has_auth {
+        report.error(
+            ErrorCode::MissingParam,
+            "/data/auth",
+            "is required for a web push pusher",
+        );
+    }
+    (report.errors.len() == errors_before).then_some(members)
 }
 
-/// Rule U: the gateway URL, normalized in place.
-fn check_url(value: &mut Value, options: &Options, report: &mut Report) {
+/// Rule W: the auth secret of a Web Push pusher.
+#[cold]
+#[inline(never)]
+fn check_auth(value: &Val<'_>, report: &mut Report) {
     match value {
-        Value::String(url) => match check_gateway_url(url, options) {
+        Val::Str(auth) => {
+            if let Some(problem) = webpush::auth_problem(auth) {
+                report.error(ErrorCode::InvalidParam, "/data/auth", problem);
+            }
+        }
+        Val::Null => report.error(ErrorCode::MissingParam, "/data/auth", "a value is required"),
+        _ => report.error(ErrorCode::BadJson, "/data/auth", "must be a string"),
+    }
+}
+
+/// Rule U (and rule W's push service URL): the URL, normalized in place.
+fn check_url(value: &mut Val<'_>, web_push: bool, options: &Options, report: &mut Report) {
+    match value {
+        Val::Str(url) => match if web_push {
+            check_web_push_url(url, options)
+        } else {
+            check_gateway_url(url, options)
+        } {
             Ok(normalized) => {
-                if normalized != *url {
+                if normalized != **url {
                     report.warn(
                         WarningCode::Normalized,
                         "/data/url",
                         "was written in canonical form",
                     );
-                    *url = normalized;
+                    *url = Cow::Owned(normalized);
                 }
             }
             Err(error) => report.error(ErrorCode::InvalidParam, "/data/url", error.0),
         },
-        Value::Null => report.error(ErrorCode::MissingParam, "/data/url", "a value is required"),
+        Val::Null => report.error(ErrorCode::MissingParam, "/data/url", "a value is required"),
         _ => report.error(ErrorCode::BadJson, "/data/url", "must be a string"),
     }
 }
@@ -566,13 +687,13 @@ fn check_url(value: &mut Value, options: &Options, report: &mut Report) {
 /// other member is ignored silently, since clients echo the stored pusher back.
 #[cold]
 #[inline(never)]
-fn check_delete(members: Vec<(String, Value)>) -> Outcome {
+fn check_delete(members: Vec<Member<'_>>) -> Checked<'_> {
     let mut report = Report::default();
     let mut app_id_value = None;
     let mut pushkey_value = None;
     let (mut has_app_id, mut has_pushkey) = (false, false);
     for (name, value) in members {
-        match name.as_str() {
+        match &*name {
             "app_id" => {
                 has_app_id = true;
                 app_id_value = app_id(value, Mode::Delete, &mut report);
@@ -591,10 +712,10 @@ fn check_delete(members: Vec<(String, Value)>) -> Outcome {
         report.error(ErrorCode::MissingParam, "/pushkey", "is required");
     }
     match (app_id_value, pushkey_value) {
-        (Some(app_id), Some(pushkey)) if report.errors.is_empty() => Outcome::Delete {
+        (Some(app_id), Some(pushkey)) if report.errors.is_empty() => Checked::Delete {
             app_id,
             pushkey,
-            warnings: report.warnings,
+            warnings: Cow::Owned(report.warnings),
         },
         _ => report.into_rejection(),
     }
@@ -603,11 +724,25 @@ fn check_delete(members: Vec<(String, Value)>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Pusher;
 
     const URL: &str = "https://push.example.org/_matrix/push/v1/notify";
 
     fn run_with(body: &str, options: &Options) -> Outcome {
         let outcome = validate_bytes(body.as_bytes(), options);
+        assert_eq!(
+            crate::validate_to_json(body.as_bytes(), options),
+            outcome.to_json_with_pusher_range(),
+            "validate_to_json differs"
+        );
+        let checked = check_bytes(body.as_bytes(), options);
+        let expected = match &outcome {
+            Outcome::Set { append: false, .. } => 1,
+            Outcome::Set { append: true, .. } => 5,
+            Outcome::Delete { .. } => 2,
+            Outcome::Rejected { .. } => 0,
+        };
+        assert_eq!(checked.verdict(), expected, "verdict differs");
         if let Ok(value) = json::parse(body.as_bytes(), options.max_depth) {
             assert_eq!(
                 validate_value(&value, options),

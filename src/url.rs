@@ -1,4 +1,4 @@
-//! The gateway URL check (RULES.md section 4).
+//! The gateway URL check (docs/rules.md section 4).
 //!
 //! The WHATWG URL parser (what browsers and Node's `URL` do) is the reference: a URL accepted
 //! here parses, under WHATWG, to exactly the string returned, and a URL that WHATWG would read
@@ -12,15 +12,30 @@ use crate::options::Options;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UrlError(pub &'static str);
 
-/// The one path a gateway URL may have unless `allowAnyPath` (RULES.md section 4, rule 7).
+/// The one path a gateway URL may have unless `allowAnyPath` (docs/rules.md section 4, rule 7).
 const NOTIFY_PATH: &str = "/_matrix/push/v1/notify";
 
 /// Checks a gateway URL and returns its normalized form (scheme and host in lowercase, the
 /// default port removed, IPv6 in canonical form; nothing else changes).
 ///
 /// # Errors
-/// A [`UrlError`] with a short lowercase sentence when a rule of RULES.md section 4 refuses it.
+/// A [`UrlError`] with a short lowercase sentence when a rule of docs/rules.md section 4
+/// refuses it.
 pub fn check_gateway_url(url: &str, options: &Options) -> Result<String, UrlError> {
+    check_url(url, options, options.allow_any_path)
+}
+
+/// Checks the push service URL of a Web Push pusher (`data.url`, docs/rules.md section 3, rule
+/// W): every rule of section 4 but the path rule (7), since the path is the push service's own
+/// resource. Returns the normalized form, as [`check_gateway_url`] does.
+///
+/// # Errors
+/// A [`UrlError`] when a rule of docs/rules.md section 4 other than rule 7 refuses it.
+pub fn check_web_push_url(url: &str, options: &Options) -> Result<String, UrlError> {
+    check_url(url, options, true)
+}
+
+fn check_url(url: &str, options: &Options, any_path: bool) -> Result<String, UrlError> {
     // Rule 1. Counting characters only matters for non-ASCII input, which is refused next.
     if url.len() > options.max_url_chars && url.chars().count() > options.max_url_chars {
         return Err(UrlError("url is too long"));
@@ -79,7 +94,11 @@ pub fn check_gateway_url(url: &str, options: &Options) -> Result<String, UrlErro
     let (host, port) = split_host_port(authority)?;
     let host = parse_host(host)?;
     if !options.allow_private_hosts {
-        host.check_public()?;
+        if let Err(error) = host.check_public() {
+            if !host.is_allowed(&options.allowed_private_hosts) {
+                return Err(error);
+            }
+        }
     }
 
     // Rule 6.
@@ -97,7 +116,7 @@ pub fn check_gateway_url(url: &str, options: &Options) -> Result<String, UrlErro
             .unwrap_or((path_and_query, "")),
         None => (path_and_query, ""),
     };
-    if options.allow_any_path {
+    if any_path {
         check_any_path(path)?;
     } else if path != NOTIFY_PATH {
         return Err(UrlError("path must be /_matrix/push/v1/notify"));
@@ -182,7 +201,27 @@ enum Host<'a> {
 }
 
 impl Host<'_> {
-    /// RULES.md section 4, rule 5.
+    /// Whether an entry of `allowedPrivateHosts` names this host (docs/rules.md section 4, rule
+    /// 5): a name entry matches the same name (case and one trailing dot aside), an address or
+    /// range entry matches an address inside it. An IPv4 address and its IPv4-mapped IPv6 form
+    /// (`::ffff:a.b.c.d`) are one address here, as everywhere in rule 5.
+    #[cold]
+    #[inline(never)]
+    fn is_allowed(&self, allowed: &[AllowedHost]) -> bool {
+        match *self {
+            Self::Name(name) => {
+                let name = name.strip_suffix('.').unwrap_or(name);
+                allowed.iter().any(|entry| match &entry.0 {
+                    Allowed::Name(n) => n.eq_ignore_ascii_case(name),
+                    Allowed::Net(..) => false,
+                })
+            }
+            Self::V4(_, addr) => net_allows(allowed, mapped(addr)),
+            Self::V6(pieces) => net_allows(allowed, ipv6_value(pieces)),
+        }
+    }
+
+    /// docs/rules.md section 4, rule 5.
     fn check_public(&self) -> Result<(), UrlError> {
         let blocked = match *self {
             Self::Name(name) => return check_public_name(name),
@@ -215,6 +254,7 @@ impl Host<'_> {
     }
 }
 
+#[inline(never)]
 fn parse_host(host: &str) -> Result<Host<'_>, UrlError> {
     if let Some(inner) = host.strip_prefix('[') {
         // `split_host_port` cut the host just after the first `]`.
@@ -330,8 +370,9 @@ fn check_public_name(host: &str) -> Result<(), UrlError> {
         }
     };
     // NOTE: the special-use domains themselves (`local`, `internal`, `home.arpa`) are refused
-    // along with their subdomains, as `localhost` is.
-    if ["localhost", "local", "internal", "home.arpa"]
+    // along with their subdomains, as `localhost` and `localdomain` are; `localhost.localdomain`
+    // is a subdomain of `localdomain`.
+    if ["localhost", "local", "internal", "home.arpa", "localdomain"]
         .iter()
         .any(|s| is(s) || ends(s))
     {
@@ -571,7 +612,7 @@ fn write_ipv6(pieces: [u16; 8], out: &mut String) {
     }
 }
 
-/// RULES.md section 4, rule 5, IPv4 ranges.
+/// docs/rules.md section 4, rule 5, IPv4 ranges.
 fn ipv4_is_blocked(addr: u32) -> bool {
     const NETS: [(u32, u32); 15] = [
         (0x0000_0000, 8),  // 0.0.0.0/8 "this network"
@@ -594,26 +635,116 @@ fn ipv4_is_blocked(addr: u32) -> bool {
         .any(|&(net, len)| addr >> (32 - len) == net >> (32 - len))
 }
 
-/// RULES.md section 4, rule 5, IPv6 ranges; `::ffff:0:0/96` is checked as the IPv4 inside.
+/// docs/rules.md section 4, rule 5, IPv6 ranges; `::ffff:0:0/96` is checked as the IPv4 inside.
 #[cold]
 #[inline(never)]
 fn ipv6_is_blocked(pieces: [u16; 8]) -> bool {
-    const NETS: [(u128, u32); 8] = [
-        (0, 128),                     // :: unspecified
-        (1, 128),                     // ::1 loopback
-        (0x0064_ff9b_u128 << 96, 96), // 64:ff9b::/96 NAT64
-        (0x0100_u128 << 112, 64),     // 100::/64 discard
-        (0x2001_0db8_u128 << 96, 32), // 2001:db8::/32 documentation
-        (0xfc00_u128 << 112, 7),      // fc00::/7 unique local
-        (0xfe80_u128 << 112, 10),     // fe80::/10 link-local
-        (0xff00_u128 << 112, 8),      // ff00::/8 multicast
+    const NETS: [(u128, u32); 13] = [
+        (0, 96),                           // ::/96 unspecified, loopback, IPv4-compatible
+        (0x0064_ff9b_u128 << 96, 96),      // 64:ff9b::/96 NAT64
+        (0x0064_ff9b_0001_u128 << 80, 48), // 64:ff9b:1::/48 local-use NAT64
+        (0x0100_u128 << 112, 64),          // 100::/64 discard
+        (0x2001_u128 << 112, 23),          // 2001::/23 IETF protocol assignments (Teredo, ...)
+        (0x2001_0db8_u128 << 96, 32),      // 2001:db8::/32 documentation
+        (0x2002_u128 << 112, 16),          // 2002::/16 6to4
+        (0x3fff_u128 << 112, 20),          // 3fff::/20 documentation
+        (0x5f00_u128 << 112, 16),          // 5f00::/16 SRv6 SIDs
+        (0xfc00_u128 << 112, 7),           // fc00::/7 unique local
+        (0xfe80_u128 << 112, 10),          // fe80::/10 link-local
+        (0xfec0_u128 << 112, 10),          // fec0::/10 site-local (deprecated)
+        (0xff00_u128 << 112, 8),           // ff00::/8 multicast
     ];
-    let addr = pieces.iter().fold(0u128, |a, &p| a << 16 | u128::from(p));
+    let addr = ipv6_value(pieces);
     if addr >> 32 == 0xffff {
         return ipv4_is_blocked(addr as u32);
     }
     NETS.iter()
         .any(|&(net, len)| addr >> (128 - len) == net >> (128 - len))
+}
+
+fn ipv6_value(pieces: [u16; 8]) -> u128 {
+    pieces.iter().fold(0u128, |a, &p| a << 16 | u128::from(p))
+}
+
+/// The IPv4-mapped IPv6 form of an IPv4 address (`::ffff:a.b.c.d`).
+fn mapped(v4: u32) -> u128 {
+    0xffff_u128 << 32 | u128::from(v4)
+}
+
+fn net_allows(allowed: &[AllowedHost], addr: u128) -> bool {
+    allowed.iter().any(|entry| match entry.0 {
+        Allowed::Net(net, len) => {
+            len == 0 || addr >> (128 - u32::from(len)) == net >> (128 - u32::from(len))
+        }
+        Allowed::Name(_) => false,
+    })
+}
+
+/// One entry of the `allowedPrivateHosts` option (docs/rules.md section 6): a host name, or an
+/// IPv4 or IPv6 address or range in CIDR notation. Build one with [`AllowedHost::parse`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllowedHost(Allowed);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Allowed {
+    /// A DNS name in lowercase, without a trailing dot.
+    Name(String),
+    /// An IPv6 range (IPv4 ranges as their IPv4-mapped form) and its prefix length.
+    Net(u128, u8),
+}
+
+impl AllowedHost {
+    /// Reads one entry: a host name or a dotted-quad IPv4 address as rule 4 allows them in a
+    /// URL (one trailing dot is ignored; no wildcard, no numeric shorthand such as `127.1`), an
+    /// IPv6 address (no brackets, no zone), or an address followed by `/` and a prefix length,
+    /// with no bit set past the prefix.
+    ///
+    /// # Errors
+    /// A short lowercase sentence saying why the entry is none of these.
+    #[cold]
+    #[inline(never)]
+    pub fn parse(entry: &str) -> Result<Self, &'static str> {
+        const NOT_AN_ENTRY: &str = "is not a host name, an ip address or a cidr range";
+        let (addr, prefix) = match entry.bytes().position(|b| b == b'/') {
+            Some(at) => (entry.get(..at).unwrap_or(""), entry.get(at + 1..)),
+            None => (entry, None),
+        };
+        let (value, bits) = if addr.bytes().any(|b| b == b':') {
+            (parse_ipv6(addr).map(ipv6_value).ok_or(NOT_AN_ENTRY)?, 128)
+        } else {
+            match parse_host(addr) {
+                Ok(Host::V4(_, v4)) => (mapped(v4), 32),
+                Ok(Host::Name(name)) if prefix.is_none() => {
+                    let mut name = name.strip_suffix('.').unwrap_or(name).to_owned();
+                    name.make_ascii_lowercase();
+                    return Ok(Self(Allowed::Name(name)));
+                }
+                _ => return Err(NOT_AN_ENTRY),
+            }
+        };
+        let len = match prefix.map(str::as_bytes) {
+            None => bits,
+            Some(digits @ [first, ..])
+                if digits.len() <= 3
+                    && digits.iter().all(u8::is_ascii_digit)
+                    && (*first != b'0' || digits.len() == 1) =>
+            {
+                digits
+                    .iter()
+                    .fold(0u32, |v, &b| v * 10 + u32::from(b - b'0'))
+            }
+            Some(_) => bits + 1,
+        };
+        if len > bits {
+            return Err("has a bad prefix length");
+        }
+        // IPv4 ranges are held as their IPv4-mapped form, 96 bits further on.
+        let len = len + (128 - bits);
+        if len < 128 && value & (u128::MAX >> len) != 0 {
+            return Err("has bits set past its prefix length");
+        }
+        Ok(Self(Allowed::Net(value, len as u8)))
+    }
 }
 
 /// The path under `allowAnyPath`: what WHATWG keeps exactly as it is.
@@ -1307,18 +1438,34 @@ mod tests {
         for host in [
             "::",
             "::1",
+            "::127.0.0.1",
+            "::ffff:ffff",
             "::ffff:0:0",
             "64:ff9b::",
             "64:ff9b::ffff:ffff",
             "64:ff9b::8.8.8.8",
+            "64:ff9b:1::",
+            "64:ff9b:1:ffff:ffff:ffff:ffff:ffff",
             "100::",
             "100::ffff:ffff:ffff:ffff",
+            "2001::",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff",
             "2001:db8::",
             "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff",
+            "2002::",
+            "2002:c0a8:101::",
+            "2002:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            "3fff::",
+            "3fff:fff:ffff:ffff:ffff:ffff:ffff:ffff",
+            "5f00::",
+            "5f00:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
             "fc00::",
             "fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
             "fe80::",
             "febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            "fec0::",
+            "feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
             "ff00::",
             "ff02::1",
             "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
@@ -1334,21 +1481,28 @@ mod tests {
     #[test]
     fn accepts_ipv6_just_outside_every_blocked_range() {
         for host in [
-            "::2",
-            "::fffe:0:0",
+            "::1:0:0",
+            "::fffe:ffff:ffff",
             "::1:ffff:0:0",
             "64:ff9a:ffff:ffff:ffff:ffff:ffff:ffff",
             "64:ff9b::1:0:0",
-            "64:ff9c::",
+            "64:ff9b:0:ffff:ffff:ffff:ffff:ffff",
+            "64:ff9b:2::",
             "ff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
             "100:0:0:1::",
+            "2000:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            "2001:200::",
             "2001:db7:ffff:ffff:ffff:ffff:ffff:ffff",
             "2001:db9::",
+            "2001:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            "2003::",
+            "3ffe:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            "3fff:1000::",
+            "5eff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            "5f01::",
             "fbff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
             "fe00::",
             "fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-            "fec0::",
-            "feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
             "2606:4700:4700::1111",
         ] {
             assert_eq!(
@@ -1391,6 +1545,10 @@ mod tests {
             "local",
             "internal",
             "home.arpa",
+            "localdomain",
+            "LocalDomain.",
+            "localhost.localdomain",
+            "nas.localdomain",
         ] {
             refused(&gateway(host));
             assert_eq!(
@@ -1399,6 +1557,75 @@ mod tests {
                 "{host}"
             );
         }
+    }
+
+    fn allowing(entries: &[&str]) -> Options {
+        Options {
+            allowed_private_hosts: entries
+                .iter()
+                .map(|e| AllowedHost::parse(e).unwrap_or_else(|why| panic!("{e}: {why}")))
+                .collect(),
+            ..Options::default()
+        }
+    }
+
+    #[test]
+    fn lets_allowlisted_names_through_whole_and_in_any_case() {
+        let options = allowing(&["NTFY.home.arpa.", "localhost"]);
+        for host in [
+            "ntfy.home.arpa",
+            "NTFY.HOME.ARPA",
+            "ntfy.home.arpa.",
+            "localhost",
+            "LocalHost.",
+        ] {
+            assert!(check_with(&gateway(host), &options).is_ok(), "{host}");
+        }
+        for host in [
+            "a.ntfy.home.arpa",
+            "ntfy.home.arpa.home.arpa",
+            "x.localhost",
+            "ntfy.local",
+            "home.arpa",
+        ] {
+            refused_with(&gateway(host), &options);
+        }
+    }
+
+    #[test]
+    fn lets_allowlisted_addresses_and_ranges_through() {
+        let options = allowing(&["192.168.1.0/24", "10.0.0.5", "fd12:3456::/48", "::1"]);
+        for host in [
+            "192.168.1.0",
+            "192.168.1.255",
+            "[::ffff:192.168.1.5]",
+            "[::ffff:c0a8:1ff]",
+            "10.0.0.5",
+            "[fd12:3456::1]",
+            "[fd12:3456:0:ffff:ffff:ffff:ffff:ffff]",
+            "[::1]",
+        ] {
+            assert!(check_with(&gateway(host), &options).is_ok(), "{host}");
+        }
+        for host in [
+            "192.168.2.1",
+            "192.168.0.255",
+            "10.0.0.6",
+            "[fd12:3456:1::]",
+            "[fd12:3455:ffff:ffff:ffff:ffff:ffff:ffff]",
+            "[::2]",
+            // Other embeddings of an allowed IPv4 address are other addresses.
+            "[::192.168.1.5]",
+            "[2002:c0a8:105::]",
+            "[64:ff9b::192.168.1.5]",
+            "192.168.1",
+            "3232235781",
+            "0xc0a80105",
+        ] {
+            refused_with(&gateway(host), &options);
+        }
+        let mapped = allowing(&["::ffff:192.168.1.0/120"]);
+        assert!(check_with(&gateway("192.168.1.9"), &mapped).is_ok());
     }
 
     #[test]
@@ -1416,6 +1643,8 @@ mod tests {
             "xhome.arpa",
             "arpa",
             "localhos",
+            "mylocaldomain",
+            "localdomain.example.org",
         ] {
             assert_eq!(accepted(&gateway(host)), gateway(host), "{host}");
         }

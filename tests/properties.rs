@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use matrix_pusher_validator::json::{self, Value};
 use matrix_pusher_validator::{
-    Options, Outcome, PusherKind, WarningCode, validate, validate_value,
+    AllowedHost, Options, Outcome, PusherKind, WarningCode, validate, validate_value,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -282,6 +282,10 @@ fn json_value(depth: u32, size: u32) -> impl Strategy<Value = Value> {
 }
 
 /// JSON texts for one member, chosen to reach every rule and its edges.
+/// A real P-256 public key in unpadded URL-safe Base64.
+const WEB_PUSH_KEY: &str =
+    "BFPkO8wvKilLZnZYQdhWAPKjkp0l6Fp-j82RBOsD84xv25rTdtmUH_59xbi-F3rhz1-lhdapQjrtJrF_4ppl3pY";
+
 fn choices(member: &str) -> Vec<String> {
     let long = |n: usize, c: &str| format!("\"{}\"", c.repeat(n));
     let list: Vec<String> = match member {
@@ -291,6 +295,8 @@ fn choices(member: &str) -> Vec<String> {
             "\"email\"".into(),
             "\"sms\"".into(),
             "5".into(),
+            "\"webpush\"".into(),
+            "\"org.matrix.msc4174.webpush\"".into(),
         ],
         "app_id" => vec![
             "\"org.example.app\"".into(),
@@ -310,6 +316,8 @@ fn choices(member: &str) -> Vec<String> {
             "\"x\\u0001\"".into(),
             long(300, "é"),
             "7".into(),
+            format!("\"{WEB_PUSH_KEY}\""),
+            format!("\"{}\"", &WEB_PUSH_KEY[..86]),
         ],
         "app_display_name" | "device_display_name" => {
             vec![
@@ -353,6 +361,25 @@ fn choices(member: &str) -> Vec<String> {
             "null".into(),
             "3".into(),
         ],
+        "auth" => vec![
+            "\"ZlgTFFmdkbupEZ40Khzjjw\"".into(),
+            "\"ZlgTFFmdkbupEZ40Khzjj\"".into(),
+            "null".into(),
+            "16".into(),
+        ],
+        "org.matrix.msc3881.enabled" => vec![
+            "false".into(),
+            "true".into(),
+            "null".into(),
+            "\"no\"".into(),
+        ],
+        "org.matrix.msc3881.device_id" => vec![
+            "\"DEVICE\"".into(),
+            "\"\"".into(),
+            long(256, "d"),
+            "null".into(),
+            "5".into(),
+        ],
         "format" => vec![
             "\"event_id_only\"".into(),
             "\"id_event_only\"".into(),
@@ -391,10 +418,12 @@ fn pusher_body() -> impl Strategy<Value = Value> {
     let data = (
         member("url"),
         member("format"),
+        member("auth"),
         vec((name(), json_value(3, 8)), 0..3),
     )
-        .prop_map(|(url, format, extra)| {
-            let mut members: Vec<(String, String)> = url.into_iter().chain(format).collect();
+        .prop_map(|(url, format, auth, extra)| {
+            let mut members: Vec<(String, String)> =
+                url.into_iter().chain(format).chain(auth).collect();
             members.extend(extra.into_iter().map(|(n, v)| (n, v.to_json())));
             members_text(&members)
         });
@@ -415,17 +444,24 @@ fn pusher_body() -> impl Strategy<Value = Value> {
             member("append"),
             prop::option::weighted(0.9, data),
             vec((name(), json_value(3, 8)), 0..2),
+            (
+                prop::option::weighted(0.3, member("org.matrix.msc3881.enabled")),
+                prop::option::weighted(0.3, member("org.matrix.msc3881.device_id")),
+            ),
         ),
     );
-    top.prop_flat_map(|((k, a, p, ad), (dd, l, t, i), (ap, data, extra))| {
-        let mut members: Vec<(String, String)> = [k, a, p, ad, dd, l, t, i, ap]
-            .into_iter()
-            .flatten()
-            .collect();
-        members.extend(data.map(|d| ("data".to_owned(), d)));
-        members.extend(extra.into_iter().map(|(n, v)| (n, v.to_json())));
-        Just(members).prop_shuffle()
-    })
+    top.prop_flat_map(
+        |((k, a, p, ad), (dd, l, t, i), (ap, data, extra, (en, dev)))| {
+            let mut members: Vec<(String, String)> =
+                [k, a, p, ad, dd, l, t, i, ap, en.flatten(), dev.flatten()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+            members.extend(data.map(|d| ("data".to_owned(), d)));
+            members.extend(extra.into_iter().map(|(n, v)| (n, v.to_json())));
+            Just(members).prop_shuffle()
+        },
+    )
     .prop_filter_map("the text is JSON", |members| {
         json::parse(members_text(&members).as_bytes(), 64).ok()
     })
@@ -442,11 +478,14 @@ fn loosened_options() -> impl Strategy<Value = Options> {
             vec![PusherKind::Http, PusherKind::Email],
             vec![PusherKind::Http],
             vec![PusherKind::Email],
+            vec![PusherKind::Http, PusherKind::WebPush],
+            vec![PusherKind::WebPush],
         ]),
         any::<(bool, bool, bool)>(),
         select(vec![1usize, 2, 3, 4, 16, 1000]),
         select(vec![40usize, 120, 4096]),
         select(vec![3usize, 256]),
+        any::<bool>(),
     )
         .prop_map(
             |(
@@ -455,11 +494,20 @@ fn loosened_options() -> impl Strategy<Value = Options> {
                 max_depth,
                 max_data_bytes,
                 names,
+                listed,
             )| {
                 Options {
                     kinds,
                     allow_http,
                     allow_private_hosts,
+                    allowed_private_hosts: if listed {
+                        ["127.0.0.0/8", "::1", "localhost"]
+                            .iter()
+                            .filter_map(|e| AllowedHost::parse(e).ok())
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
                     allow_any_path,
                     max_depth,
                     max_data_bytes,

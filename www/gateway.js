@@ -11,7 +11,7 @@
 // The only host this module ever connects to is UPSTREAM_URL's: every upstream URL is that base
 // followed by the request's path and query, as text (never resolved against the request's URL).
 
-import { validateWithJson } from "matrix-pusher-validator";
+import { check, validate } from "matrix-pusher-validator";
 import { hash } from "./store.js";
 import {
   bearerToken,
@@ -78,13 +78,13 @@ function gatewaySettings(env) {
     const validator = { ...service.validator, kinds: parseKinds(env.KINDS) };
     try {
       // An option the validator refuses (an unknown kind) throws here, on the first request.
-      validateWithJson(new TextEncoder().encode("{}"), validator);
+      validate("{}", validator);
     } catch (err) {
       throw new Error(`KINDS: ${err.message.replace(/^matrix-pusher-validator: /, "")}`);
     }
     let timeoutMs;
     try {
-      timeoutMs = count(env.UPSTREAM_TIMEOUT_MS, 10_000) || 10_000;
+      timeoutMs = count(env.UPSTREAM_TIMEOUT_MS, 10_000, "UPSTREAM_TIMEOUT_MS") || 10_000;
     } catch {
       throw new Error("UPSTREAM_TIMEOUT_MS: not a count of milliseconds");
     }
@@ -323,14 +323,14 @@ async function setPusher(request, env, ctx, gw, url) {
     return matrixError(400, "M_NOT_JSON", "the body could not be read");
   }
   if (bytes === null) return tooLarge(max);
-  const { outcome, pusherJson } = validateWithJson(bytes, gw.validator);
-  if (!outcome.ok) return refusal(outcome);
+  const checked = check(bytes, gw.validator);
+  if (!checked.ok) return refusal(checked);
 
   // What is forwarded is exactly what was validated: the output pusher, plus `append` for a set.
   const body =
-    outcome.action === "delete"
-      ? JSON.stringify(outcome.pusher)
-      : `${pusherJson.slice(0, -1)},"append":${outcome.append}}`;
+    checked.action === "delete"
+      ? JSON.stringify({ kind: null, app_id: checked.appId, pushkey: checked.pushkey })
+      : `${checked.pusherJson.slice(0, -1)},"append":${checked.append}}`;
   const headers = forwardHeaders(request.headers);
   headers.delete("content-length");
   headers.delete("content-encoding");

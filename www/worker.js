@@ -1,11 +1,11 @@
-// The edge service: the Matrix pusher endpoints on Workers KV (RULES.md section 7).
+// The edge service: the Matrix pusher endpoints on Workers KV (docs/rules.md section 7).
 //
 // The validator's WebAssembly is instantiated once, when this module is loaded. A set request's
 // bytes go to the validator once; the pusher it returns is stored as the JSON text the validator
 // wrote, never parsed or serialized again.
 
-import { validateWithJson } from "matrix-pusher-validator";
-import { MODE_PATH, gateway, isGateway } from "./gateway.js";
+import { check, validate } from "matrix-pusher-validator";
+import { gateway, isGateway, MODE_PATH } from "./gateway.js";
 import { PusherLimitError, PusherStore, StoreError } from "./store.js";
 
 export const CORS_HEADERS = {
@@ -37,7 +37,9 @@ const MAX_TOKEN_CHARS = 1024;
 /**
  * The service's settings, read once per `env` from the Worker's vars (see wrangler.toml).
  * `kinds` is fixed to ["http"]: e-mail pushers stay off until the service can check that the
- * address is a validated third-party ID of the user (RULES.md section 7).
+ * address is a validated third-party ID of the user, and Web Push pushers need an activation
+ * flow only a service that sends pushes can run (docs/rules.md section 7). A var the service
+ * cannot read is a `SettingsError`: every request then answers 500 naming it, never a default.
  */
 const settingsCache = new WeakMap();
 export function settings(env) {
@@ -48,35 +50,72 @@ export function settings(env) {
       allowHttp: flag(env.ALLOW_HTTP),
       allowPrivateHosts: flag(env.ALLOW_PRIVATE_HOSTS),
       allowAnyPath: flag(env.ALLOW_ANY_PATH),
-      maxBodyBytes: count(env.MAX_BODY_BYTES, 65_536),
+      maxBodyBytes: count(env.MAX_BODY_BYTES, 65_536, "MAX_BODY_BYTES"),
     };
+    if (env.ALLOWED_PRIVATE_HOSTS !== undefined) validator.allowedPrivateHosts = hostList(env.ALLOWED_PRIVATE_HOSTS);
     for (const [name, option] of [
       ["MAX_DEPTH", "maxDepth"],
       ["MAX_DATA_BYTES", "maxDataBytes"],
       ["MAX_DISPLAY_NAME_CHARS", "maxDisplayNameChars"],
       ["MAX_URL_CHARS", "maxUrlChars"],
     ]) {
-      if (env[name] !== undefined && env[name] !== "") validator[option] = count(env[name]);
+      if (env[name] !== undefined && env[name] !== "") validator[option] = count(env[name], undefined, name);
+    }
+    try {
+      // The validator's core reads the options: a value it refuses is named in its TypeError.
+      validate("{}", validator);
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
+      const option = /options\.([A-Za-z]+)/.exec(err.message)?.[1];
+      const name = Object.entries(OPTION_VARS).find(([, o]) => o === option)?.[0] ?? "the validator options";
+      throw new SettingsError(`${name}: ${err.message.replace(/^matrix-pusher-validator: /, "")}`);
     }
     found = {
       validator,
-      maxPushers: count(env.MAX_PUSHERS_PER_USER, 20),
-      rateLimitPeriodMs: count(env.RATE_LIMIT_PERIOD_SECONDS, 60) * 1000,
+      maxPushers: count(env.MAX_PUSHERS_PER_USER, 20, "MAX_PUSHERS_PER_USER"),
+      rateLimitPeriodMs: count(env.RATE_LIMIT_PERIOD_SECONDS, 60, "RATE_LIMIT_PERIOD_SECONDS") * 1000,
     };
     settingsCache.set(env, found);
   }
   return found;
 }
 
+/** The var that sets each validator option. */
+const OPTION_VARS = {
+  ALLOW_HTTP: "allowHttp",
+  ALLOW_PRIVATE_HOSTS: "allowPrivateHosts",
+  ALLOWED_PRIVATE_HOSTS: "allowedPrivateHosts",
+  ALLOW_ANY_PATH: "allowAnyPath",
+  MAX_BODY_BYTES: "maxBodyBytes",
+  MAX_DEPTH: "maxDepth",
+  MAX_DATA_BYTES: "maxDataBytes",
+  MAX_DISPLAY_NAME_CHARS: "maxDisplayNameChars",
+  MAX_URL_CHARS: "maxUrlChars",
+};
+
+/** A var the service cannot read: every request answers 500 with this message. */
+export class SettingsError extends Error {}
+
 function flag(value) {
   return value === true || value === "true" || value === "1";
 }
 
-export function count(value, fallback) {
+export function count(value, fallback, name) {
   if (value === undefined || value === "") return fallback;
   const number = Number(value);
-  if (!Number.isSafeInteger(number) || number < 0) throw new Error(`not a count: ${value}`);
+  if (!Number.isSafeInteger(number) || number < 0) throw new SettingsError(`${name}: not a count: ${JSON.stringify(value)}`);
   return number;
+}
+
+/**
+ * `ALLOWED_PRIVATE_HOSTS`: the entries of `allowedPrivateHosts`, separated by commas or white
+ * space (`"ntfy.home.arpa, 192.168.1.0/24"`). Each entry is the validator's to judge.
+ */
+function hostList(value) {
+  if (typeof value !== "string") {
+    throw new SettingsError(`ALLOWED_PRIVATE_HOSTS: must be a string of host names and CIDR ranges, not ${typeof value}`);
+  }
+  return value.split(/[\s,]+/).filter((entry) => entry !== "");
 }
 
 export function json(status, body, headers = {}) {
@@ -220,15 +259,16 @@ async function setPusher(request, env, store, config) {
   }
   if (bytes === null) return tooLarge(max);
 
-  const { outcome, pusherJson } = validateWithJson(bytes, config.validator);
-  if (!outcome.ok) return refusal(outcome);
-  if (outcome.action === "delete") {
-    await store.remove(auth.user, outcome.pusher.app_id, outcome.pusher.pushkey);
+  // Only what is read is parsed: the verdict, the pusher's JSON, app_id and pushkey at once.
+  const checked = check(bytes, config.validator);
+  if (!checked.ok) return refusal(checked);
+  if (checked.action === "delete") {
+    await store.remove(auth.user, checked.appId, checked.pushkey);
     return json(200, "{}");
   }
   try {
-    await store.set(auth.user, outcome.pusher, pusherJson, {
-      append: outcome.append,
+    await store.set(auth.user, { app_id: checked.appId, pushkey: checked.pushkey }, checked.pusherJson, {
+      append: checked.append,
       maxPushers: config.maxPushers,
     });
   } catch (err) {
@@ -287,6 +327,12 @@ export default {
       if (err instanceof StoreError) {
         console.error(err.message, err.cause);
         return matrixError(503, "M_UNKNOWN", "the pusher store is unavailable; try again");
+      }
+      if (err instanceof SettingsError) {
+        // The operator's mistake, not the client's: said plainly, on every request.
+        console.error("settings refused:", err.message);
+        await discardBody(request);
+        return matrixError(500, "M_UNKNOWN", `the service is misconfigured: ${err.message}`);
       }
       console.error("internal error", err);
       return matrixError(500, "M_UNKNOWN", "internal error");

@@ -2,7 +2,7 @@
 //!
 //! Input: one options byte (see common.rs), then the request body. Invariants:
 //! - it never panics;
-//! - the outcome serializes to valid JSON of the RULES.md section 5 shape;
+//! - the outcome serializes to valid JSON of the docs/rules.md section 5 shape;
 //! - `M_TOO_LARGE` exactly when the body is longer than `maxBodyBytes`, and parse-level problems
 //!   come alone;
 //! - whatever a strict JSON parser (serde_json) refuses, we refuse, and what it accepts is never
@@ -11,7 +11,7 @@
 //! - what the crate's JSON parser reads, serde_json reads to the same value, the crate's writer
 //!   writes it back to something both read the same, and `compact_len` is the written length;
 //! - `validate_value` on the parsed value agrees with `validate` on the bytes;
-//! - an accepted set changes only what RULES.md section 5 names: `pushkey`, `app_id`, the display
+//! - an accepted set changes only what docs/rules.md section 5 names: `pushkey`, `app_id`, the display
 //!   names and every `data` member but `url` are the input's exactly, `lang` differs only in case
 //!   and `_`, `data.url` is what the URL check makes of the input's, `profile_tag` is the input's
 //!   `profile_tag` or else its `instance_handle`;
@@ -25,7 +25,8 @@ mod writer;
 
 use libfuzzer_sys::fuzz_target;
 use matrix_pusher_validator::{
-    ErrorCode, Outcome, PusherKind, WarningCode, check_gateway_url, json, validate, validate_value,
+    ErrorCode, Outcome, PusherKind, WarningCode, check_gateway_url, check_web_push_url, json,
+    validate, validate_value,
 };
 use serde_json::Value as Reference;
 
@@ -121,8 +122,13 @@ fuzz_target!(|data: &[u8]| {
                 "accepted what serde_json refuses: {:?}",
                 reference.err()
             );
+            let base = if pusher.kind.is_web_push() {
+                PusherKind::WebPush
+            } else {
+                pusher.kind
+            };
             assert!(
-                opts.kinds.contains(&pusher.kind),
+                opts.kinds.contains(&base),
                 "kind {:?} not allowed",
                 pusher.kind
             );
@@ -141,6 +147,9 @@ fuzz_target!(|data: &[u8]| {
                     Ok(url),
                     "stored URL not a fixed point"
                 );
+            }
+            if pusher.kind.is_web_push() {
+                check_web_push(pusher, &opts);
             }
             check_only_named_changes(body, &opts, pusher);
             let again = writer::pusher(pusher);
@@ -191,7 +200,7 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-/// The outcome's JSON is valid and has the shape of RULES.md section 5.
+/// The outcome's JSON is valid and has the shape of docs/rules.md section 5.
 fn check_outcome_json(outcome: &Outcome) {
     let (text, range) = outcome.to_json_with_pusher_range();
     let v: Reference = serde_json::from_str(&text)
@@ -226,6 +235,13 @@ fn check_outcome_json(outcome: &Outcome) {
                 want.push("profile_tag");
             }
             want.extend(["lang", "data"]);
+            // Rule M: after data, each only when present (the order is the writer's check).
+            if pusher.enabled.is_some() {
+                want.push("org.matrix.msc3881.enabled");
+            }
+            if pusher.device_id.is_some() {
+                want.push("org.matrix.msc3881.device_id");
+            }
             let mut sorted_want = want.clone();
             sorted_want.sort_unstable();
             assert_eq!(keys, sorted_want, "pusher members");
@@ -259,7 +275,7 @@ fn check_outcome_json(outcome: &Outcome) {
     }
 }
 
-/// RULES.md section 5: "The only changes made to values are those named above".
+/// docs/rules.md section 5: "The only changes made to values are those named above".
 fn check_only_named_changes(
     body: &[u8],
     opts: &matrix_pusher_validator::Options,
@@ -316,10 +332,15 @@ fn check_only_named_changes(
     );
     for ((k_in, v_in), (k_out, v_out)) in data.iter().zip(&pusher.data.0) {
         assert_eq!(k_in, k_out, "data member order or names changed");
-        if k_in == "url" && pusher.kind == PusherKind::Http {
-            let url = v_in.as_str().expect("http data.url not a string");
+        if k_in == "url" && (pusher.kind == PusherKind::Http || pusher.kind.is_web_push()) {
+            let url = v_in.as_str().expect("data.url not a string");
+            let checked = if pusher.kind.is_web_push() {
+                check_web_push_url(url, opts)
+            } else {
+                check_gateway_url(url, opts)
+            };
             assert_eq!(
-                check_gateway_url(url, opts).as_ref().map(String::as_str),
+                checked.as_ref().map(String::as_str),
                 Ok(v_out.as_str().unwrap_or_default()),
                 "data.url is not the URL check's output"
             );
@@ -327,4 +348,43 @@ fn check_only_named_changes(
             assert_eq!(v_in, v_out, "data member {k_in} changed");
         }
     }
+}
+
+/// Rule W, against independent readings: the key decodes (as standard unpadded URL-safe Base64)
+/// to an uncompressed point RustCrypto's `p256` accepts, the auth secret to 16 bytes, and the
+/// push service URL is a fixed point of its check.
+fn check_web_push(
+    pusher: &matrix_pusher_validator::Pusher,
+    opts: &matrix_pusher_validator::Options,
+) {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use p256::elliptic_curve::sec1::FromEncodedPoint;
+    let key = URL_SAFE_NO_PAD
+        .decode(&pusher.pushkey)
+        .unwrap_or_else(|e| panic!("accepted web push key {:?}: {e}", pusher.pushkey));
+    assert_eq!(key.len(), 65, "web push key length");
+    assert_eq!(key[0], 4, "web push key not uncompressed");
+    let point = p256::EncodedPoint::from_bytes(&key).expect("an encoded point");
+    assert!(
+        bool::from(p256::AffinePoint::from_encoded_point(&point).is_some()),
+        "accepted a web push key off the curve: {:?}",
+        pusher.pushkey
+    );
+    let auth = pusher
+        .data
+        .get("auth")
+        .and_then(matrix_pusher_validator::Value::as_str)
+        .expect("web push without data.auth");
+    assert_eq!(
+        URL_SAFE_NO_PAD.decode(auth).map(|a| a.len()).ok(),
+        Some(16),
+        "accepted auth {auth:?}"
+    );
+    let url = pusher.data.url().expect("web push without data.url");
+    assert_eq!(
+        check_web_push_url(url, opts).as_deref(),
+        Ok(url),
+        "stored push service URL not a fixed point"
+    );
 }

@@ -58,7 +58,7 @@ pub fn object(out: &mut String, members: &[(String, Value)]) {
     out.push('}');
 }
 
-/// The pusher as a set request body, members in RULES.md section 5 order.
+/// The pusher as a set request body, members in docs/rules.md section 5 order.
 pub fn pusher(p: &Pusher) -> String {
     let mut m: Vec<(String, Value)> = vec![
         ("kind".into(), Value::String(p.kind.as_str().into())),
@@ -78,6 +78,15 @@ pub fn pusher(p: &Pusher) -> String {
     }
     m.push(("lang".into(), Value::String(p.lang.clone())));
     m.push(("data".into(), Value::Object(p.data.0.clone())));
+    if let Some(enabled) = p.enabled {
+        m.push(("org.matrix.msc3881.enabled".into(), Value::Bool(enabled)));
+    }
+    if let Some(id) = &p.device_id {
+        m.push((
+            "org.matrix.msc3881.device_id".into(),
+            Value::String(id.clone()),
+        ));
+    }
     let mut out = String::new();
     object(&mut out, &m);
     out

@@ -18,6 +18,7 @@ const FIELD_BY_POINTER = {
   '/profile_tag': 'profile_tag',
   '/data/url': 'data.url',
   '/data/format': 'data.format',
+  '/data/auth': 'data.auth',
   '/append': 'append',
 };
 
@@ -67,7 +68,14 @@ function shown(page) {
       outcome: document.getElementById('verdict')?.dataset.outcome,
       errors: items('problem'),
       warnings: items('warning'),
-      output: JSON.parse(document.getElementById('output')?.textContent || 'null'),
+      // The output is the outcome's JSON, or the text of a refusal of the options.
+      output: (() => {
+        try {
+          return JSON.parse(document.getElementById('output')?.textContent || 'null');
+        } catch {
+          return null;
+        }
+      })(),
       invalid: [...document.querySelectorAll('[aria-invalid="true"]')].map((el) => el.getAttribute('name') ?? el.id),
     };
   });
@@ -142,7 +150,7 @@ describe('the playground', () => {
     const { page } = await openPage();
     const body = {
       kind: 'http', app_id: 'org.example.app', pushkey: 'k1', app_display_name: 'App',
-      device_display_name: 'Phone', lang: 'fr', 'org.matrix.msc3881.enabled': true,
+      device_display_name: 'Phone', lang: 'fr', 'org.example.unknown': true,
       data: { url: 'https://push.example.org/_matrix/push/v1/notify', brand: 'Example' },
     };
     await page.fill('#raw', JSON.stringify(body));
@@ -150,7 +158,7 @@ describe('the playground', () => {
     assert.equal(await page.inputValue('[name="pushkey"]'), 'k1');
     assert.deepEqual(JSON.parse(await page.inputValue('[name="data"]')), { brand: 'Example' });
     let result = await shown(page);
-    assert.deepEqual(result.warnings, [['ignored', '/org.matrix.msc3881.enabled']]);
+    assert.deepEqual(result.warnings, [['ignored', '/org.example.unknown']]);
     assert.match(await page.textContent('#raw-msg') ?? '', /ignored/, 'a warning without a field is shown by the raw view');
 
     await page.fill('[name="pushkey"]', 'k2');
@@ -158,7 +166,7 @@ describe('the playground', () => {
     await page.check('[name="append"]');
     const now = await rawJson(page);
     assert.equal(now.pushkey, 'k2');
-    assert.equal(now['org.matrix.msc3881.enabled'], true);
+    assert.equal(now['org.example.unknown'], true);
     assert.deepEqual(now.data, { url: body.data.url, brand: 'Other', extra: [1, 2] });
     assert.equal(now.append, true);
     result = await shown(page);
@@ -249,12 +257,12 @@ describe('the playground', () => {
     const { page } = await openPage();
     await page.focus('[name="kind"]');
     const order = ['kind'];
-    for (let i = 0; i < 12; i += 1) {
+    for (let i = 0; i < 13; i += 1) {
       await page.keyboard.press('Tab');
       order.push(await page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.id ?? ''));
     }
     const fields = ['kind', 'app_id', 'pushkey', 'app_display_name', 'device_display_name', 'lang', 'profile_tag',
-      'data.url', 'data.format', 'data', 'append', 'raw'];
+      'data.url', 'data.format', 'data.auth', 'data', 'append', 'raw'];
     assert.deepEqual(order.filter((n) => fields.includes(n)), fields);
     const outline = await page.evaluate(() => getComputedStyle(/** @type {Element} */ (document.activeElement)).outlineStyle);
     assert.notEqual(outline, 'none');
@@ -301,6 +309,92 @@ describe('the playground', () => {
       if (c.expect.warnings) assert.deepEqual(got.warnings, c.expect.warnings, label);
     }
     console.log(`fixture cases checked in the page: ${cases.length} (${clients.length} client, ${cases.length - clients.length} rejects)`);
+    await page.close();
+  });
+
+  test('the Web Push example carries a key pair made in the page with WebCrypto', async () => {
+    const { page, consoleErrors } = await openPage();
+    await page.click('[data-example="webpush"]');
+    assert.equal(await page.isChecked('#o-kind-webpush'), true, 'loading it allows the kind');
+    const body = await rawJson(page);
+    assert.match(body.pushkey, /^B[A-Za-z0-9_-]{86}$/, 'an uncompressed P-256 point, unpadded base64url');
+    assert.match(body.data.auth, /^[A-Za-z0-9_-]{22}$/);
+    const ok = await shown(page);
+    assert.equal(ok.outcome, 'set', JSON.stringify(ok.errors));
+    assert.equal(ok.output.pusher.kind, 'webpush');
+    assert.deepEqual(Object.keys(ok.output.pusher).slice(-2), ['data', 'org.matrix.msc3881.enabled']);
+    // Another page makes another key.
+    const { page: other } = await openPage();
+    await other.click('[data-example="webpush"]');
+    assert.notEqual((await rawJson(other)).pushkey, body.pushkey);
+    await other.close();
+
+    await page.click('[data-example="webpush-off-curve"]');
+    const off = await shown(page);
+    assert.deepEqual(off.errors, [['M_INVALID_PARAM', '/pushkey']]);
+    assert.ok(off.invalid.includes('pushkey'));
+    await page.fill('[name="data.auth"]', 'too-short');
+    assert.deepEqual((await shown(page)).errors, [['M_INVALID_PARAM', '/pushkey'], ['M_INVALID_PARAM', '/data/auth']]);
+    assert.ok((await shown(page)).invalid.includes('data.auth'));
+    await page.uncheck('#o-kind-webpush');
+    assert.deepEqual((await shown(page)).errors, [['M_INVALID_PARAM', '/kind']], 'web push is opt-in');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('allowedPrivateHosts lets a listed LAN gateway through, and a bad entry is refused by name', async () => {
+    const { page } = await openPage();
+    await page.click('[data-example="private-gateway"]');
+    assert.deepEqual((await shown(page)).errors, [['M_INVALID_PARAM', '/data/url']]);
+    await page.fill('#o-allowedPrivateHosts', 'ntfy.home.arpa, 192.168.1.0/24');
+    assert.equal((await shown(page)).outcome, 'set');
+    assert.match(await page.textContent('#options-used') ?? '', /"allowedPrivateHosts":\["ntfy.home.arpa","192.168.1.0\/24"\]/);
+    await page.fill('#o-allowedPrivateHosts', '192.168.2.0/24');
+    assert.equal((await shown(page)).outcome, 'rejected');
+    await page.fill('#o-allowedPrivateHosts', '*.lan');
+    assert.equal((await shown(page)).outcome, 'unavailable');
+    assert.equal(await page.getAttribute('#o-allowedPrivateHosts', 'aria-invalid'), 'true');
+    assert.match(await page.textContent('#msg-allowedPrivateHosts') ?? '', /options\.allowedPrivateHosts: "\*\.lan"/);
+    await page.click('#options-reset');
+    assert.equal(await page.inputValue('#o-allowedPrivateHosts'), '');
+    assert.equal(await page.getAttribute('#o-allowedPrivateHosts', 'aria-invalid'), null);
+    assert.equal(await page.isChecked('#o-kind-webpush'), false);
+    await page.close();
+  });
+
+  test('revision 2 fixtures with their options set in the page', async () => {
+    // Cases whose options the page can set: kinds, allowedPrivateHosts (entries without a
+    // separator), and the switches; a sample of each new file.
+    const settable = (o) => Object.entries(o ?? {}).every(([k, v]) => k === 'kinds' || (k === 'allowedPrivateHosts' && Array.isArray(v) && v.every((e) => typeof e === 'string' && e !== '' && !/[\s,]/.test(e))) || (['allowHttp', 'allowPrivateHosts', 'allowAnyPath'].includes(k) && v === true));
+    const files = new Set(['webpush.json', 'msc3881.json', 'allowlist.json', 'transition_ranges.json', 'option_errors.json']);
+    const eligible = fixtureCases().filter((c) => files.has(c.file) && 'body' in c && settable(c.options)
+      && (!('option_error' in c.expect) || c.expect.option_error === 'allowedPrivateHosts'));
+    const cases = eligible.filter((_, i) => i % 4 === 0);
+    const { page } = await openPage();
+    for (const c of cases) {
+      const o = c.options ?? {};
+      await page.click('#options-reset');
+      for (const kind of ['http', 'email', 'webpush']) {
+        const want = o.kinds ? o.kinds.includes(kind) : kind !== 'webpush';
+        await page.setChecked(`#o-kind-${kind}`, want);
+      }
+      for (const flag of ['allowHttp', 'allowPrivateHosts', 'allowAnyPath']) await page.setChecked(`#o-${flag}`, o[flag] === true);
+      await page.fill('#o-allowedPrivateHosts', (o.allowedPrivateHosts ?? []).join(', '));
+      await page.fill('#raw', JSON.stringify(c.body));
+      const got = await shown(page);
+      const label = `${c.file}: ${c.name}`;
+      if ('option_error' in c.expect) {
+        assert.equal(got.outcome, 'unavailable', label);
+        assert.ok(got.invalid.includes('o-allowedPrivateHosts'), label);
+        continue;
+      }
+      assert.equal(got.output.ok, c.expect.ok, label);
+      if (c.expect.errors) assert.deepEqual(got.errors, c.expect.errors, label);
+      if (c.expect.pusher) assert.deepEqual(got.output.pusher, c.expect.pusher, label);
+      if (c.expect.warnings) assert.deepEqual(got.warnings, c.expect.warnings, label);
+    }
+    assert.ok(cases.length > 40, `only ${cases.length} cases`);
+    console.log(`revision 2 fixture cases checked in the page: ${cases.length}`);
     await page.close();
   });
 

@@ -1,4 +1,4 @@
-// Differential tests of the gateway-URL rules (RULES.md section 4) against Node's WHATWG `URL`,
+// Differential tests of the gateway-URL rules (docs/rules.md section 4) against Node's WHATWG `URL`,
 // through the built package, over generated URLs.
 //
 //   node --test tests/hardening/url-differential.test.mjs
@@ -9,8 +9,8 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { validate } from 'matrix-pusher-validator';
 
-import { classifyHostname } from './lib/ranges.mjs';
-import { NOTIFY, blockedUrl, gatewayUrl, urlOptions, validUrl } from './lib/urlgen.mjs';
+import { allowedBy, classifyHostname } from './lib/ranges.mjs';
+import { NOTIFY, allowlistCase, blockedUrl, gatewayUrl, trickWithAllowlist, urlOptions, validUrl } from './lib/urlgen.mjs';
 
 const RUNS = Number(process.env.HARDENING_RUNS ?? 4000);
 const SEED = process.env.HARDENING_SEED === undefined ? undefined : Number(process.env.HARDENING_SEED);
@@ -104,10 +104,36 @@ test('the generators reach both outcomes and every host family', () => {
   for (const [k, n] of Object.entries(seen)) assert.ok(n >= 30, `only ${n} ${k} in 3000 samples`);
 });
 
-test("every URL that RULES.md section 4 allows is accepted, as its WHATWG href", () => {
+test("every URL that docs/rules.md section 4 allows is accepted, as its WHATWG href", () => {
   fc.assert(fc.property(validUrl, ({ url, options }) => {
     const out = check(url, options);
     assert.ok(out.ok, `refused ${JSON.stringify(url)}`);
     assert.equal(out.pusher.data.url, new URL(url).href);
+  }), params);
+});
+
+test('an allowlisted host is accepted exactly when its address or name matches an entry', () => {
+  let matched = 0;
+  let unmatched = 0;
+  fc.assert(fc.property(allowlistCase, ({ url, entries }) => {
+    const parsed = whatwg(url);
+    assert.ok(parsed, url);
+    const { blocked } = classifyHostname(parsed.hostname);
+    const allowed = blocked && allowedBy(parsed.hostname, entries);
+    if (blocked) (allowed ? (matched += 1) : (unmatched += 1));
+    const out = check(url, { allowedPrivateHosts: entries });
+    assert.equal(out.ok, !blocked || allowed, `${url} with ${JSON.stringify(entries)}: blocked ${blocked}, listed ${allowed}`);
+    if (out.ok) assert.equal(out.pusher.data.url, parsed.href);
+    // The list lifts rule 5 only: the same host over http still needs allowHttp.
+    const http = check(url.replace(/^https/, 'http'), { allowedPrivateHosts: entries });
+    assert.equal(http.ok, false);
+  }), params);
+  assert.ok(matched > 0 && unmatched > 0, `matched ${matched}, unmatched ${unmatched}`);
+});
+
+test('numeric spellings stay refused whatever the allowlist holds', () => {
+  fc.assert(fc.property(trickWithAllowlist, ({ url, entries }) => {
+    assert.equal(check(url, { allowedPrivateHosts: entries, allowPrivateHosts: false }).ok, false, url);
+    assert.equal(check(url, { allowPrivateHosts: true }).ok, false, url);
   }), params);
 });

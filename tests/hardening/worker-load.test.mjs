@@ -4,7 +4,7 @@
 //
 // Each (user, app_id, pushkey) is driven by one client only, one request at a time, so its final
 // state is order-independent; shared pushkeys are set with `append: true` by every user, which
-// RULES.md section 7 says leaves the other users' copies alone.
+// docs/rules.md section 7 says leaves the other users' copies alone.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 

@@ -170,23 +170,105 @@ test("bad options throw a TypeError that names the option", () => {
     [{ allowPrivateHosts: 1 }, /allowPrivateHosts/],
     [{ allowAnyPath: null }, /allowAnyPath/],
     [{ kinds: "http" }, /kinds/],
-    [{ kinds: ["http", "sms"] }, /kinds.*sms/],
+    [{ kinds: ["http", "sms"] }, /options\.kinds must be an array of "http", "email" and "webpush"/],
     [{ kinds: [null] }, /kinds/],
     [{ maxBodyBytes: -1 }, /maxBodyBytes/],
     [{ maxDepth: 1.5 }, /maxDepth/],
     [{ maxDataBytes: "4096" }, /maxDataBytes/],
     [{ maxDisplayNameChars: Number.NaN }, /maxDisplayNameChars/],
-    [{ maxUrlChars: 2 ** 32 }, /maxUrlChars/],
+    [{ maxUrlChars: 2 ** 53 }, /maxUrlChars/],
+    [{ allowedPrivateHosts: ["ntfy.home.arpa", "*.lan"] }, /allowedPrivateHosts: "\*\.lan"/],
+    [{ allowedPrivateHosts: "10.0.0.1" }, /allowedPrivateHosts/],
+    [{ kinds: ["webpush", "org.matrix.msc4174.webpush"] }, /kinds/],
+    [{ allowHttp: () => true }, /options\.allowHttp cannot be a function/],
+    [{ maxDepth: 10n }, /options\.maxDepth cannot be the BigInt/],
+    [{ allowedPrivateHosts: [new URL("https://ntfy.lan")] }, /options\.allowedPrivateHosts\[0\] cannot be an object/],
+    [{ allowedPrivateHosts: [undefined] }, /options\.allowedPrivateHosts\[0\] cannot be undefined/],
+    [{ maxDepth: Infinity }, /options\.maxDepth cannot be number Infinity/],
+    [Object.assign(Object.create(null), { ["__proto__"]: true }), /__proto__/],
     ["allowHttp", /options must be an object/],
     [[], /options must be an object/],
     [true, /options must be an object/],
   ];
-  for (const [options, message] of bad) {
+  for (const [i, [options, message]] of bad.entries()) {
     for (const input of [TEXT, new TextEncoder().encode(TEXT), BODY, "not json", 10n]) {
-      assert.throws(() => validate(input, options), (error) => error instanceof TypeError && message.test(error.message), JSON.stringify(String(options)));
+      assert.throws(() => validate(input, options), (error) => error instanceof TypeError && message.test(error.message), `bad options #${i}`);
       assert.throws(() => validateWithJson(input, options), TypeError);
     }
   }
+});
+
+test("a getter in the input that calls validate with other options leaves the outer call's options alone", () => {
+  const lan = { ...BODY, data: { url: "http://192.168.1.20/_matrix/push/v1/notify" } };
+  const strict = { kinds: ["http"] };
+  const loose = { allowHttp: true, allowedPrivateHosts: ["192.168.1.0/24"], maxDepth: 64 };
+  for (const [outer, inner] of [
+    [strict, loose],
+    [loose, strict],
+    [undefined, loose],
+    [loose, undefined],
+  ]) {
+    let innerOutcome;
+    const input = {
+      ...lan,
+      get device_display_name() {
+        innerOutcome = validate(lan, inner);
+        // A nested call that throws for its own bad options changes nothing either.
+        assert.throws(() => validate(lan, { maxDepth: -1 }), TypeError);
+        return "Pixel 8";
+      },
+    };
+    for (const fn of [validate, (i, o) => validateWithJson(i, o).outcome]) {
+      const got = fn(input, outer);
+      assert.deepEqual(got, validate({ ...lan, device_display_name: "Pixel 8" }, outer), JSON.stringify({ outer, inner }));
+      assert.deepEqual(innerOutcome, validate(lan, inner));
+    }
+  }
+  // The outer call's depth limit too: maxDepth 2 refuses data's nested object even though the
+  // getter ran validate with maxDepth 64.
+  const deep = {
+    ...BODY,
+    get lang() {
+      validate(BODY, { maxDepth: 64 });
+      return "en";
+    },
+    data: { ...BODY.data, nested: { a: [1] } },
+  };
+  assert.deepEqual(pairs(validate(deep, { maxDepth: 2 }).errors), [["M_BAD_JSON", "/data/nested"]]);
+});
+
+test("a getter in the options is read once", () => {
+  let reads = 0;
+  const options = {
+    get allowHttp() {
+      reads += 1;
+      return reads === 1 ? true : () => true;
+    },
+  };
+  const outcome = validate({ ...BODY, data: { url: "http://push.example.org/_matrix/push/v1/notify" } }, options);
+  assert.equal(outcome.ok, true, JSON.stringify(outcome));
+  assert.equal(reads, 1);
+});
+
+test("web push, MSC3881 and the allowlist through the package", () => {
+  const key = "BFPkO8wvKilLZnZYQdhWAPKjkp0l6Fp-j82RBOsD84xv25rTdtmUH_59xbi-F3rhz1-lhdapQjrtJrF_4ppl3pY";
+  const web = {
+    ...BODY,
+    kind: "webpush",
+    pushkey: key,
+    data: { url: "https://updates.push.services.mozilla.com/wpush/v2/abc", auth: "ZlgTFFmdkbupEZ40Khzjjw" },
+    "org.matrix.msc3881.device_id": "WEB",
+    "org.matrix.msc3881.enabled": false,
+  };
+  assertRejected(validate(web), "M_INVALID_PARAM", "/kind");
+  const set = validate(web, { kinds: ["webpush"] });
+  assert.equal(set.ok, true, JSON.stringify(set));
+  assert.deepEqual(Object.keys(set.pusher).slice(-3), ["data", "org.matrix.msc3881.enabled", "org.matrix.msc3881.device_id"]);
+  assertRejected(validate({ ...web, pushkey: `${key.slice(0, 85)}AA` }, { kinds: ["webpush"] }), "M_INVALID_PARAM", "/pushkey");
+  const lan = { ...BODY, data: { url: "https://192.168.1.20/_matrix/push/v1/notify" } };
+  assertRejected(validate(lan), "M_INVALID_PARAM", "/data/url");
+  assert.equal(validate(lan, { allowedPrivateHosts: ["192.168.1.0/24"] }).ok, true);
+  assertRejected(validate(lan, { allowedPrivateHosts: ["192.168.2.0/24"] }), "M_INVALID_PARAM", "/data/url");
 });
 
 test("validateWithJson gives the pusher's exact JSON for a set, null otherwise", () => {

@@ -88,3 +88,26 @@ test("numbers in data are printed exactly as sent", () => {
   assert.equal(status, 0);
   assert.match(lines[0], /"n":12345678901234567890123/);
 });
+
+test("the revision 2 options: kinds, web push, the allowlist", () => {
+  const key = "BFPkO8wvKilLZnZYQdhWAPKjkp0l6Fp-j82RBOsD84xv25rTdtmUH_59xbi-F3rhz1-lhdapQjrtJrF_4ppl3pY";
+  const web = file("web.json", JSON.stringify({ ...BODY, kind: "webpush", pushkey: key, data: { url: "https://push.example.org/w/1", auth: "ZlgTFFmdkbupEZ40Khzjjw" } }));
+  const lan = file("lan.json", JSON.stringify({ ...BODY, data: { url: "https://192.168.1.20/_matrix/push/v1/notify" } }));
+  assert.equal(run([web]).status, 1);
+  assert.equal(run(["--allow-webpush", web, good]).status, 0);
+  assert.equal(run(["--kinds", "webpush", web]).status, 0);
+  assert.equal(run(["--kinds=webpush", good]).status, 1);
+  assert.equal(run(["--kinds", "http", "--allow-webpush", web, good]).status, 0);
+  assert.equal(run([lan]).status, 1);
+  assert.equal(run(["--allowed-private-host", "ntfy.home.arpa", "--allowed-private-host=192.168.1.0/24", lan]).status, 0);
+  assert.equal(run(["--allowed-private-host", "192.168.2.0/24", lan]).status, 1);
+});
+
+test("a refused option value is a usage error that names the option", () => {
+  for (const args of [["--allowed-private-host", "*.lan"], ["--kinds", "http,sms"], ["--allowed-private-host"]]) {
+    const { status, lines, stderr } = run([...args, good]);
+    assert.equal(status, 2, args.join(" "));
+    assert.equal(lines.length, 0);
+    assert.match(stderr, /allowed-private-host needs a value|options\.(allowedPrivateHosts|kinds)/);
+  }
+});

@@ -43,7 +43,7 @@ export function mismatches(outcome, expect) {
     if (!sameJson(actual, wanted)) out.push(`${what}: got ${JSON.stringify(actual)}, want ${JSON.stringify(wanted)}`);
   };
   if (outcome === null || typeof outcome !== "object") return [`not an object: ${String(outcome)}`];
-  // The shape of RULES.md section 5, whatever the case names.
+  // The shape of docs/rules.md section 5, whatever the case names.
   if (outcome.ok === false) {
     if (!Array.isArray(outcome.errors) || outcome.errors.length === 0) out.push("a rejection without errors");
     else {
@@ -86,13 +86,65 @@ export function withJsonMismatches(result, outcome) {
   return out;
 }
 
+/** What is wrong with a `check` result or a `verdict` next to the plain outcome, or []. */
+export function checkMismatches(checked, verdict, outcome) {
+  const out = [];
+  const action = outcome.ok ? outcome.action : null;
+  const append = outcome.ok && outcome.action === "set" ? outcome.append : false;
+  for (const [name, got] of [
+    ["check", checked],
+    ["verdict", verdict],
+  ]) {
+    if (got.ok !== outcome.ok) out.push(`${name}().ok is ${got.ok}, validate's ${outcome.ok}`);
+    if (got.action !== action) out.push(`${name}().action is ${got.action}, not ${action}`);
+    if (got.append !== append) out.push(`${name}().append is ${got.append}, not ${append}`);
+  }
+  if (!sameJson(checked.outcome, outcome)) out.push("check().outcome differs from validate's");
+  if (!sameJson(JSON.parse(checked.text), outcome)) out.push("check().text is not validate's outcome");
+  out.push(...withJsonMismatches({ outcome: checked.outcome, pusherJson: checked.pusherJson }, outcome).map((line) => `check: ${line}`));
+  const appId = outcome.ok ? outcome.pusher.app_id : null;
+  const pushkey = outcome.ok ? outcome.pusher.pushkey : null;
+  if (checked.appId !== appId) out.push(`check().appId is ${JSON.stringify(checked.appId)}, not ${JSON.stringify(appId)}`);
+  if (checked.pushkey !== pushkey) out.push(`check().pushkey is ${JSON.stringify(checked.pushkey)}, not ${JSON.stringify(pushkey)}`);
+  if (!sameJson(checked.warnings, outcome.warnings)) out.push("check().warnings differ");
+  if (!sameJson(checked.errors, outcome.ok ? [] : outcome.errors)) out.push("check().errors differ");
+  if (checked.errcode !== (outcome.ok ? null : outcome.errcode)) out.push("check().errcode differs");
+  if (checked.error !== (outcome.ok ? null : outcome.error)) out.push("check().error differs");
+  return out;
+}
+
 /**
- * Runs every case of one fixture file through the package's `validate` and
- * `validateWithJson` with every input form, and returns a report line per failure.
+ * What is wrong with how `validate` and `validateWithJson` refuse a case's options: each must
+ * throw a `TypeError` that names the option (`options.<name>`), for every input form.
+ */
+export function optionErrorMismatches(api, testCase) {
+  const out = [];
+  const option = testCase.expect.option_error;
+  for (const [mode, input] of inputsOf(testCase)) {
+    for (const fn of ["validate", "validateWithJson", "check", "verdict"]) {
+      try {
+        const outcome = api[fn](input, testCase.options);
+        out.push(`${testCase.name} [${mode}] ${fn}: no error for options.${option}, got ${JSON.stringify(outcome)}`);
+      } catch (error) {
+        if (!(error instanceof TypeError)) out.push(`${testCase.name} [${mode}] ${fn}: threw ${error}, not a TypeError`);
+        else if (!error.message.includes(`options.${option}`)) out.push(`${testCase.name} [${mode}] ${fn}: the message does not name options.${option}: ${error.message}`);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs every case of one fixture file through the package's `validate`, `validateWithJson`,
+ * `check` and `verdict` with every input form, and returns a report line per failure.
  */
 export function runFile(api, cases) {
   const failures = [];
   for (const testCase of cases) {
+    if ("option_error" in testCase.expect) {
+      failures.push(...optionErrorMismatches(api, testCase));
+      continue;
+    }
     for (const [mode, input] of inputsOf(testCase)) {
       let outcome;
       try {
@@ -110,6 +162,11 @@ export function runFile(api, cases) {
         } catch (error) {
           wrong.push(`validateWithJson threw ${error}`);
         }
+      }
+      try {
+        wrong.push(...checkMismatches(api.check(input, testCase.options), api.verdict(input, testCase.options), outcome));
+      } catch (error) {
+        wrong.push(`check or verdict threw ${error}`);
       }
       for (const line of wrong) failures.push(`${testCase.name} [${mode}]: ${line}`);
     }

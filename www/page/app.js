@@ -19,6 +19,7 @@ const FIELDS = [
   { name: 'profile_tag', path: ['profile_tag'], type: 'string' },
   { name: 'data.url', path: ['data', 'url'], type: 'string' },
   { name: 'data.format', path: ['data', 'format'], type: 'string' },
+  { name: 'data.auth', path: ['data', 'auth'], type: 'string' },
   { name: 'data', path: ['data'], type: 'extras' },
   { name: 'append', path: ['append'], type: 'bool' },
 ];
@@ -26,7 +27,7 @@ const FIELDS = [
 // Where a new top-level member goes, so a body built from the form reads in the usual order.
 const MEMBER_ORDER = ['kind', 'app_id', 'pushkey', 'app_display_name', 'device_display_name',
   'profile_tag', 'lang', 'data', 'append'];
-const DATA_ORDER = ['url', 'format'];
+const DATA_ORDER = ['url', 'format', 'auth'];
 const FIELDS_READ_ON_DELETE = new Set(['kind', 'app_id', 'pushkey']);
 
 const PUSHERS_SET = '/_matrix/client/v3/pushers/set';
@@ -42,7 +43,32 @@ const APNS_TOKEN = 'a3f1c07e9b2d4e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5
 const FCM_TOKEN = 'fJ3x9Qk2TnW0bq7sLm4vRz:APA91bF0q8Yk3dN6uP2sH7wL1cV5xB9mE4tR0yJ6aZ8gK3nQ1iU7oD2fS5'
   + 'hW9lC4vX6bM0pT8rA3eG1jY5kN7qZ2uI9wO4sF6dH8cL0aE2gJ4';
 
-/** Each example is a `body` (serialized with two-space indent) or a `raw` text. */
+/** URL-safe Base64 without padding, as Web Push writes keys and secrets. @param {Uint8Array} bytes */
+function base64url(bytes) {
+  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+/**
+ * A fresh Web Push subscription's key and secret, made in the page: an ECDH P-256 key pair from
+ * WebCrypto (its public key exported raw: 65 bytes, an uncompressed point on the curve) and 16
+ * random bytes, as a browser's PushSubscription holds them. `null` where WebCrypto is missing
+ * (a page served over plain http from another host than localhost).
+ * @returns {Promise<{ pushkey: string, auth: string } | null>}
+ */
+async function webPushKeys() {
+  if (!globalThis.crypto?.subtle) return null;
+  const pair = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
+  const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+  return { pushkey: base64url(raw), auth: base64url(crypto.getRandomValues(new Uint8Array(16))) };
+}
+
+/** The push service URL of the Web Push examples (a Firefox subscription's form). */
+const WEB_PUSH_URL = 'https://updates.push.services.mozilla.com/wpush/v2/gAAAAABmX2c4_q1Yx9wTz0Lk';
+
+/**
+ * Each example is a `body` (serialized with two-space indent) or a `raw` text. `kinds` names a
+ * kind the example needs beyond the defaults: loading it ticks that kind in the options.
+ */
 const EXAMPLES = [
   {
     id: 'element-android', group: 'real', label: 'Element Android (FCM)',
@@ -100,11 +126,28 @@ const EXAMPLES = [
     },
   },
   {
+    id: 'webpush', group: 'real', label: 'Web Push (key made here)', kinds: 'webpush',
+    body: {
+      kind: 'webpush', app_id: 'org.example.web', pushkey: '(made with WebCrypto when the page loads)',
+      app_display_name: 'Example Web', device_display_name: 'This browser', lang: 'en',
+      data: { url: WEB_PUSH_URL, auth: '(16 random bytes)' },
+      'org.matrix.msc3881.enabled': true,
+    },
+  },
+  {
     id: 'private-gateway', group: 'broken', label: 'Private gateway',
     body: {
       kind: 'http', app_id: 'org.example.selfhosted', pushkey: 'device-0042',
       app_display_name: 'Self-hosted', device_display_name: 'Laptop', lang: 'en',
       data: { url: 'https://192.168.1.20/_matrix/push/v1/notify' },
+    },
+  },
+  {
+    id: 'webpush-off-curve', group: 'broken', label: 'Web Push key off the curve', kinds: 'webpush',
+    body: {
+      kind: 'webpush', app_id: 'org.example.web', pushkey: '(the key made here, one byte of y changed)',
+      app_display_name: 'Example Web', device_display_name: 'This browser', lang: 'en',
+      data: { url: WEB_PUSH_URL, auth: '(16 random bytes)' },
     },
   },
   {
@@ -374,14 +417,20 @@ function readOptions() {
   }
   const kinds = [...document.querySelectorAll('#options [data-kind]')]
     .filter((el) => /** @type {HTMLInputElement} */ (el).checked)
-    .map((el) => /** @type {HTMLElement} */ (el).dataset.kind);
-  if (kinds.length !== 2) options.kinds = kinds;
+    .map((el) => /** @type {string} */ (/** @type {HTMLElement} */ (el).dataset.kind));
+  if (kinds.join() !== 'http,email') options.kinds = kinds;
+  // The validator reads the entries: one it refuses makes the whole call throw, and the message
+  // is shown beside this field.
+  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('#options [data-list-option]'))) {
+    const entries = el.value.split(/[\s,]+/).filter((entry) => entry !== '');
+    if (entries.length) options[/** @type {string} */ (el.dataset.listOption)] = entries;
+  }
   return options;
 }
 
 function resetOptions() {
   for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('#options input'))) {
-    if (el.type === 'checkbox') el.checked = Boolean(el.dataset.kind);
+    if (el.type === 'checkbox') el.checked = el.defaultChecked;
     else el.value = el.dataset.default ?? '';
   }
   runValidation();
@@ -414,6 +463,8 @@ function clearMarks() {
   }
   $('raw-msg').replaceChildren();
   raw.removeAttribute('aria-invalid');
+  $('msg-allowedPrivateHosts').replaceChildren();
+  $('o-allowedPrivateHosts').removeAttribute('aria-invalid');
 }
 
 /** Puts one problem or warning next to its field, or next to the raw view. */
@@ -478,6 +529,10 @@ function runValidation(now = false) {
     verdict.dataset.outcome = 'unavailable';
     verdict.textContent = 'The options were refused.';
     output.textContent = String(err instanceof Error ? err.message : err);
+    if (/options\.allowedPrivateHosts/.test(output.textContent)) {
+      $('o-allowedPrivateHosts').setAttribute('aria-invalid', 'true');
+      $('msg-allowedPrivateHosts').replaceChildren(finding('problem', 'TypeError', null, output.textContent));
+    }
     $('normalized').textContent = output.textContent;
     setStatus(`The options were refused: ${output.textContent}`, 'bad');
     useNormalized.disabled = true;
@@ -592,6 +647,7 @@ function buildExamples() {
 function loadExample(id) {
   const ex = EXAMPLES.find((x) => x.id === id);
   if (!ex) return;
+  if (ex.kinds) /** @type {HTMLInputElement} */ ($(`o-kind-${ex.kinds}`)).checked = true;
   for (const b of document.querySelectorAll('[data-example]')) {
     b.setAttribute('aria-current', String(/** @type {HTMLElement} */ (b).dataset.example === id));
   }
@@ -800,6 +856,21 @@ async function start() {
   wire();
   learnMode();
   loadExample(EXAMPLES[0].id);
+  const keys = await webPushKeys().catch(() => null);
+  for (const ex of EXAMPLES.filter((x) => x.kinds === 'webpush')) {
+    if (keys === null) {
+      document.querySelector(`[data-example="${ex.id}"]`)?.setAttribute('disabled', '');
+      continue;
+    }
+    let { pushkey } = keys;
+    if (ex.id === 'webpush-off-curve') {
+      // The last byte of y, changed: 65 bytes, prefix 0x04, but no longer a point of P-256.
+      const bytes = Uint8Array.from(atob(pushkey.replaceAll('-', '+').replaceAll('_', '/') + '='), (c) => c.charCodeAt(0));
+      bytes[64] ^= 1;
+      pushkey = base64url(bytes);
+    }
+    ex.body = { ...ex.body, pushkey, data: { ...ex.body.data, auth: keys.auth } };
+  }
   try {
     const pkg = await import('./pkg/index.js');
     await pkg.default();

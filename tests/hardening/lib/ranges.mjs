@@ -1,4 +1,4 @@
-// The blocked address ranges and names of RULES.md section 4 (rule 5), read independently of the
+// The blocked address ranges and names of docs/rules.md section 4 (rule 5), read independently of the
 // Rust core, on WHATWG-serialized hostnames (`new URL(u).hostname`).
 
 const V4 = [
@@ -8,9 +8,12 @@ const V4 = [
   ['224.0.0.0', 4], ['240.0.0.0', 4],
 ];
 const V6 = [
-  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32],
-  ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
+  ['::', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23],
+  ['2001:db8::', 32], ['2002::', 16], ['3fff::', 20], ['5f00::', 16], ['fc00::', 7],
+  ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
 ];
+const NAMES = ['localhost', 'localhost.localdomain', 'local', 'internal', 'home.arpa', 'localdomain'];
+const SUFFIXES = ['.localhost', '.local', '.internal', '.home.arpa', '.localdomain'];
 
 /** A dotted quad as a number, or null. */
 export function v4ToInt(s) {
@@ -69,7 +72,7 @@ export function blockedV6(a) {
 
 /**
  * What a WHATWG hostname is: `{ ip: 4 | 6, blocked }` for an address, `{ name, blocked }` for a
- * name (blocked meaning RULES.md refuses it without `allowPrivateHosts`).
+ * name (blocked meaning docs/rules.md refuses it without `allowPrivateHosts`).
  */
 export function classifyHostname(hostname) {
   if (hostname.startsWith('[')) {
@@ -78,9 +81,39 @@ export function classifyHostname(hostname) {
   }
   const a = v4ToInt(hostname);
   if (a !== null) return { ip: 4, blocked: blockedV4(a) };
-  const h = hostname.endsWith('.') ? hostname.slice(0, -1) : hostname;
-  const blocked = h === 'localhost' || ['.localhost', '.local', '.internal', '.home.arpa'].some((s) => h.endsWith(s));
+  const h = (hostname.endsWith('.') ? hostname.slice(0, -1) : hostname).toLowerCase();
+  const blocked = NAMES.includes(h) || SUFFIXES.some((s) => h.endsWith(s));
   return { name: hostname, blocked };
+}
+
+// ---- allowedPrivateHosts, read independently ------------------------------------------------
+
+/** An IPv4 address as its IPv4-mapped IPv6 form: one address for rule 5 and the list alike. */
+const mapped = (v4) => (0xffffn << 32n) | BigInt(v4);
+
+/**
+ * One allowlist entry as docs/rules.md section 6 describes it: `{ name }` (lowercase, no trailing
+ * dot) or `{ net, len }` over 128 bits. Only well-formed entries are given to it.
+ */
+export function parseEntry(entry) {
+  const [addr, len] = entry.split('/');
+  if (addr.includes(':')) return { net: v6ToBigInt(addr), len: len === undefined ? 128 : Number(len) };
+  const v4 = v4ToInt(addr);
+  if (v4 !== null) return { net: mapped(v4), len: 96 + (len === undefined ? 32 : Number(len)) };
+  return { name: entry.replace(/\.$/, '').toLowerCase() };
+}
+
+/** Whether a WHATWG hostname matches an entry of the list (its name, or its address). */
+export function allowedBy(hostname, entries) {
+  const parsed = entries.map(parseEntry);
+  let addr = null;
+  if (hostname.startsWith('[')) addr = v6ToBigInt(hostname.slice(1, -1));
+  else if (v4ToInt(hostname) !== null) addr = mapped(v4ToInt(hostname));
+  if (addr === null) {
+    const name = hostname.replace(/\.$/, '').toLowerCase();
+    return parsed.some((e) => e.name === name);
+  }
+  return parsed.some((e) => e.net !== undefined && (e.len === 0 || addr >> BigInt(128 - e.len) === e.net >> BigInt(128 - e.len)));
 }
 
 /** One address in each blocked range: the first, the last and one in the middle. */
@@ -93,6 +126,24 @@ export function blockedSamplesV4() {
       const n = (base + off) >>> 0;
       out.push([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.'));
     }
+  }
+  return out;
+}
+
+/** An address of 128 bits in full form (eight groups), as the URL parser reads it back. */
+export function v6Text(n) {
+  const groups = [];
+  for (let i = 7; i >= 0; i--) groups.push(((n >> BigInt(16 * i)) & 0xffffn).toString(16));
+  return groups.join(':');
+}
+
+/** One address in each blocked IPv6 range: the first, the last and one in the middle. */
+export function blockedSamplesV6() {
+  const out = [];
+  for (const [net, len] of V6) {
+    const base = v6ToBigInt(net);
+    const size = 1n << BigInt(128 - len);
+    for (const off of [0n, size / 2n + 1n, size - 1n]) out.push(v6Text(base + off));
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // forms, ports, dots, userinfo, fragments, paths and queries, plus stray characters.
 import fc from 'fast-check';
 
-import { blockedSamplesV4 } from './ranges.mjs';
+import { blockedSamplesV4, blockedSamplesV6, v4ToInt, v6Text, v6ToBigInt } from './ranges.mjs';
 
 export const NOTIFY = '/_matrix/push/v1/notify';
 
@@ -43,13 +43,15 @@ const ipv6Body = fc.oneof(
   fc.array(group, { minLength: 8, maxLength: 8 }).map((g) => g.join(':')),
   fc.tuple(fc.array(group, { maxLength: 3 }), fc.array(group, { maxLength: 3 })).map(([a, b]) => `${a.join(':')}::${b.join(':')}`),
   fc.tuple(fc.constantFrom('::ffff:', '::', '64:ff9b::', '::FFFF:', '0:0:0:0:0:ffff:'), fc.oneof(dottedQuad, privateQuad)).map(([p, q]) => p + q),
-  fc.tuple(fc.constantFrom('::ffff:', '64:ff9b::', 'fe80::', 'fc00::', 'fd12:3456::', 'ff02::', '2001:db8::', '100::', '::'), fc.array(group, { maxLength: 2 })).map(([p, g]) => p + g.join(':')),
+  fc.tuple(fc.constantFrom('::ffff:', '64:ff9b::', '64:ff9b:1::', 'fe80::', 'fec0::', 'feff::', 'fc00::', 'fd12:3456::', 'ff02::', '2001:db8::', '2001::', '2001:1ff::', '2002::', '3fff::', '3fff:fff::', '5f00::', '100::', '::'), fc.array(group, { maxLength: 2 })).map(([p, g]) => p + g.join(':')),
+  fc.constantFrom(...blockedSamplesV6()),
   fc.constantFrom('::1', '::', '0:0:0:0:0:0:0:1', '0000::0001', '::ffff:7f00:1', 'fe80::1%25eth0', 'fe80::1%eth0', '1::2::3', ':::', '::ffff:127.1', '1:2:3:4:5:6:7:8:9'),
 );
 const ipv6Host = ipv6Body.map((b) => `[${b}]`);
 
 const specialName = fc.tuple(
-  fc.constantFrom('localhost', 'LocalHost', 'a.localhost', 'printer.local', 'svc.internal', 'nas.home.arpa', 'x.home.arpa.', 'localhost.', 'local', 'internal.example', 'localhost.example.org'),
+  fc.constantFrom('localhost', 'LocalHost', 'a.localhost', 'printer.local', 'svc.internal', 'nas.home.arpa', 'x.home.arpa.', 'localhost.', 'local', 'internal.example', 'localhost.example.org',
+    'localdomain', 'localhost.localdomain', 'nas.LocalDomain.', 'mylocaldomain', 'localdomain.example.org'),
   fc.constant(''),
 ).map(([h]) => h);
 
@@ -129,10 +131,13 @@ const v4Spellings = (q) => {
     [a, b, c, d].map(hx).join('.'), [a, b, c, d].map(oc).join('.'), `${hx(a)}.${b}.${c}.${d}`,
     `[::ffff:${q}]`, `[::FFFF:${((a << 8) + b).toString(16)}:${((c << 8) + d).toString(16)}]`,
     `[0:0:0:0:0:ffff:${q}]`, `[::ffff:0:${q}]`, `[64:ff9b::${q}]`,
+    // The transition forms rule 5 refuses whole since revision 2.
+    `[::${q}]`, `[64:ff9b:1::${q}]`, `[2002:${((a << 8) + b).toString(16)}:${((c << 8) + d).toString(16)}::1]`,
   ];
 };
 const v6Blocked = fc.oneof(
   fc.constantFrom('[::]', '[::1]', '[0:0:0:0:0:0:0:1]', '[0000:0000::0001]', '[::0.0.0.1]'),
+  fc.constantFrom(...blockedSamplesV6().map((a) => `[${a}]`)),
   fc.tuple(fc.constantFrom('64:ff9b', '100', '2001:db8', 'fc', 'fd', 'fe8', 'feb', 'ff', 'FF'), hex16, hex16).map(([p, x, y]) => {
     const h = (n) => n.toString(16);
     if (p.includes(':') || p === '100') return `[${p}::${h(x)}:${h(y)}]`.replace('2001:db8::', `2001:db8:${h(x)}::`);
@@ -150,7 +155,7 @@ export const blockedUrl = fc.tuple(
   fc.constantFrom(NOTIFY, '/x', ''),
 ).map(([s, h, p, pa]) => `${s}://${h}${p}${pa}`);
 
-// ---- URLs valid by RULES.md section 4 by construction (for the other direction) --------------
+// ---- URLs valid by docs/rules.md section 4 by construction (for the other direction) --------------
 
 const ldhChar = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789');
 const ldhLabel = fc.tuple(ldhChar, fc.string({ unit: fc.oneof(ldhChar, fc.constant('-')), maxLength: 61 }), ldhChar)
@@ -176,7 +181,7 @@ const keptQueryChar = fc.oneof(
 );
 const validQuery = fc.oneof({ weight: 2, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.string({ unit: keptQueryChar, maxLength: 30 }).map((q) => `?${q}`) });
 
-/** A gateway URL RULES.md section 4 accepts (given `options`), with the options it needs. */
+/** A gateway URL docs/rules.md section 4 accepts (given `options`), with the options it needs. */
 export const validUrl = fc.record({
   http: fc.boolean(),
   scheme: fc.boolean(),
@@ -187,3 +192,58 @@ export const validUrl = fc.record({
   url: `${scheme}://${host}${port}${NOTIFY}${query}`,
   options: { allowHttp: http, allowPrivateHosts: true, allowAnyPath: false },
 })));
+
+// ---- allowedPrivateHosts ----------------------------------------------------------------------
+
+const publicNames = ['push.example.org', 'ntfy.sh', 'gateway.example.net'];
+const privateNames = ['ntfy.home.arpa', 'localhost', 'nas.localdomain', 'gw.internal', 'printer.local', 'localhost.localdomain'];
+
+/** An address of 128 bits with the bits past `len` cleared. */
+const masked = (n, len) => (len === 0 ? 0n : (n >> BigInt(128 - len)) << BigInt(128 - len));
+
+/** Allowlist entries about `host` (a URL host: a name, a dotted quad or `[v6]`): some match it. */
+function entriesAbout(host) {
+  if (host.startsWith('[')) {
+    const a = v6ToBigInt(host.slice(1, -1));
+    return fc.oneof(
+      fc.constant(v6Text(a)),
+      fc.integer({ min: 0, max: 128 }).map((len) => `${v6Text(masked(a, len))}/${len}`),
+      fc.constant(v6Text((a + 1n) & ((1n << 128n) - 1n))),
+      fc.integer({ min: 96, max: 128 }).map((len) => `${v6Text(masked(a ^ (1n << 100n), len))}/${len}`),
+    );
+  }
+  const v4 = v4ToInt(host);
+  if (v4 !== null) {
+    const quad = (n) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+    const mask = (len) => (len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0);
+    return fc.oneof(
+      fc.constant(host),
+      fc.integer({ min: 0, max: 32 }).map((len) => `${quad((v4 & mask(len)) >>> 0)}/${len}`),
+      fc.integer({ min: 0, max: 32 }).map((len) => `::ffff:${quad((v4 & mask(len)) >>> 0)}/${96 + len}`),
+      fc.constant(quad((v4 + 1) >>> 0)),
+      fc.integer({ min: 8, max: 32 }).map((len) => `${quad(((v4 ^ 0x00800000) & mask(len)) >>> 0)}/${len}`),
+    );
+  }
+  const bare = host.replace(/\.$/, '');
+  return fc.constantFrom(bare, bare.toUpperCase(), `${bare}.`, `x.${bare}`, bare.split('.').slice(1).join('.') || 'other.example', ...privateNames);
+}
+
+/**
+ * A URL that passes every rule but perhaps rule 5, and a well-formed allowlist about its host:
+ * `{ url, entries }`.
+ */
+export const allowlistCase = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...blockedSamplesV4()) },
+  { weight: 1, arbitrary: dottedQuad },
+  { weight: 3, arbitrary: fc.constantFrom(...blockedSamplesV6().map((a) => `[${a}]`)) },
+  { weight: 1, arbitrary: fc.constantFrom('[::ffff:192.168.1.5]', '[::ffff:8.8.8.8]', '[2606:4700:4700::1111]', '[::192.168.1.5]', '[2002:c0a8:105::1]') },
+  { weight: 2, arbitrary: fc.constantFrom(...privateNames, ...privateNames.map((n) => `${n.toUpperCase()}.`), ...publicNames) },
+).chain((host) => fc.array(entriesAbout(host), { maxLength: 4 }).map((entries) => ({ url: `https://${host}${NOTIFY}`, entries })));
+
+/** A blocked IPv4 address in a numeric spelling rule 4 refuses, and an entry naming it. */
+export const trickWithAllowlist = privateQuad.chain((q) => {
+  const [a, b, c, d] = q.split('.').map(Number);
+  const n = ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
+  return fc.constantFrom(`${q}.`, String(n), `0x${n.toString(16)}`, `0${n.toString(8)}`, `${a}.${(b << 16) + (c << 8) + d}`, [a, b, c, d].map((x) => `0x${x.toString(16)}`).join('.'))
+    .map((spelling) => ({ url: `https://${spelling}${NOTIFY}`, entries: [q, `${q.split('.').slice(0, 3).join('.')}.0/24`] }));
+});

@@ -1,6 +1,6 @@
 // A consumer bundled for no platform (the `default` condition): `await init()` without an
 // argument fetches the .wasm that lies next to the bundle.
-import init, { validate, validateWithJson } from "matrix-pusher-validator";
+import init, { check, validate, validateWithJson, verdict } from "matrix-pusher-validator";
 
 let early;
 try {
@@ -11,4 +11,4 @@ try {
 export const beforeInit = early;
 await init();
 await init({ module_or_path: "ignored: already initialized" });
-export { validate, validateWithJson };
+export { check, validate, validateWithJson, verdict };

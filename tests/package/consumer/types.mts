@@ -77,3 +77,26 @@ validate(5);
 // @ts-expect-error not an error code
 const wrong: ErrorCode = "M_UNKNOWN";
 void wrong;
+
+// Revision 2: Web Push, MSC3881, the allowlist.
+const webPush: Options = { kinds: ["http", "webpush"], allowedPrivateHosts: ["ntfy.home.arpa", "192.168.1.0/24"] };
+// @ts-expect-error the kinds option names Web Push by its stable name only
+const unstable: Options = { kinds: ["org.matrix.msc4174.webpush"] };
+// @ts-expect-error the allowlist is a list, not one string
+const oneString: Options = { allowedPrivateHosts: "ntfy.home.arpa" };
+void unstable;
+void oneString;
+const set = validate(inputs[0], webPush);
+if (set.ok && set.action === "set") {
+  const p: Pusher = set.pusher;
+  const enabled: boolean | undefined = p["org.matrix.msc3881.enabled"];
+  const device: string | undefined = p["org.matrix.msc3881.device_id"];
+  void enabled;
+  void device;
+  if (p.kind === "webpush" || p.kind === "org.matrix.msc4174.webpush") {
+    const auth: string = p.data.auth;
+    const url: string = p.data.url;
+    void auth;
+    void url;
+  }
+}

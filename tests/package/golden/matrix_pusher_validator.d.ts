@@ -2,6 +2,12 @@
 /* eslint-disable */
 
 /**
+ * `maxBodyBytes` of the options held (saturated to `u32`): the caller copies no more than one
+ * byte past it into wasm memory.
+ */
+export function maxBodyBytes(): number;
+
+/**
  * The end (exclusive) of the pusher in the text last returned by `validateBytes` or
  * `validateString`, in UTF-16 code units.
  */
@@ -14,13 +20,19 @@ export function pusherEnd(): number;
 export function pusherStart(): number;
 
 /**
+ * Reads options from their JSON text (`""` for the defaults) and holds them for the
+ * validations that follow. Returns `""`, or why they are refused (a sentence that names the
+ * option); refused options leave the options held as they were.
+ */
+export function setOptions(options: string): string;
+
+/**
  * Validates a body given as bytes (a `Uint8Array` copied once into wasm memory) and returns the
  * outcome as compact JSON.
  *
- * `kinds` and `flags` are bit sets (see the constants above); the limits are those of
- * [`Options`], already checked by the caller.
+ * The options are those held ([`set_options`]).
  */
-export function validateBytes(body: Uint8Array | number[], kinds: number, flags: number, max_body_bytes: number, max_depth: number, max_data_bytes: number, max_display_name_chars: number, max_url_chars: number): string;
+export function validateBytes(body: Uint8Array | number[], flags: number): string;
 
 /**
  * Validates a body given as a JavaScript string (encoded as UTF-8 straight into wasm memory).
@@ -28,20 +40,22 @@ export function validateBytes(body: Uint8Array | number[], kinds: number, flags:
  * The caller must have checked that the string has no lone surrogate: the encoder would
  * replace it with U+FFFD, and such a body is refused as not UTF-8 instead.
  */
-export function validateString(body: string, kinds: number, flags: number, max_body_bytes: number, max_depth: number, max_data_bytes: number, max_display_name_chars: number, max_url_chars: number): string;
+export function validateString(body: string, flags: number): string;
 
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
+    readonly maxBodyBytes: () => number;
     readonly pusherEnd: () => number;
     readonly pusherStart: () => number;
-    readonly validateBytes: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number];
-    readonly validateString: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number];
+    readonly setOptions: (a: number, b: number) => [number, number];
+    readonly validateBytes: (a: number, b: number, c: number) => [number, number];
+    readonly validateString: (a: number, b: number, c: number) => [number, number];
     readonly __wbindgen_externrefs: WebAssembly.Table;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
-    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
+    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
     readonly __wbindgen_start: () => void;
 }
 
