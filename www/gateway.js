@@ -1,4 +1,4 @@
-// Gateway mode (RULES.md section 8): with UPSTREAM_URL set, the service is a validating gateway in
+// Gateway mode (docs/rules.md section 8): with UPSTREAM_URL set, the service is a validating gateway in
 // front of that homeserver instead of a registry of its own.
 //
 // - `POST …/pushers/set`: the caller's own Matrix token is checked with the homeserver's whoami

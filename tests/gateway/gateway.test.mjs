@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { createECDH, randomBytes } from "node:crypto";
 import http from "node:http";
 import { rm } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
@@ -419,6 +420,43 @@ describe("settings", () => {
       assert.deepEqual(proxy.requests, []);
     } finally {
       await httpOnly.dispose();
+    }
+  });
+
+  test("KINDS=http,email,webpush forwards a Web Push pusher with a real P-256 key, and refuses one off the curve", async () => {
+    const user = await newUser();
+    const withWebPush = await startGateway(proxy.url, { KINDS: "http,email,webpush" });
+    try {
+      const ecdh = createECDH("prime256v1");
+      ecdh.generateKeys();
+      const body = pusher({
+        kind: "webpush",
+        app_id: "org.example.web",
+        pushkey: ecdh.getPublicKey().toString("base64url"),
+        data: { url: "https://UPDATES.push.services.mozilla.com/wpush/v2/gAAAAABnR3f0", auth: randomBytes(16).toString("base64url") },
+      });
+      await post(withWebPush, user.accessToken, pusher({ pushkey: "warm" }));
+      proxy.reset();
+      const answer = await post(withWebPush, user.accessToken, body);
+      assert.deepEqual([answer.status, answer.body], [200, {}]);
+      const [forwarded] = proxy.seen(SET_PATH);
+      const sent = JSON.parse(forwarded.body);
+      assert.equal(sent.kind, "webpush");
+      assert.equal(sent.pushkey, body.pushkey);
+      assert.deepEqual(sent.data, { url: "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABnR3f0", auth: body.data.auth });
+      const stored = (await storedAtSynapse(user.accessToken)).find((p) => p.kind === "webpush");
+      assert.equal(stored.pushkey, body.pushkey);
+
+      // The same length and alphabet, but not a point on the curve: refused at the edge.
+      const offCurve = Buffer.from(ecdh.getPublicKey());
+      offCurve[64] ^= 1;
+      proxy.reset();
+      const refused = await post(withWebPush, user.accessToken, { ...body, pushkey: offCurve.toString("base64url") });
+      assert.equal(refused.status, 400);
+      assert.deepEqual(refused.body.errors.map((p) => [p.errcode, p.path]), [["M_INVALID_PARAM", "/pushkey"]]);
+      assert.deepEqual(proxy.requests, []);
+    } finally {
+      await withWebPush.dispose();
     }
   });
 
