@@ -11,7 +11,6 @@ import { raw } from './json-view.js';
 /** How long the verdict must hold before the live region announces it (typing flips it often). */
 const ANNOUNCE_DELAY_MS = 700;
 
-
 /** @param {string} kind @param {string} code @param {string} at @param {string} message */
 function finding(kind, code, at, message) {
   const p = document.createElement('p');
