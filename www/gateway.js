@@ -12,19 +12,10 @@
 // followed by the request's path and query, as text (never resolved against the request's URL).
 
 import { check, validate } from "matrix-pusher-validator";
+import { rateLimit } from "./auth.js";
+import { bearerToken, discardBody, json, matrixError, readBody, refusal, tooLarge } from "./http.js";
+import { count, settings } from "./settings.js";
 import { hash } from "./store.js";
-import {
-  bearerToken,
-  count,
-  discardBody,
-  json,
-  matrixError,
-  rateLimit,
-  readBody,
-  refusal,
-  settings,
-  tooLarge,
-} from "./worker.js";
 
 const SET_PATH = /^\/_matrix\/client\/(?:v3|r0|api\/v1)\/pushers\/set$/;
 const LOGOUT_PATH = /^\/_matrix\/client\/(?:v3|r0)\/logout(?:\/all)?$/;

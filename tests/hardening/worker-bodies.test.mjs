@@ -10,7 +10,7 @@ import { rssOf, startService } from "../lib/service.mjs";
 const TEN_MB = 10 * 1024 * 1024;
 const CHUNK = 64 * 1024;
 const LIMIT = 65_536;
-/** What the worker reads and drops of a refused body at most (DISCARD_MAX_BYTES in www/worker.js). */
+/** What the worker reads and drops of a refused body at most (DISCARD_MAX_BYTES in www/http.js). */
 const DISCARD = 1_048_576;
 /** An answer that takes longer than this counts as none. */
 const PATIENCE_MS = 15_000;
@@ -104,7 +104,7 @@ describe("a 10 MB body", () => {
   });
 
   test("chunked is refused after a bounded read, while the rest is still unsent", async () => {
-    // The worker reads and drops up to DISCARD (www/worker.js) so that the client can read its
+    // The worker reads and drops up to DISCARD (www/http.js) so that the client can read its
     // answer; past that it answers. The client sends that much and waits: a server that read
     // bodies whole would wait for the other 8.9 MB and never answer.
     const res = await sendLarge({ total: TEN_MB, chunked: true, pauseAfter: DISCARD + 2 * CHUNK });

@@ -11,7 +11,7 @@ import { caseBytes, fixtureCases } from "../lib/fixtures.mjs";
 import { client, isMatrixError, startService } from "../lib/service.mjs";
 
 const MUTATIONS = Number(process.env.HARDENING_MUTATIONS ?? 1500);
-// The service's validator options (www/worker.js: kinds fixed to http, wrangler.toml defaults).
+// The service's validator options (www/settings.js: kinds fixed to http, wrangler.toml defaults).
 const SERVICE_OPTIONS = { kinds: ["http"] };
 
 let service;
