@@ -67,16 +67,16 @@ function summarize(result) {
  * The pusher as a homeserver stores it, or for a rejection the Matrix error response a server
  * answers with (the first problem's errcode, and every problem).
  * @param {any} result
+ * @param {(errcode: string) => number} httpStatus the package's errcode to HTTP status mapping
  */
-function showNormalized(result) {
+function showNormalized(result, httpStatus) {
   const heading = $('normalized-h');
   const box = $('normalized');
   if (result.ok) {
     heading.textContent = result.action === 'delete' ? 'Pusher to delete' : `Normalized pusher (append: ${result.append})`;
     box.textContent = pretty(result.pusher);
   } else {
-    const status = result.errcode === 'M_TOO_LARGE' ? 413 : 400;
-    heading.textContent = `Matrix error response (HTTP ${status})`;
+    heading.textContent = `Matrix error response (HTTP ${httpStatus(result.errcode)})`;
     box.textContent = pretty({ errcode: result.errcode, error: result.error, errors: result.errors });
   }
 }
@@ -94,6 +94,8 @@ function showNormalized(result) {
 export function createVerdict() {
   /** @type {((input: string, options: object) => any) | null} */
   let validateFn = null;
+  /** @type {((errcode: string) => number) | null} */
+  let httpStatusFn = null;
   let loadError = '';
   let lastSummary = '';
   let announceTimer = 0;
@@ -105,6 +107,7 @@ export function createVerdict() {
       const pkg = await import('./pkg/index.js');
       await pkg.default();
       validateFn = pkg.validate;
+      httpStatusFn = pkg.httpStatus;
     } catch (err) {
       loadError = `The validator could not be loaded from ./pkg/ (run \`make build\`): ${err instanceof Error ? err.message : err}`;
       setStatus(loadError, 'bad');
@@ -193,7 +196,8 @@ export function createVerdict() {
     verdict.textContent = summary;
     verdict.title = `validated in ${took.toFixed(2)} ms`;
     output.textContent = pretty(result);
-    showNormalized(result);
+    // A result exists only once the package is loaded, and with it httpStatus.
+    showNormalized(result, /** @type {(errcode: string) => number} */ (httpStatusFn));
     useNormalized.disabled = !result.ok;
     useNormalized.hidden = !result.ok;
 
