@@ -1103,7 +1103,8 @@ fn serialize_number<S: Serializer>(text: &str, serializer: S) -> Result<S::Ok, S
 }
 
 impl Serialize for Value {
-    /// Numbers go out exactly (see [`serialize_number`]); members in document order.
+    /// Numbers go out exactly (an integer, an `f64` of the same value, or the text itself as
+    /// `serde_json`'s arbitrary-precision number); members in document order.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Null => serializer.serialize_unit(),
