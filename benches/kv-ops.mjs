@@ -10,6 +10,7 @@ import { writeFileSync } from "node:fs";
 import { client, pusher, startService } from "../tests/lib/service.mjs";
 import { KV_BUDGET } from "../tests/worker/kv-budget.mjs";
 import { hash, PROPAGATION_MS, PusherStore } from "../www/store.js";
+import { countingKv } from "../tests/lib/counting-kv.mjs";
 
 // Workers KV pricing, from https://developers.cloudflare.com/kv/platform/pricing/ (the table is
 // the partial src/content/partials/workers/kv_pricing.mdx of cloudflare/cloudflare-docs), read on
@@ -101,19 +102,7 @@ async function measureAll() {
     counted.token_first_use = Object.fromEntries(OPS.map((op) => [op, counted.token_first_use[op] - counted.list[op]]));
 
     // The first unchanged set after the propagation window, with a clock the benchmark moves.
-    const counts = {};
-    const kv = new Proxy(service.kv, {
-      get(target, name) {
-        const value = Reflect.get(target, name);
-        if (typeof value !== "function") return value;
-        return (...args) => {
-          const op = name === "getWithMetadata" ? "get" : name;
-          // A bulk read counts a read per key, as KV bills it.
-          counts[op] = (counts[op] ?? 0) + (Array.isArray(args[0]) ? args[0].length : 1);
-          return value.apply(target, args);
-        };
-      },
-    });
+    const { kv, counts } = countingKv(service.kv);
     let now = Date.now();
     const store = new PusherStore(kv, { now: () => now });
     const holder = { userHash: await hash("@settle-a:localhost") };

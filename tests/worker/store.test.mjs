@@ -9,6 +9,7 @@ import { after, before, describe, test } from "node:test";
 import { hash, PROPAGATION_MS, PusherStore, pusherHash } from "../../www/store.js";
 import { client, pusher, snapshot, startService, tempDir } from "../lib/service.mjs";
 import { KV_BUDGET, readmeBudget } from "./kv-budget.mjs";
+import { countingKv } from "../lib/counting-kv.mjs";
 
 const statusAndBody = ({ status, body }) => [status, body];
 
@@ -343,19 +344,7 @@ describe("KV budget (tests/worker/kv-budget.mjs, exactly)", () => {
 
   test("a sweep made PROPAGATION_MS after a join is stamped once; after it the same pusher is two reads again", async () => {
     // The store module itself on the service's KV namespace, with a clock the test moves.
-    const counts = {};
-    const kv = new Proxy(service.kv, {
-      get(target, name) {
-        const value = Reflect.get(target, name);
-        if (typeof value !== "function") return value;
-        return (...args) => {
-          const op = name === "getWithMetadata" ? "get" : name;
-          // A bulk read counts a read per key, as KV bills it.
-          counts[op] = (counts[op] ?? 0) + (Array.isArray(args[0]) ? args[0].length : 1);
-          return value.apply(target, args);
-        };
-      },
-    });
+    const { kv, counts } = countingKv(service.kv);
     let now = Date.now();
     const store = new PusherStore(kv, { now: () => now });
     const holder = { userHash: await hash("@window-a:localhost") };
