@@ -20,7 +20,7 @@ WASM_PACK_VERSION := 0.15.1
 CARGO_FUZZ_VERSION := 0.13.2
 
 .PHONY: help tools tools-rust tools-node tools-chromium tools-synapse build run test test-rust \
-	test-package test-worker test-gateway test-browser test-hardening test-fuzz bench fuzz clean
+	test-js test-package test-worker test-gateway test-browser test-hardening test-fuzz bench fuzz clean
 
 help:
 	@echo "make run    start the worker locally (PORT=$(PORT), DATA_DIR=$(DATA_DIR), DEV_TOKENS=...)"
@@ -89,13 +89,22 @@ run: build
 
 # ---- tests: cheapest first ---------------------------------------------------------------------
 
-test: test-rust test-package test-worker test-gateway test-browser test-hardening test-fuzz
+test: test-rust test-js test-package test-worker test-gateway test-browser test-hardening test-fuzz
 
 test-rust:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 	cargo test
+
+# JavaScript is checked like Rust: Biome (format and lint, biome.json) over every script, and
+# tsc over the JSDoc of the package's entries, the page and the Node scripts (tsconfig.json) and of
+# the worker against the Workers types (www/tsconfig.json). After `build`: npm/ is checked against
+# the wasm-bindgen glue it imports.
+test-js: build
+	biome ci --error-on-warnings .
+	tsc -p tsconfig.json
+	tsc -p www/tsconfig.json
 
 # The built package imported by name (node_modules/matrix-pusher-validator links to pkg/): every
 # fixture with every input form in ESM and CommonJS, the JS API, the .d.ts golden files and a tsc

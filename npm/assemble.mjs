@@ -52,6 +52,7 @@ const manifest = JSON.parse(readFileSync("npm/package.json", "utf8"));
 manifest.version = version;
 writeFileSync(join(PKG, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 
+/** @type {import("esbuild").BuildOptions} */
 const common = { bundle: true, logLevel: "warning", legalComments: "none" };
 // The .wasm stays a file beside the bundle: found through `import.meta.url`, or imported as a
 // module where the host compiles .wasm imports (workerd).

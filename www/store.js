@@ -144,7 +144,7 @@ const tokenCache = new Map();
  */
 export class PusherStore {
   /**
-   * @param {KVNamespace} kv the namespace (binding `PUSHERS`)
+   * @param {import("@cloudflare/workers-types").KVNamespace} kv the namespace (binding `PUSHERS`)
    * @param {{ now?: () => number }} [clock]
    */
   constructor(kv, clock = {}) {
