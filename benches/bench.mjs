@@ -6,8 +6,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { capture } from "./lib/process.mjs";
 import { figures, goals } from "./lib/goals.mjs";
+import { capture } from "./lib/process.mjs";
 import { ensureSynapse, synapseVersion } from "./lib/synapse.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -92,7 +92,9 @@ const results = {
     package: JSON.parse(readFileSync(join(root, "pkg", "package.json"), "utf8")).version,
     commit: capture("git", ["-C", root, "rev-parse", "--short", "HEAD"]),
     // pkg/ is built from the working tree: say whether its sources differed from the commit.
-    sources_modified: capture("git", ["-C", root, "status", "--porcelain", "--", "src", "npm", "Cargo.toml", "Cargo.lock", "www"]) !== "",
+    sources_modified:
+      capture("git", ["-C", root, "status", "--porcelain", "--", "src", "npm", "Cargo.toml", "Cargo.lock", "www"]) !==
+      "",
   },
 };
 

@@ -12,7 +12,22 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const out = join(root, "benches", "work", "bridge");
 const r = spawnSync(
   "wasm-pack",
-  ["--quiet", "build", "--release", "--target", "nodejs", "--mode", "no-install", "--no-pack", "--out-dir", out, root, "--", "--features", "bench-serde-wasm-bindgen"],
+  [
+    "--quiet",
+    "build",
+    "--release",
+    "--target",
+    "nodejs",
+    "--mode",
+    "no-install",
+    "--no-pack",
+    "--out-dir",
+    out,
+    root,
+    "--",
+    "--features",
+    "bench-serde-wasm-bindgen",
+  ],
   {
     cwd: root,
     stdio: "inherit",

@@ -7,10 +7,10 @@
 // of benches/service.mjs (85 % unchanged re-registrations, 5 % changed, 5 % new, 5 % deletes).
 //   node benches/kv-ops.mjs OUT.json
 import { writeFileSync } from "node:fs";
+import { countingKv } from "../tests/lib/counting-kv.mjs";
 import { client, pusher, startService } from "../tests/lib/service.mjs";
 import { KV_BUDGET } from "../tests/worker/kv-budget.mjs";
 import { hash, PROPAGATION_MS, PusherStore } from "../www/store.js";
-import { countingKv } from "../tests/lib/counting-kv.mjs";
 
 // Workers KV pricing, from https://developers.cloudflare.com/kv/platform/pricing/ (the table is
 // the partial src/content/partials/workers/kv_pricing.mdx of cloudflare/cloudflare-docs), read on
@@ -62,7 +62,9 @@ export function price(counts) {
 
 /** The operations of one mixed request on average. */
 export function mixOf(types) {
-  return Object.fromEntries(OPS.map((op) => [op, round(Object.entries(MIX).reduce((sum, [type, share]) => sum + share * types[type][op], 0))]));
+  return Object.fromEntries(
+    OPS.map((op) => [op, round(Object.entries(MIX).reduce((sum, [type, share]) => sum + share * types[type][op], 0))]),
+  );
 }
 
 async function measureAll() {
@@ -80,7 +82,12 @@ async function measureAll() {
     };
     const main = pusher({ pushkey: "a-1", lang: "en-US" });
     // The same pusher as another client spells it.
-    const respelled = pusher({ pushkey: "a-1", lang: "en_us", data: { url: "HTTPS://Push.Example.org:443/_matrix/push/v1/notify", format: "event_id_only" }, append: null });
+    const respelled = pusher({
+      pushkey: "a-1",
+      lang: "en_us",
+      data: { url: "HTTPS://Push.Example.org:443/_matrix/push/v1/notify", format: "event_id_only" },
+      append: null,
+    });
 
     // A token's first request reads it from KV; the isolate caches it afterwards.
     await measure("token_first_use", () => alice.list());
@@ -147,9 +154,13 @@ const result = {
 
 if (process.argv[2]) writeFileSync(process.argv[2], JSON.stringify(result, null, 2));
 for (const [name, c] of Object.entries(types)) {
-  console.log(`kv-ops: ${name.padEnd(24)} get ${c.get} list ${c.list} put ${c.put} delete ${c.delete}  $${c.usd_per_million_requests}/M  free ${c.free_plan_requests_per_day ?? "∞"}/day`);
+  console.log(
+    `kv-ops: ${name.padEnd(24)} get ${c.get} list ${c.list} put ${c.put} delete ${c.delete}  $${c.usd_per_million_requests}/M  free ${c.free_plan_requests_per_day ?? "∞"}/day`,
+  );
 }
-console.log(`kv-ops: mix ${JSON.stringify(mix)} $${result.mix.usd_per_million_requests}/M, free ${result.mix.free_plan_requests_per_day}/day (before: $${result.before.mix.usd_per_million_requests}/M, ${result.before.mix.free_plan_requests_per_day}/day)`);
+console.log(
+  `kv-ops: mix ${JSON.stringify(mix)} $${result.mix.usd_per_million_requests}/M, free ${result.mix.free_plan_requests_per_day}/day (before: $${result.before.mix.usd_per_million_requests}/M, ${result.before.mix.free_plan_requests_per_day}/day)`,
+);
 if (mismatches.length) {
   console.error(`kv-ops: the counts differ from tests/worker/kv-budget.mjs:\n  ${mismatches.join("\n  ")}`);
   process.exitCode = 1;

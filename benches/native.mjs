@@ -31,7 +31,15 @@ writeFileSync(corpusFile, Buffer.concat(parts));
 
 const build = spawnSync(
   "cargo",
-  ["build", "--quiet", "--release", "--manifest-path", join(root, "benches", "profile", "Cargo.toml"), "--target-dir", targetDir],
+  [
+    "build",
+    "--quiet",
+    "--release",
+    "--manifest-path",
+    join(root, "benches", "profile", "Cargo.toml"),
+    "--target-dir",
+    targetDir,
+  ],
   { cwd: root, stdio: "inherit" },
 );
 if (build.status !== 0) throw new Error(`native: cargo build failed (exit ${build.status})`);
@@ -62,9 +70,7 @@ const result = {
   note: "the corpus inputs without options (the binary runs the default options)",
   native_ns_per_payload: timed.json_ns_per_payload,
   outcome_ns_per_payload: timed.outcome_ns_per_payload,
-  instructions_per_payload: hasValgrind
-    ? { json: instructions("json"), outcome: instructions("outcome") }
-    : null,
+  instructions_per_payload: hasValgrind ? { json: instructions("json"), outcome: instructions("outcome") } : null,
   method: { rounds: timed.rounds, passes_per_round: timed.passes_per_round, clock: "wall (Instant), median of rounds" },
 };
 if (process.argv[2]) writeFileSync(process.argv[2], JSON.stringify(result, null, 2));

@@ -2,7 +2,7 @@
 // analysis in benches/analysis.md, when there is one).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { figures, goals } from "./lib/goals.mjs";
+import { goals } from "./lib/goals.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const r = JSON.parse(readFileSync(`${here}results.json`, "utf8"));
@@ -19,11 +19,10 @@ const kb = (bytes) => (bytes === null || bytes === undefined ? "–" : `${(bytes
 const table = (head, rows, align = `l${"r".repeat(head.length - 1)}`) =>
   [
     `| ${head.join(" | ")} |`,
-    `|${head.map((h, i) => (align[i] === "r" ? "---:" : "---")).join("|")}|`,
+    `|${head.map((_h, i) => (align[i] === "r" ? "---:" : "---")).join("|")}|`,
     ...rows.map((row) => `| ${row.join(" | ")} |`),
   ].join("\n");
 
-const f = figures(r);
 const g = goals(r);
 const out = [];
 out.push("# Benchmarks");
@@ -37,7 +36,12 @@ out.push("![Validation time, size and service throughput](chart.svg)");
 out.push("");
 out.push("## Goals");
 out.push("");
-out.push(table(["goal", "target", "measured", "met"], g.map((x) => [x.name, x.target, fmt(x.value), x.met === null ? "–" : x.met ? "yes" : "**no**"])));
+out.push(
+  table(
+    ["goal", "target", "measured", "met"],
+    g.map((x) => [x.name, x.target, fmt(x.value), x.met === null ? "–" : x.met ? "yes" : "**no**"]),
+  ),
+);
 out.push("");
 
 // ---- analysis (hand-written, from profiling) ----
@@ -57,9 +61,12 @@ if (sp) {
     ours_bytes_verdict: "`verdict(bytes)`: the verdict alone, no outcome written",
     ours_text_verdict: "`verdict(text)`",
     ours_object_verdict: "`JSON.parse(text)`, then `verdict(object)`",
-    ours_bytes_check: "`check(bytes)`, reading what the worker reads (pusher text, app_id, pushkey; problems when rejected)",
-    bridge_object_text: "second module: a parsed object's `JSON.stringify` text validated, outcome text, `JSON.parse` (no faithfulness walk)",
-    bridge_object_swb: "second module: a parsed object read by serde-wasm-bindgen's deserializer, outcome text, `JSON.parse`",
+    ours_bytes_check:
+      "`check(bytes)`, reading what the worker reads (pusher text, app_id, pushkey; problems when rejected)",
+    bridge_object_text:
+      "second module: a parsed object's `JSON.stringify` text validated, outcome text, `JSON.parse` (no faithfulness walk)",
+    bridge_object_swb:
+      "second module: a parsed object read by serde-wasm-bindgen's deserializer, outcome text, `JSON.parse`",
     bridge_bytes_text: "second module: bytes, outcome text, `JSON.parse`",
     bridge_bytes_swb: "second module: bytes, outcome object built by serde-wasm-bindgen's serializer",
     ajv: "`JSON.parse(text)`, then ajv's standalone validator (allErrors)",
@@ -79,13 +86,28 @@ if (sp) {
   out.push("");
   out.push(
     table(
-      ["contender", "starts from", "ns / payload (CPU)", "ns / payload (wall)", "ours (bytes) ÷ it", "accepts", "accepts what we reject", "rejects what we accept"],
+      [
+        "contender",
+        "starts from",
+        "ns / payload (CPU)",
+        "ns / payload (wall)",
+        "ours (bytes) ÷ it",
+        "accepts",
+        "accepts what we reject",
+        "rejects what we accept",
+      ],
       Object.entries(c).map(([name, x]) => [
         `\`${name}\``,
         describe[name] ?? "",
         fmt(x.ns_per_payload),
         fmt(x.wall_ns_per_payload),
-        name === "ajv" ? fmt(sp.ratio_bytes_vs_ajv) : name === "zod" ? fmt(sp.ratio_bytes_vs_zod) : name === "valibot" ? fmt(sp.ratio_bytes_vs_valibot) : "",
+        name === "ajv"
+          ? fmt(sp.ratio_bytes_vs_ajv)
+          : name === "zod"
+            ? fmt(sp.ratio_bytes_vs_zod)
+            : name === "valibot"
+              ? fmt(sp.ratio_bytes_vs_valibot)
+              : "",
         `${fmt(x.accepted)} / ${fmt(sp.corpus.inputs)}`,
         String(x.acceptsWeReject.length),
         String(x.rejectsWeAccept.length),
@@ -125,8 +147,18 @@ if (sp) {
       table(
         ["what crosses", "JSON-text boundary (ns)", "serde-wasm-bindgen (ns)", "bridge ÷ text"],
         [
-          ["a parsed object in (deserializer)", fmt(c.bridge_object_text?.ns_per_payload), fmt(c.bridge_object_swb?.ns_per_payload), fmt(br.ratio_deserializer_vs_text)],
-          ["the outcome object out (serializer)", fmt(c.bridge_bytes_text?.ns_per_payload), fmt(c.bridge_bytes_swb?.ns_per_payload), fmt(br.ratio_serializer_vs_text)],
+          [
+            "a parsed object in (deserializer)",
+            fmt(c.bridge_object_text?.ns_per_payload),
+            fmt(c.bridge_object_swb?.ns_per_payload),
+            fmt(br.ratio_deserializer_vs_text),
+          ],
+          [
+            "the outcome object out (serializer)",
+            fmt(c.bridge_bytes_text?.ns_per_payload),
+            fmt(c.bridge_bytes_swb?.ns_per_payload),
+            fmt(br.ratio_serializer_vs_text),
+          ],
         ],
         "lrrr",
       ),
@@ -140,7 +172,9 @@ if (sp) {
     }
     if (br.disagrees_with_package.length) {
       out.push("");
-      out.push(`Where the bridge's outcome differs from the package's (default options): ${br.disagrees_with_package.join(", ")}.`);
+      out.push(
+        `Where the bridge's outcome differs from the package's (default options): ${br.disagrees_with_package.join(", ")}.`,
+      );
     }
   }
   const nv = r.native;
@@ -158,7 +192,9 @@ if (sp) {
   }
   if (sp.corpus.ours_disagrees_with_fixture.length) {
     out.push("");
-    out.push(`Cases where our verdict differs from the fixture's expectation: ${sp.corpus.ours_disagrees_with_fixture.join(", ")}.`);
+    out.push(
+      `Cases where our verdict differs from the fixture's expectation: ${sp.corpus.ours_disagrees_with_fixture.join(", ")}.`,
+    );
   }
   out.push("");
   out.push("### What each contender checks");
@@ -173,7 +209,11 @@ if (sp) {
     table(
       ["check", "ours", "ajv / zod / valibot"],
       [
-        ["strict JSON: duplicate members, lone surrogates, BOM, depth, body size", "yes", "no (`JSON.parse` keeps the last duplicate)"],
+        [
+          "strict JSON: duplicate members, lone surrogates, BOM, depth, body size",
+          "yes",
+          "no (`JSON.parse` keeps the last duplicate)",
+        ],
         ["required members, JSON types, `kind` enum, `null` deletes", "yes", "yes"],
         ["`app_id` length 1–64", "yes", "yes"],
         ["`app_id` characters, `m.email` for e-mail, warning without a dot", "yes", "no"],
@@ -184,9 +224,17 @@ if (sp) {
         ["`profile_tag` ≤ 32, `instance_handle` read as `profile_tag`", "yes", "≤ 32 only"],
         ["`data` an object, compact size ≤ 4096", "yes", "object only"],
         ["gateway URL: https, exact path, port 1–65535", "yes", "pattern (port: 1–5 digits)"],
-        ["gateway URL: host forms (numeric hosts refused, IPv6), private and reserved ranges, WHATWG agreement", "yes", "no"],
+        [
+          "gateway URL: host forms (numeric hosts refused, IPv6), private and reserved ranges, WHATWG agreement",
+          "yes",
+          "no",
+        ],
         ["`append` a boolean (`null` read as `false`)", "yes", "boolean only"],
-        ["output: the normalized pusher, warnings, every problem with a JSON Pointer", "yes", "ajv: errors only; zod, valibot: a copy, issues"],
+        [
+          "output: the normalized pusher, warnings, every problem with a JSON Pointer",
+          "yes",
+          "ajv: errors only; zod, valibot: a copy, issues",
+        ],
       ],
       "lll",
     ),
@@ -211,8 +259,18 @@ if (sz) {
       [
         [`ours: \`${o.wasm_file}\``, kb(o.wasm.raw), kb(o.wasm.gzip), kb(o.wasm.brotli)],
         ["ours: glue", kb(o.glue.raw), kb(o.glue.gzip), kb(o.glue.brotli)],
-        ["**ours: .wasm + glue**", kb(o.total.raw), `**${kb(o.total.gzip)}** (${fmt(o.total.gzip)} B)`, kb(o.total.brotli)],
-        ...["ajv", "zod", "valibot"].map((p) => [p, kb(sz.contenders[p].total.raw), kb(sz.contenders[p].total.gzip), kb(sz.contenders[p].total.brotli)]),
+        [
+          "**ours: .wasm + glue**",
+          kb(o.total.raw),
+          `**${kb(o.total.gzip)}** (${fmt(o.total.gzip)} B)`,
+          kb(o.total.brotli),
+        ],
+        ...["ajv", "zod", "valibot"].map((p) => [
+          p,
+          kb(sz.contenders[p].total.raw),
+          kb(sz.contenders[p].total.gzip),
+          kb(sz.contenders[p].total.brotli),
+        ]),
       ],
     ),
   );
@@ -235,16 +293,36 @@ if (st) {
     table(
       ["contender", "load (ms)", "first validate (ms)", "total (ms)", "CPU (ms)"],
       [
-        ["**ours** (`startup_ms`)", fmt(c.ours.load_ms), fmt(c.ours.first_ms), `**${fmt(st.startup_ms)}**`, fmt(c.ours.cpu_ms)],
+        [
+          "**ours** (`startup_ms`)",
+          fmt(c.ours.load_ms),
+          fmt(c.ours.first_ms),
+          `**${fmt(st.startup_ms)}**`,
+          fmt(c.ours.cpu_ms),
+        ],
         ["ours: `new WebAssembly.Module` alone", fmt(st.wasm_compile_ms), "", "", fmt(c["wasm-compile"].cpu_ms)],
-        ...["ajv", "zod", "valibot"].map((p) => [p, fmt(c[p].load_ms), fmt(c[p].first_ms), fmt(c[p].total_ms), fmt(c[p].cpu_ms)]),
-        ["floor: a one-line module", fmt(c.empty.load_ms), fmt(c.empty.first_ms), fmt(c.empty.total_ms), fmt(c.empty.cpu_ms)],
+        ...["ajv", "zod", "valibot"].map((p) => [
+          p,
+          fmt(c[p].load_ms),
+          fmt(c[p].first_ms),
+          fmt(c[p].total_ms),
+          fmt(c[p].cpu_ms),
+        ]),
+        [
+          "floor: a one-line module",
+          fmt(c.empty.load_ms),
+          fmt(c.empty.first_ms),
+          fmt(c.empty.total_ms),
+          fmt(c.empty.cpu_ms),
+        ],
       ],
     ),
   );
   if (st.ratio_vs_ajv !== undefined) {
     out.push("");
-    out.push(`Ours ÷ ajv standalone, run by run: ${fmt(st.ratio_vs_ajv)} in total time, ${fmt(st.ratio_cpu_vs_ajv)} in CPU time.`);
+    out.push(
+      `Ours ÷ ajv standalone, run by run: ${fmt(st.ratio_vs_ajv)} in total time, ${fmt(st.ratio_cpu_vs_ajv)} in CPU time.`,
+    );
   }
   out.push("");
 }
@@ -271,8 +349,10 @@ if (sv) {
   out.push(serviceTable(sv));
   out.push("");
   out.push(
-    (sv.ratio_mix_worker_vs_synapse === undefined ? "" : `Mix: the worker does **${fmt(sv.ratio_mix_worker_vs_synapse)}×** Synapse's throughput (p99 ${fmt(sv.worker_mix_p99_ms)} ms against ${fmt(sv.synapse_mix_p99_ms)} ms). `) +
-    `Every set new: the worker does **${fmt(sv.ratio_set_worker_vs_synapse)}×** Synapse's throughput (p99 ${fmt(sv.worker_set_p99_ms)} ms against ${fmt(sv.synapse_set_p99_ms)} ms) ` +
+    (sv.ratio_mix_worker_vs_synapse === undefined
+      ? ""
+      : `Mix: the worker does **${fmt(sv.ratio_mix_worker_vs_synapse)}×** Synapse's throughput (p99 ${fmt(sv.worker_mix_p99_ms)} ms against ${fmt(sv.synapse_mix_p99_ms)} ms). `) +
+      `Every set new: the worker does **${fmt(sv.ratio_set_worker_vs_synapse)}×** Synapse's throughput (p99 ${fmt(sv.worker_set_p99_ms)} ms against ${fmt(sv.synapse_set_p99_ms)} ms) ` +
       `and **${Math.round(sv.ratio_set_worker_vs_ceiling * 100)} %** of the one-write ceiling. ` +
       `List: ${fmt(sv.ratio_list_worker_vs_synapse)}× Synapse. Server CPU counts every process of the server (Miniflare's Node process and workerd; Synapse's Python), per request.`,
   );
@@ -286,8 +366,10 @@ if (sv) {
     out.push(serviceTable(tm));
     out.push("");
     out.push(
-      (tm.ratio_mix_worker_vs_synapse === undefined ? "" : `On tmpfs, mix: ${fmt(tm.ratio_mix_worker_vs_synapse)}× Synapse (p99 ${fmt(tm.worker_mix_p99_ms)} ms against ${fmt(tm.synapse_mix_p99_ms)} ms); `) +
-      `every set new: ${fmt(tm.ratio_set_worker_vs_synapse)}× Synapse (p99 ${fmt(tm.worker_set_p99_ms)} ms against ${fmt(tm.synapse_set_p99_ms)} ms), ` +
+      (tm.ratio_mix_worker_vs_synapse === undefined
+        ? ""
+        : `On tmpfs, mix: ${fmt(tm.ratio_mix_worker_vs_synapse)}× Synapse (p99 ${fmt(tm.worker_mix_p99_ms)} ms against ${fmt(tm.synapse_mix_p99_ms)} ms); `) +
+        `every set new: ${fmt(tm.ratio_set_worker_vs_synapse)}× Synapse (p99 ${fmt(tm.worker_set_p99_ms)} ms against ${fmt(tm.synapse_set_p99_ms)} ms), ` +
         `${Math.round(tm.ratio_set_worker_vs_ceiling * 100)} % of the ceiling; list: ${fmt(tm.ratio_list_worker_vs_synapse)}× Synapse.`,
     );
     out.push("");
@@ -296,7 +378,14 @@ if (sv) {
 
 function serviceTable(sv) {
   const t = sv.targets;
-  const row = (label, x) => [label, fmt(x.rps), fmt(x.p50_ms), fmt(x.p99_ms), fmt(x.server_cpu_ms_per_request), x.not_2xx ? `**${fmt(x.not_2xx)}**` : "0"];
+  const row = (label, x) => [
+    label,
+    fmt(x.rps),
+    fmt(x.p50_ms),
+    fmt(x.p99_ms),
+    fmt(x.server_cpu_ms_per_request),
+    x.not_2xx ? `**${fmt(x.not_2xx)}**` : "0",
+  ];
   return table(
     ["target", "requests / s", "p50 (ms)", "p99 (ms)", "server CPU ms / request", "answers not 2xx"],
     [
@@ -315,7 +404,10 @@ const k = r.kv_ops;
 if (k?.types) {
   const p = k.prices;
   const usd = (n) => (n === null || n === undefined ? "–" : `$${n.toFixed(2)}`);
-  const perDay = (x) => (x.free_plan_requests_per_day === null ? "unlimited" : `${fmt(x.free_plan_requests_per_day)} (${x.free_plan_limited_by === "get" ? "reads" : x.free_plan_limited_by === "put" ? "writes" : `${x.free_plan_limited_by}s`})`);
+  const perDay = (x) =>
+    x.free_plan_requests_per_day === null
+      ? "unlimited"
+      : `${fmt(x.free_plan_requests_per_day)} (${x.free_plan_limited_by === "get" ? "reads" : x.free_plan_limited_by === "put" ? "writes" : `${x.free_plan_limited_by}s`})`;
   out.push("## 5. KV operations per request, and what they cost");
   out.push("");
   out.push(
@@ -331,22 +423,50 @@ if (k?.types) {
   out.push(
     table(
       ["request type", "reads", "lists", "writes", "deletes", "KV $ / million requests", "free plan, requests / day"],
-      Object.entries(k.types).map(([name, x]) => [`\`${name}\`: ${x.what}`, x.get, x.list, x.put, x.delete, usd(x.usd_per_million_requests), perDay(x)]),
+      Object.entries(k.types).map(([name, x]) => [
+        `\`${name}\`: ${x.what}`,
+        x.get,
+        x.list,
+        x.put,
+        x.delete,
+        usd(x.usd_per_million_requests),
+        perDay(x),
+      ]),
     ),
   );
   out.push("");
   const mx = k.mix;
   const bm = k.before.mix;
   out.push(
-    `**The mix** (${Object.entries(mx.shares).map(([type, share]) => `${Math.round(share * 100)} % \`${type}\``).join(", ")}): per request ${mx.per_request.get} reads, ${mx.per_request.list} lists, ${mx.per_request.put} writes, ${mx.per_request.delete} deletes; ` +
+    `**The mix** (${Object.entries(mx.shares)
+      .map(([type, share]) => `${Math.round(share * 100)} % \`${type}\``)
+      .join(
+        ", ",
+      )}): per request ${mx.per_request.get} reads, ${mx.per_request.list} lists, ${mx.per_request.put} writes, ${mx.per_request.delete} deletes; ` +
       `**${usd(mx.usd_per_million_requests)} per million requests**, and **${perDay(mx)} requests a day** on the free plan. ` +
       `Before this store (every set listed the caller's pushers, \`append: false\` the pusher's index too; the \`before\` counts in \`kv-ops.mjs\`): per request ${bm.per_request.list} lists, ${bm.per_request.put} writes and ${bm.per_request.delete} deletes, ${usd(bm.usd_per_million_requests)} per million, ${perDay(bm)} a day.`,
   );
   out.push("");
   out.push(
     table(
-      ["request type, before", "reads", "lists", "writes", "deletes", "KV $ / million requests", "free plan, requests / day"],
-      Object.entries(k.before.types).map(([name, x]) => [`\`${name}\``, x.get, x.list, x.put, x.delete, usd(x.usd_per_million_requests), perDay(x)]),
+      [
+        "request type, before",
+        "reads",
+        "lists",
+        "writes",
+        "deletes",
+        "KV $ / million requests",
+        "free plan, requests / day",
+      ],
+      Object.entries(k.before.types).map(([name, x]) => [
+        `\`${name}\``,
+        x.get,
+        x.list,
+        x.put,
+        x.delete,
+        usd(x.usd_per_million_requests),
+        perDay(x),
+      ]),
     ),
   );
   out.push("");
@@ -385,7 +505,9 @@ if (gwb) {
 // ---- machine ----
 out.push("## Machine and versions");
 out.push("");
-out.push(`${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory_gib} GiB, ${r.machine.os}; ${r.machine.note}.`);
+out.push(
+  `${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory_gib} GiB, ${r.machine.os}; ${r.machine.note}.`,
+);
 if (r.load_average) {
   out.push("");
   out.push(
@@ -398,7 +520,11 @@ if (r.load_average) {
   );
 }
 out.push("");
-out.push(Object.entries(r.versions).map(([name, v]) => `${name} ${v}`).join(" · "));
+out.push(
+  Object.entries(r.versions)
+    .map(([name, v]) => `${name} ${v}`)
+    .join(" · "),
+);
 out.push("");
 out.push("## Reproduce");
 out.push("");
@@ -409,11 +535,11 @@ out.push("BENCH_ONLY=speed,size make bench   # some stages only; the others keep
 out.push("```");
 out.push("");
 writeFileSync(`${here}RESULTS.md`, out.join("\n"));
-writeFileSync(`${here}chart.svg`, chart(r, f));
+writeFileSync(`${here}chart.svg`, chart(r));
 console.log("report: benches/RESULTS.md, benches/chart.svg");
 
 // ---- the chart: panels of horizontal bars, two a row, hand-written SVG ----
-function chart(r, f) {
+function chart(r) {
   const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;");
   const panels = [];
   if (r.speed) {
@@ -465,14 +591,20 @@ function chart(r, f) {
       title: "Service, requests / s, 32 connections",
       note: "higher is better; p99 in brackets",
       bars: [
-        ...(t.worker_mix ? [["worker, mix", t.worker_mix.rps, true, t.worker_mix.p99_ms], ["Synapse, mix", t.synapse_mix.rps, false, t.synapse_mix.p99_ms]] : []),
+        ...(t.worker_mix
+          ? [
+              ["worker, mix", t.worker_mix.rps, true, t.worker_mix.p99_ms],
+              ["Synapse, mix", t.synapse_mix.rps, false, t.synapse_mix.p99_ms],
+            ]
+          : []),
         ["worker, set", t.worker_set.rps, true, t.worker_set.p99_ms],
         ["Synapse, set", t.synapse_set.rps, false, t.synapse_set.p99_ms],
         ["one-KV-write ceiling", t.kv_ceiling.rps, false, t.kv_ceiling.p99_ms],
         ["worker, list", t.worker_list.rps, true, t.worker_list.p99_ms],
         ["Synapse, list", t.synapse_list.rps, false, t.synapse_list.p99_ms],
       ],
-      unit: (v, p99) => `${Math.round(v).toLocaleString("en-US")}${p99 === undefined ? "" : ` (${p99 < 10 ? p99.toFixed(1) : Math.round(p99)} ms)`}`,
+      unit: (v, p99) =>
+        `${Math.round(v).toLocaleString("en-US")}${p99 === undefined ? "" : ` (${p99 < 10 ? p99.toFixed(1) : Math.round(p99)} ms)`}`,
     });
   }
   // Two panels a row.
@@ -495,8 +627,12 @@ function chart(r, f) {
       const y = top + j * rowH;
       const w = Math.max(1, (value / max) * barMax);
       parts.push(`<text x="${x0 + labelW - 6}" y="${y + 13}" class="l" text-anchor="end">${esc(label)}</text>`);
-      parts.push(`<rect x="${x0 + labelW}" y="${y}" width="${w.toFixed(1)}" height="18" rx="2" class="${ours ? "o" : "p"}"/>`);
-      parts.push(`<text x="${(x0 + labelW + w + 5).toFixed(1)}" y="${y + 13}" class="v">${esc(p.unit(value, p99))}</text>`);
+      parts.push(
+        `<rect x="${x0 + labelW}" y="${y}" width="${w.toFixed(1)}" height="18" rx="2" class="${ours ? "o" : "p"}"/>`,
+      );
+      parts.push(
+        `<text x="${(x0 + labelW + w + 5).toFixed(1)}" y="${y + 13}" class="v">${esc(p.unit(value, p99))}</text>`,
+      );
     });
   });
   const width = Math.min(panels.length, 2) * W + 10;

@@ -34,7 +34,6 @@ const work = process.env.BENCH_SERVICE_DIR || join(here, "work", "service");
 const base = Number(process.env.BENCH_PORT_BASE || 18700);
 const ports = { worker: base + 1, ceiling: base + 2, synapse: base + 3 };
 const SET_PATH = "/_matrix/client/v3/pushers/set";
-const LIST_PATH = "/_matrix/client/v3/pushers";
 
 function body(pushkey, device) {
   return JSON.stringify({
@@ -52,7 +51,16 @@ function body(pushkey, device) {
 /** Runs wrk once; returns its summary (see wrk/common.lua). */
 function wrk(script, url, seconds, env) {
   return new Promise((resolve, reject) => {
-    const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, "--timeout", "10s", "-s", join(here, "wrk", script), url];
+    const args = [
+      `-t${THREADS}`,
+      `-c${CONNECTIONS}`,
+      `-d${seconds}s`,
+      "--timeout",
+      "10s",
+      "-s",
+      join(here, "wrk", script),
+      url,
+    ];
     const child = spawn("wrk", args, {
       env: { ...process.env, BENCH_LUA_DIR: join(here, "wrk"), ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -104,7 +112,12 @@ async function main() {
     [...setNames, ...listNames].map((n) => [n, `bt_${randomBytes(16).toString("base64url")}`]),
   );
   const tokensFile = join(work, "worker-tokens.txt");
-  writeFileSync(tokensFile, Object.entries(workerTokens).map(([n, t]) => `@${n}:localhost=${t}\n`).join(""));
+  writeFileSync(
+    tokensFile,
+    Object.entries(workerTokens)
+      .map(([n, t]) => `@${n}:localhost=${t}\n`)
+      .join(""),
+  );
 
   const servers = {};
   const serve = async (mode, tokens) => {
@@ -131,29 +144,72 @@ async function main() {
     );
 
     // The list users' pushers, the same on both servers.
-    for (const [port, tokens] of [[ports.worker, workerTokens], [ports.synapse, synTokens]]) {
-      await pool(listNames.flatMap((n) => Array.from({ length: LIST_PUSHERS }, (_, k) => [n, k])), 8, ([n, k]) =>
-        post(port, tokens[n], body(`list-${n}-${k}`, `Phone ${k}`)),
+    for (const [port, tokens] of [
+      [ports.worker, workerTokens],
+      [ports.synapse, synTokens],
+    ]) {
+      await pool(
+        listNames.flatMap((n) => Array.from({ length: LIST_PUSHERS }, (_, k) => [n, k])),
+        8,
+        ([n, k]) => post(port, tokens[n], body(`list-${n}-${k}`, `Phone ${k}`)),
       );
     }
 
     // The mix's pushers: user i holds "mixa-i" (re-sent unchanged) and "mixc-i" (changed), the
     // same bodies on both servers (wrk/mix.lua sends them again).
     console.log(`service: seeding ${2 * SET_USERS} pushers on each server for the mix`);
-    for (const [port, tokens] of [[ports.worker, workerTokens], [ports.synapse, synTokens]]) {
-      await pool(setNames.flatMap((n, i) => [[n, `mixa-${i}`, `Seed ${i}`], [n, `mixc-${i}`, "Seed"]]), 8, ([n, pushkey, device]) =>
-        post(port, tokens[n], body(pushkey, device)),
+    for (const [port, tokens] of [
+      [ports.worker, workerTokens],
+      [ports.synapse, synTokens],
+    ]) {
+      await pool(
+        setNames.flatMap((n, i) => [
+          [n, `mixa-${i}`, `Seed ${i}`],
+          [n, `mixc-${i}`, "Seed"],
+        ]),
+        8,
+        ([n, pushkey, device]) => post(port, tokens[n], body(pushkey, device)),
       );
     }
 
     const targets = {
-      worker_mix: { port: ports.worker, script: "mix.lua", tokens: setNames.map((n) => workerTokens[n]), group: "worker" },
-      synapse_mix: { port: ports.synapse, script: "mix.lua", tokens: setNames.map((n) => synTokens[n]), group: "synapse" },
-      worker_set: { port: ports.worker, script: "set.lua", tokens: setNames.map((n) => workerTokens[n]), group: "worker" },
-      synapse_set: { port: ports.synapse, script: "set.lua", tokens: setNames.map((n) => synTokens[n]), group: "synapse" },
+      worker_mix: {
+        port: ports.worker,
+        script: "mix.lua",
+        tokens: setNames.map((n) => workerTokens[n]),
+        group: "worker",
+      },
+      synapse_mix: {
+        port: ports.synapse,
+        script: "mix.lua",
+        tokens: setNames.map((n) => synTokens[n]),
+        group: "synapse",
+      },
+      worker_set: {
+        port: ports.worker,
+        script: "set.lua",
+        tokens: setNames.map((n) => workerTokens[n]),
+        group: "worker",
+      },
+      synapse_set: {
+        port: ports.synapse,
+        script: "set.lua",
+        tokens: setNames.map((n) => synTokens[n]),
+        group: "synapse",
+      },
       kv_ceiling: { port: ports.ceiling, script: "set.lua", tokens: ["none"], group: "ceiling" },
-      worker_list: { port: ports.worker, script: "list.lua", tokens: listNames.map((n) => workerTokens[n]), group: "worker" },
-      synapse_list: { port: ports.synapse, script: "list.lua", tokens: listNames.map((n) => synTokens[n]), group: "synapse" },
+      worker_list: {
+        port: ports.worker,
+        script: "list.lua",
+        tokens: listNames.map((n) => workerTokens[n]),
+        group: "worker",
+      },
+      synapse_list: {
+        port: ports.synapse,
+        script: "list.lua",
+        tokens: listNames.map((n) => synTokens[n]),
+        group: "synapse",
+      },
     };
     const names = Object.keys(targets);
     const runOne = async (name, seconds, label) => {
@@ -165,7 +221,9 @@ async function main() {
         BENCH_RUN: `${label}${name}`,
       });
       const cpu = groupCpuSeconds(pgid) - cpu0;
-      const ok = Object.entries(r.statuses).filter(([s]) => s.startsWith("2")).reduce((a, [, n]) => a + n, 0);
+      const ok = Object.entries(r.statuses)
+        .filter(([s]) => s.startsWith("2"))
+        .reduce((a, [, n]) => a + n, 0);
       return {
         rps: r.requests / (r.duration_us / 1e6),
         p50_ms: r.latency_us.p50 / 1000,
@@ -186,7 +244,9 @@ async function main() {
         const name = names[(r + k) % names.length];
         const s = await runOne(name, SECONDS, `r${r}`);
         samples[name].push(s);
-        console.log(`service: round ${r + 1}/${ROUNDS} ${name.padEnd(12)} ${s.rps.toFixed(0)} req/s p99 ${s.p99_ms.toFixed(1)} ms${s.not_2xx ? ` (${s.not_2xx} not 2xx: ${JSON.stringify(s.statuses)})` : ""}`);
+        console.log(
+          `service: round ${r + 1}/${ROUNDS} ${name.padEnd(12)} ${s.rps.toFixed(0)} req/s p99 ${s.p99_ms.toFixed(1)} ms${s.not_2xx ? ` (${s.not_2xx} not 2xx: ${JSON.stringify(s.statuses)})` : ""}`,
+        );
       }
     }
 
@@ -206,8 +266,14 @@ async function main() {
       synapse_version: synapseVersion(),
       store_dir: work,
       method: {
-        rounds: ROUNDS, seconds: SECONDS, warmup_seconds: WARMUP_SECONDS, connections: CONNECTIONS,
-        wrk_threads: THREADS, set_users: SET_USERS, list_users: LIST_USERS, list_pushers_each: LIST_PUSHERS,
+        rounds: ROUNDS,
+        seconds: SECONDS,
+        warmup_seconds: WARMUP_SECONDS,
+        connections: CONNECTIONS,
+        wrk_threads: THREADS,
+        set_users: SET_USERS,
+        list_users: LIST_USERS,
+        list_pushers_each: LIST_PUSHERS,
       },
       targets: t,
       worker_mix_rps: t.worker_mix.rps,

@@ -6,9 +6,9 @@
 //   node --expose-gc benches/speed.mjs OUT.json
 import { existsSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { cpuNs, wallNs } from "./lib/clock.mjs";
 import { benchCorpus } from "./lib/corpus.mjs";
 import { loadOurs } from "./lib/ours.mjs";
-import { cpuNs, wallNs } from "./lib/clock.mjs";
 import { median, round } from "./lib/stats.mjs";
 
 const FULL = process.env.BENCH_FULL === "1";
@@ -81,7 +81,8 @@ if (bridge !== null) {
   // From the parsed object: today's way (its JSON text validated as a string) and the bridge's.
   contenders.bridge_object_text = (input) =>
     input.object !== undefined && JSON.parse(bridge.textToText(JSON.stringify(input.object))).ok;
-  contenders.bridge_object_swb = (input) => input.object !== undefined && JSON.parse(bridge.swbValueToText(input.object)).ok;
+  contenders.bridge_object_swb = (input) =>
+    input.object !== undefined && JSON.parse(bridge.swbValueToText(input.object)).ok;
   // The outcome object: JSON text and JSON.parse, or built by the bridge's serializer.
   contenders.bridge_bytes_text = (input) => JSON.parse(bridge.bytesToText(input.bytes)).ok;
   contenders.bridge_bytes_swb = (input) => bridge.bytesToObject(input.bytes).ok;
@@ -107,7 +108,7 @@ for (const n of names) {
 // The bridge agrees with the package where the options are the defaults.
 const bridgeDisagrees = [];
 if (bridge !== null) {
-  corpus.forEach((input, i) => {
+  corpus.forEach((input) => {
     if (input.options !== undefined || input.object === undefined) return;
     // The verdict, the code, the pusher and the warnings (messages for values JSON cannot carry
     // are worded differently).
@@ -117,7 +118,9 @@ if (bridge !== null) {
     if (!read || !built) bridgeDisagrees.push(input.name);
   });
 }
-const wrongOurs = [...new Set(corpus.filter((input, i) => verdicts.ours_bytes[i] !== input.expectOk).map((c) => c.name))];
+const wrongOurs = [
+  ...new Set(corpus.filter((input, i) => verdicts.ours_bytes[i] !== input.expectOk).map((c) => c.name)),
+];
 
 let sink = 0;
 function pass(fn) {
@@ -160,13 +163,16 @@ for (let r = 0; r < ROUNDS; r++) {
   }
 }
 
-const pairRatio = (a, b) => (samples[a] && samples[b] ? round(median(samples[a].map((t, r) => t / samples[b][r]))) : null);
+const pairRatio = (a, b) =>
+  samples[a] && samples[b] ? round(median(samples[a].map((t, r) => t / samples[b][r]))) : null;
 
 /** js-sys: reading the pusher's range of the last outcome, one call each or one Uint32Array. */
 function infoCrossing() {
   if (bridge === null) return null;
   // A set (only a set has a pusher range).
-  const body = corpus.find((input) => input.group === "client" && input.options === undefined && input.text.includes('"kind":"http"')).bytes;
+  const body = corpus.find(
+    (input) => input.group === "client" && input.options === undefined && input.text.includes('"kind":"http"'),
+  ).bytes;
   bridge.validateBytes(body, 8);
   const N = FULL ? 400_000 : 100_000;
   const time = (fn) => {
@@ -209,7 +215,12 @@ const result = {
       const ns = median(samples[n]);
       return [
         n,
-        { ns_per_payload: round(ns), payloads_per_s: round(1e9 / ns), wall_ns_per_payload: round(median(wall[n])), ...differences[n] },
+        {
+          ns_per_payload: round(ns),
+          payloads_per_s: round(1e9 / ns),
+          wall_ns_per_payload: round(median(wall[n])),
+          ...differences[n],
+        },
       ];
     }),
   ),

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { cpuNs } from "./lib/clock.mjs";
-import { packageEntry, PKG } from "./lib/ours.mjs";
+import { PKG, packageEntry } from "./lib/ours.mjs";
 
 const BODY =
   '{"app_display_name":"Element","app_id":"im.vector.app.android","append":false,' +

@@ -52,4 +52,6 @@ const result = {
   contenders: Object.fromEntries(contenders.map((c) => [c, summary(samples[c])])),
 };
 if (process.argv[2]) writeFileSync(process.argv[2], JSON.stringify(result, null, 2));
-console.log(`startup: ours ${result.startup_ms} ms (compile ${result.wasm_compile_ms} ms), ${result.ratio_vs_ajv} x ajv`);
+console.log(
+  `startup: ours ${result.startup_ms} ms (compile ${result.wasm_compile_ms} ms), ${result.ratio_vs_ajv} x ajv`,
+);

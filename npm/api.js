@@ -4,7 +4,15 @@
 // what the module takes (UTF-8 bytes, and the options as JSON text) and parses the JSON it
 // answers with.
 
-import { maxBodyBytes as heldMaxBodyBytes, httpStatus as statusOfCode, pusherEnd, pusherStart, setOptions, validateBytes, validateString } from "./matrix_pusher_validator.js";
+import {
+  maxBodyBytes as heldMaxBodyBytes,
+  pusherEnd,
+  pusherStart,
+  setOptions,
+  httpStatus as statusOfCode,
+  validateBytes,
+  validateString,
+} from "./matrix_pusher_validator.js";
 
 let ready = false;
 
@@ -46,7 +54,8 @@ function isPlainObject(value) {
  */
 function plainCopy(value, path) {
   const type = typeof value;
-  if (value === null || type === "boolean" || type === "string" || (type === "number" && Number.isFinite(value))) return value;
+  if (value === null || type === "boolean" || type === "string" || (type === "number" && Number.isFinite(value)))
+    return value;
   if (type === "object" && path.length < 8) {
     if (Array.isArray(value)) {
       const copy = [];
@@ -66,14 +75,17 @@ function plainCopy(value, path) {
         path.push(key);
         const item = plainCopy(member, path);
         // A member named "__proto__" stays a member (an assignment would set the prototype).
-        if (key === "__proto__") Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+        if (key === "__proto__")
+          Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
         else copy[key] = item;
         path.pop();
       }
       return copy;
     }
   }
-  const name = path.map((token, i) => (i === 0 ? token : typeof token === "number" ? `[${token}]` : `.${token}`)).join("");
+  const name = path
+    .map((token, i) => (i === 0 ? token : typeof token === "number" ? `[${token}]` : `.${token}`))
+    .join("");
   throw new TypeError(`matrix-pusher-validator: ${name} cannot be ${describe(value)}`);
 }
 
@@ -315,7 +327,8 @@ export function validate(input, options) {
  */
 export function httpStatus(errcode) {
   const status = typeof errcode === "string" ? statusOfCode(errcode) : 0;
-  if (status === 0) throw new TypeError(`matrix-pusher-validator: not an error code of the validator: ${String(errcode)}`);
+  if (status === 0)
+    throw new TypeError(`matrix-pusher-validator: not an error code of the validator: ${String(errcode)}`);
   return status;
 }
 
@@ -346,8 +359,11 @@ export function validateToText(input, options) {
 
 // ---- paying only for what is read ---------------------------------------------------------------
 
+/** The verdict of a rejection. */
+const REJECTED_VERDICT = Object.freeze({ ok: false, action: null, append: false });
+/** @type {ReadonlyArray<{ ok: boolean, action: "set" | "delete" | null, append: boolean } | undefined>} */
 const VERDICTS = [
-  Object.freeze({ ok: false, action: null, append: false }),
+  REJECTED_VERDICT,
   Object.freeze({ ok: true, action: "set", append: false }),
   Object.freeze({ ok: true, action: "delete", append: false }),
   undefined,
@@ -366,7 +382,8 @@ const VERDICTS = [
 export function verdict(input, options) {
   // The module answers one digit (src/wasm.rs): 0 rejected, 1 set, 2 delete, 5 set with append.
   const answer = outcomeText(input, options, VERDICT_ONLY);
-  return typeof answer === "string" ? VERDICTS[answer.charCodeAt(0) - 48] : VERDICTS[0];
+  const found = typeof answer === "string" ? VERDICTS[answer.charCodeAt(0) - 48] : undefined;
+  return found ?? REJECTED_VERDICT;
 }
 
 // How the validator writes an accepted outcome (src/model.rs): the action first, then the

@@ -7,9 +7,9 @@
 // a request in a browser and a file to read, resolve and parse in Node), and nothing else of the
 // package is reachable. The code stays readable (not minified).
 
-import { build } from "esbuild";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { build } from "esbuild";
 
 const [wasmPackOut] = process.argv.slice(2);
 if (!wasmPackOut) throw new Error("usage: node npm/assemble.mjs <wasm-pack out dir>");
@@ -43,7 +43,8 @@ if (!version) throw new Error("no version in Cargo.toml");
 // The sources side by side, as the entries import them.
 fresh(SRC);
 copyFileSync(join(wasmPackOut, `${NAME}.js`), join(SRC, `${NAME}.js`));
-for (const file of ["index.js", "api.js", "node.mjs", "workerd.js", "cli.js"]) copyFileSync(join("npm", file), join(SRC, file));
+for (const file of ["index.js", "api.js", "node.mjs", "workerd.js", "cli.js"])
+  copyFileSync(join("npm", file), join(SRC, file));
 
 fresh(PKG);
 copyFileSync(join(wasmPackOut, WASM), join(PKG, WASM));
@@ -56,16 +57,48 @@ writeFileSync(join(PKG, "package.json"), `${JSON.stringify(manifest, null, 2)}\n
 const common = { bundle: true, logLevel: "warning", legalComments: "none" };
 // The .wasm stays a file beside the bundle: found through `import.meta.url`, or imported as a
 // module where the host compiles .wasm imports (workerd).
-const wasmStaysOutside = { name: "wasm-stays-outside", setup: (b) => b.onResolve({ filter: /\.wasm$/ }, (args) => ({ path: args.path, external: true })) };
+const wasmStaysOutside = {
+  name: "wasm-stays-outside",
+  setup: (b) => b.onResolve({ filter: /\.wasm$/ }, (args) => ({ path: args.path, external: true })),
+};
 
 await Promise.all([
   // Browsers and the `default` condition.
-  build({ ...common, entryPoints: [join(SRC, "index.js")], outfile: join(PKG, "index.js"), format: "esm", platform: "neutral", target: "es2022" }),
+  build({
+    ...common,
+    entryPoints: [join(SRC, "index.js")],
+    outfile: join(PKG, "index.js"),
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+  }),
   // Workers: `import wasm from "./…_bg.wasm"` is left for the host to compile.
-  build({ ...common, entryPoints: [join(SRC, "workerd.js")], outfile: join(PKG, "workerd.js"), format: "esm", platform: "neutral", target: "es2022", plugins: [wasmStaysOutside] }),
+  build({
+    ...common,
+    entryPoints: [join(SRC, "workerd.js")],
+    outfile: join(PKG, "workerd.js"),
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    plugins: [wasmStaysOutside],
+  }),
   // Node, as an ES module and the command line.
-  build({ ...common, entryPoints: [join(SRC, "node.mjs")], outfile: join(PKG, "node.mjs"), format: "esm", platform: "node", target: "node20" }),
-  build({ ...common, entryPoints: [join(SRC, "cli.js")], outfile: join(PKG, "cli.js"), format: "esm", platform: "node", target: "node20" }),
+  build({
+    ...common,
+    entryPoints: [join(SRC, "node.mjs")],
+    outfile: join(PKG, "node.mjs"),
+    format: "esm",
+    platform: "node",
+    target: "node20",
+  }),
+  build({
+    ...common,
+    entryPoints: [join(SRC, "cli.js")],
+    outfile: join(PKG, "cli.js"),
+    format: "esm",
+    platform: "node",
+    target: "node20",
+  }),
   // Node through `require`: the one use of `import.meta.url` (finding the .wasm) becomes this
   // file's own URL.
   build({

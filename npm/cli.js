@@ -53,7 +53,10 @@ async function main(args) {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     // `--name=value` and `--name value` alike.
-    const [name, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [name, inline] =
+      arg.startsWith("--") && arg.includes("=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : [arg, undefined];
     const value = () => {
       if (inline !== undefined) return inline;
       if (i + 1 >= args.length) usageError(`${name} needs a value`);
@@ -68,7 +71,9 @@ async function main(args) {
     } else if (!flagsDone && Object.hasOwn(FLAGS, arg)) {
       options[FLAGS[arg]] = true;
     } else if (!flagsDone && name === "--kinds") {
-      kinds = value().split(",").filter((kind) => kind !== "");
+      kinds = value()
+        .split(",")
+        .filter((kind) => kind !== "");
     } else if (!flagsDone && arg === "--allow-webpush") {
       webPush = true;
     } else if (!flagsDone && name === "--allowed-private-host") {

@@ -2,8 +2,8 @@
 // `await init()` once, then call `validate` synchronously. `init()` fetches the .wasm that lies
 // next to this file; pass a URL, a Response, the bytes or a compiled module to load it otherwise.
 
-import initWasm, { initSync as initWasmSync } from "./matrix_pusher_validator.js";
 import { markReady } from "./api.js";
+import initWasm, { initSync as initWasmSync } from "./matrix_pusher_validator.js";
 
 export { check, httpStatus, validate, validateWithJson, verdict } from "./api.js";
 
@@ -37,7 +37,9 @@ export function initSync(wasm) {
 }
 
 function isOptionsObject(value, key) {
-  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype && key in value;
+  return (
+    typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype && key in value
+  );
 }
 
 export default init;

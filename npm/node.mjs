@@ -3,8 +3,8 @@
 // exported anyway (a resolved no-op) so that code written for browsers runs unchanged.
 
 import { readFileSync } from "node:fs";
-import { initSync as initWasmSync } from "./matrix_pusher_validator.js";
 import { markReady } from "./api.js";
+import { initSync as initWasmSync } from "./matrix_pusher_validator.js";
 
 initWasmSync({ module: readFileSync(new URL("./matrix_pusher_validator_bg.wasm", import.meta.url)) });
 markReady();

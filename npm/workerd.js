@@ -2,9 +2,9 @@
 // `WebAssembly.Module` (`workerd` and `worker` conditions): instantiated synchronously at module
 // scope, so `validate` works with no init call. `init` is a resolved no-op.
 
-import wasmModule from "./matrix_pusher_validator_bg.wasm";
-import { initSync as initWasmSync } from "./matrix_pusher_validator.js";
 import { markReady } from "./api.js";
+import { initSync as initWasmSync } from "./matrix_pusher_validator.js";
+import wasmModule from "./matrix_pusher_validator_bg.wasm";
 
 initWasmSync({ module: wasmModule });
 markReady();

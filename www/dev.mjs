@@ -13,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Log, LogLevel, Miniflare } from "miniflare";
-import { ROOT_DIR, bundle, miniflareOptions } from "./local.mjs";
+import { bundle, miniflareOptions, ROOT_DIR } from "./local.mjs";
 import { tokenKey } from "./store.js";
 
 const host = "127.0.0.1";

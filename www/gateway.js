@@ -161,6 +161,10 @@ class UpstreamError extends Error {
  * One exchange with the homeserver. The deadline covers the status and headers, and the body
  * when `whole(response)` says it is to be read here; otherwise the body streams to the client
  * as it comes.
+ * @param {{ timeoutMs: number }} gw
+ * @param {string} target
+ * @param {RequestInit} init
+ * @param {{ whole?: (response: Response) => boolean, waitMs?: number }} [how]
  */
 async function exchange(gw, target, init, { whole = () => false, waitMs = 0 } = {}) {
   const controller = new AbortController();
@@ -259,7 +263,7 @@ async function lookUp(key, token, env, ctx, gw) {
   if (response.status === 200) {
     let userId;
     try {
-      userId = JSON.parse(new TextDecoder().decode(body)).user_id;
+      userId = JSON.parse(new TextDecoder().decode(/** @type {ArrayBuffer} */ (body))).user_id;
     } catch {}
     if (typeof userId !== "string" || userId === "") {
       throw new UpstreamError(502, "the homeserver's whoami answer has no user_id");
@@ -321,7 +325,7 @@ async function setPusher(request, env, ctx, gw, url) {
   const body =
     checked.action === "delete"
       ? JSON.stringify({ kind: null, app_id: checked.appId, pushkey: checked.pushkey })
-      : `${checked.pusherJson.slice(0, -1)},"append":${checked.append}}`;
+      : `${/** @type {string} */ (checked.pusherJson).slice(0, -1)},"append":${checked.append}}`;
   const headers = forwardHeaders(request.headers);
   headers.delete("content-length");
   headers.delete("content-encoding");

@@ -18,6 +18,7 @@ const settingsCache = new WeakMap();
 export function settings(env) {
   let found = settingsCache.get(env);
   if (found === undefined) {
+    /** @type {import("matrix-pusher-validator").Options} */
     const validator = {
       kinds: ["http"],
       allowHttp: flag(env.ALLOW_HTTP, "ALLOW_HTTP"),
@@ -78,15 +79,17 @@ function flag(value, name) {
 
 /**
  * A count var: a non-negative safe integer, or `fallback` when unset or empty.
+ * @template {number | undefined} F
  * @param {unknown} value
- * @param {number | undefined} fallback
+ * @param {F} fallback
  * @param {string} name the var, named in the SettingsError
- * @returns {number | undefined}
+ * @returns {number | F}
  */
 export function count(value, fallback, name) {
   if (value === undefined || value === "") return fallback;
   const number = Number(value);
-  if (!Number.isSafeInteger(number) || number < 0) throw new SettingsError(`${name}: not a count: ${JSON.stringify(value)}`);
+  if (!Number.isSafeInteger(number) || number < 0)
+    throw new SettingsError(`${name}: not a count: ${JSON.stringify(value)}`);
   return number;
 }
 
@@ -96,7 +99,9 @@ export function count(value, fallback, name) {
  */
 function hostList(value) {
   if (typeof value !== "string") {
-    throw new SettingsError(`ALLOWED_PRIVATE_HOSTS: must be a string of host names and CIDR ranges, not ${typeof value}`);
+    throw new SettingsError(
+      `ALLOWED_PRIVATE_HOSTS: must be a string of host names and CIDR ranges, not ${typeof value}`,
+    );
   }
   return value.split(/[\s,]+/).filter((entry) => entry !== "");
 }

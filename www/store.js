@@ -332,7 +332,11 @@ export class PusherStore {
         undo.push(() =>
           previous === null
             ? this.kv.delete(commit.key)
-            : this.kv.put(commit.key, previous.json, previous.metadata == null ? undefined : { metadata: previous.metadata }),
+            : this.kv.put(
+                commit.key,
+                previous.json,
+                previous.metadata == null ? undefined : { metadata: previous.metadata },
+              ),
         );
       }
       for (const other of holders) {
@@ -353,9 +357,7 @@ export class PusherStore {
       }
       throw err;
     }
-    await Promise.all(
-      removed.map((other) => kvCall("delete", () => this.kv.delete(`i:${pusherId}:${other}`))),
-    );
+    await Promise.all(removed.map((other) => kvCall("delete", () => this.kv.delete(`i:${pusherId}:${other}`))));
     return removed.length;
   }
 

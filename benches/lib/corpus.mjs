@@ -11,7 +11,9 @@ const MAX_INPUT_BYTES = 8192;
 
 /** The corpus: about 80 % accepted real-client payloads, 20 % rejects. */
 export function benchCorpus(cases = fixtureCases()) {
-  const clients = cases.filter((c) => c.tags?.includes("client") && c.expect?.ok === true).map((c) => toInput(c, "client"));
+  const clients = cases
+    .filter((c) => c.tags?.includes("client") && c.expect?.ok === true)
+    .map((c) => toInput(c, "client"));
   const rejects = cases
     .filter((c) => c.expect?.ok === false && !("raw_repeat" in c))
     .map((c) => toInput(c, "reject"))

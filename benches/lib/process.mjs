@@ -64,7 +64,8 @@ export async function waitForLog(file, marker, timeoutMs, child) {
       text = readFileSync(file, "utf8");
     } catch {}
     if (text.includes(marker)) return text;
-    if (child && child.exitCode !== null) throw new Error(`${file}: the process exited (${child.exitCode})\n${text.slice(-2000)}`);
+    if (child && child.exitCode !== null)
+      throw new Error(`${file}: the process exited (${child.exitCode})\n${text.slice(-2000)}`);
     if (Date.now() > deadline) throw new Error(`${file}: no "${marker}" after ${timeoutMs} ms\n${text.slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -31,7 +31,11 @@ export function ensureSynapse() {
     }
   }
   run(join(VENV, "bin", "pip"), [
-    "install", "--quiet", "--disable-pip-version-check", "--only-binary=:all:", `matrix-synapse==${SYNAPSE_VERSION}`,
+    "install",
+    "--quiet",
+    "--disable-pip-version-check",
+    "--only-binary=:all:",
+    `matrix-synapse==${SYNAPSE_VERSION}`,
   ]);
   if (synapseVersion() !== SYNAPSE_VERSION) throw new Error("synapse: matrix-synapse did not install");
 }
@@ -52,8 +56,18 @@ export function configureSynapse(dir, port) {
   if (!existsSync(base)) {
     const r = capture(
       PYTHON,
-      ["-m", "synapse.app.homeserver", "--server-name", "localhost", "--config-path", base,
-        "--data-directory", dir, "--generate-config", "--report-stats=no"],
+      [
+        "-m",
+        "synapse.app.homeserver",
+        "--server-name",
+        "localhost",
+        "--config-path",
+        base,
+        "--data-directory",
+        dir,
+        "--generate-config",
+        "--report-stats=no",
+      ],
       { cwd: dir },
     );
     if (!existsSync(base)) throw new Error(`synapse: could not generate ${base} (${r})`);
@@ -79,8 +93,14 @@ export function configureSynapse(dir, port) {
         server_name: "localhost",
         pid_file: join(dir, "homeserver.pid"),
         listeners: [
-          { port, bind_addresses: ["127.0.0.1"], type: "http", tls: false, x_forwarded: false,
-            resources: [{ names: ["client"], compress: false }] },
+          {
+            port,
+            bind_addresses: ["127.0.0.1"],
+            type: "http",
+            tls: false,
+            x_forwarded: false,
+            resources: [{ names: ["client"], compress: false }],
+          },
         ],
         database: { name: "sqlite3", args: { database: join(dir, "homeserver.db") } },
         log_config: log,
@@ -114,11 +134,10 @@ export function configureSynapse(dir, port) {
 
 /** Starts Synapse and waits until it answers. */
 export async function startSynapse(dir, port, { files }) {
-  const child = startGroup(
-    PYTHON,
-    ["-m", "synapse.app.homeserver", ...files.flatMap((f) => ["-c", f])],
-    { cwd: dir, log: join(dir, "stdout.log") },
-  );
+  const child = startGroup(PYTHON, ["-m", "synapse.app.homeserver", ...files.flatMap((f) => ["-c", f])], {
+    cwd: dir,
+    log: join(dir, "stdout.log"),
+  });
   await waitForHttp(`http://127.0.0.1:${port}/_matrix/client/versions`, 120000, child);
   return child;
 }
@@ -135,9 +154,7 @@ export async function registerUser(port, secret, username) {
 export async function registerAccount(port, secret, username, password = randomBytes(12).toString("hex")) {
   const url = `http://127.0.0.1:${port}/_synapse/admin/v1/register`;
   const { nonce } = await (await fetch(url)).json();
-  const mac = createHmac("sha1", secret)
-    .update(`${nonce}\0${username}\0${password}\0notadmin`)
-    .digest("hex");
+  const mac = createHmac("sha1", secret).update(`${nonce}\0${username}\0${password}\0notadmin`).digest("hex");
   const res = await fetch(url, {
     method: "POST",
     headers: { "Content-Type": "application/json" },

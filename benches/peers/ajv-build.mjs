@@ -15,14 +15,11 @@ const ajv = new Ajv({ allErrors: true, code: { source: true, esm: true } });
 // ajv's ESM output still calls require() for its runtime helpers (ucs2length); turn each into
 // an import so that Node and esbuild load the same module without a CommonJS shim.
 const imports = [];
-const code = standaloneCode(ajv, ajv.compile(schema)).replace(
-  /require\("([^"]+)"\)/g,
-  (_, mod) => {
-    const name = `runtime${imports.length}`;
-    imports.push(`import ${name} from "${mod}.js";`);
-    return name;
-  },
-);
+const code = standaloneCode(ajv, ajv.compile(schema)).replace(/require\("([^"]+)"\)/g, (_, mod) => {
+  const name = `runtime${imports.length}`;
+  imports.push(`import ${name} from "${mod}.js";`);
+  return name;
+});
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${imports.join("\n")}\n${code}`);
 console.log(`ajv standalone: ${out} (${code.length} chars)`);

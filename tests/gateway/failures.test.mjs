@@ -5,15 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startService } from "../lib/service.mjs";
-import {
-  SET_PATH,
-  freePort,
-  plainServer,
-  pusher,
-  rawRequest,
-  silentServer,
-  startGateway,
-} from "./harness.mjs";
+import { freePort, plainServer, pusher, rawRequest, SET_PATH, silentServer, startGateway } from "./harness.mjs";
 
 const TIMEOUT_MS = 400;
 
@@ -96,7 +88,7 @@ describe("the upstream is the only host", () => {
   let upstream;
   let decoy;
   before(async () => {
-    decoy = await plainServer((req, res) => res.end("decoy"));
+    decoy = await plainServer((_req, res) => res.end("decoy"));
     upstream = await plainServer((req, res) => {
       if (req.url === "/_matrix/client/v3/redirect") {
         res.writeHead(302, { Location: `${decoy.url}/_matrix/client/versions` });
@@ -118,7 +110,10 @@ describe("the upstream is the only host", () => {
     assert.equal(response.status, 200);
     assert.equal(body.path, `//127.0.0.1:${decoy.port}/x?y=1`);
     const port = new URL(gateway.url).port;
-    const raw = await rawRequest(port, `GET //127.0.0.1:${decoy.port}/z HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n`);
+    const raw = await rawRequest(
+      port,
+      `GET //127.0.0.1:${decoy.port}/z HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n`,
+    );
     assert.equal(raw.status, 200);
     assert.equal(decoy.requests.length, 0);
   });
@@ -145,7 +140,10 @@ describe("the upstream is the only host", () => {
 
   test("TRACE is answered 405 M_UNRECOGNIZED, not as an upstream failure", async () => {
     const port = new URL(gateway.url).port;
-    const raw = await rawRequest(port, "TRACE /_matrix/client/versions HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n");
+    const raw = await rawRequest(
+      port,
+      "TRACE /_matrix/client/versions HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n",
+    );
     assert.ok(raw.status < 500, raw.head);
   });
 });
@@ -178,10 +176,19 @@ describe("without UPSTREAM_URL", () => {
     try {
       assert.deepEqual(await (await service.fetch("/service.json")).json(), { mode: "standalone" });
       const token = await service.mint("@solo:localhost");
-      const set = await service.fetch(SET_PATH, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(pusher()) });
+      const set = await service.fetch(SET_PATH, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}` },
+        body: JSON.stringify(pusher()),
+      });
       assert.equal(set.status, 200);
-      const listed = await (await service.fetch("/_matrix/client/v3/pushers", { headers: { Authorization: `Bearer ${token}` } })).json();
-      assert.deepEqual(listed.pushers.map((p) => p.pushkey), [pusher().pushkey]);
+      const listed = await (
+        await service.fetch("/_matrix/client/v3/pushers", { headers: { Authorization: `Bearer ${token}` } })
+      ).json();
+      assert.deepEqual(
+        listed.pushers.map((p) => p.pushkey),
+        [pusher().pushkey],
+      );
       assert.equal((await service.fetch("/_matrix/client/v3/sync")).status, 404, "nothing is relayed");
     } finally {
       await service.dispose();

@@ -5,22 +5,22 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createECDH, randomBytes } from "node:crypto";
-import http from "node:http";
 import { rm } from "node:fs/promises";
+import http from "node:http";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createClient } from "matrix-js-sdk";
 import { tempDir } from "../lib/service.mjs";
 import {
-  PUSHERS_PATH,
-  SET_PATH,
-  WHOAMI_PATH,
   countingProxy,
   freePort,
+  PUSHERS_PATH,
   pusher,
   rawRequest,
+  SET_PATH,
   startGateway,
   startHomeserver,
+  WHOAMI_PATH,
 } from "./harness.mjs";
 
 let hs;
@@ -85,7 +85,9 @@ describe("a real client through the gateway", () => {
       pushers.map((p) => [p.app_id, p.pushkey, p.lang, p.data.url]),
       [["io.element.matrix", "sdk-key", "en-GB", body.data.url]],
     );
-    const listed = await (await gw.fetch(PUSHERS_PATH, { headers: { Authorization: `Bearer ${login.access_token}` } })).json();
+    const listed = await (
+      await gw.fetch(PUSHERS_PATH, { headers: { Authorization: `Bearer ${login.access_token}` } })
+    ).json();
     assert.deepEqual(listed.pushers, await storedAtSynapse(login.access_token), "listed through the gateway as stored");
 
     assert.deepEqual(await sdk.removePusher("sdk-key", "io.element.matrix"), {});
@@ -173,7 +175,11 @@ describe("what reaches Synapse", () => {
     assert.equal(stored.unknown_member, undefined);
 
     // A non-default port stays.
-    await post(gw, user.accessToken, pusher({ pushkey: "norm-2", data: { url: "https://push.example.org:8443/_matrix/push/v1/notify" } }));
+    await post(
+      gw,
+      user.accessToken,
+      pusher({ pushkey: "norm-2", data: { url: "https://push.example.org:8443/_matrix/push/v1/notify" } }),
+    );
     const urls = (await storedAtSynapse(user.accessToken)).map((p) => p.data.url).sort();
     assert.deepEqual(urls, [
       "https://push.example.org/_matrix/push/v1/notify?route=a",
@@ -184,17 +190,42 @@ describe("what reaches Synapse", () => {
   // Each class the validator refuses: never forwarded. The same body sent to Synapse directly
   // shows what the homeserver alone would have done with it.
   const refused = [
-    ["gateway URL on loopback", pusher({ pushkey: "r-loop", data: { url: "https://127.0.0.1/_matrix/push/v1/notify" } }), "M_INVALID_PARAM", "/data/url"],
-    ["ftp gateway URL", pusher({ pushkey: "r-ftp", data: { url: "ftp://push.example.org/_matrix/push/v1/notify" } }), "M_INVALID_PARAM", "/data/url"],
-    ["IPv4 in a browser's numeric form", pusher({ pushkey: "r-num", data: { url: "https://2130706433/_matrix/push/v1/notify" } }), "M_INVALID_PARAM", "/data/url"],
-    ["gateway path with a trailing slash", pusher({ pushkey: "r-slash", data: { url: "https://push.example.org/_matrix/push/v1/notify/" } }), "M_INVALID_PARAM", "/data/url"],
+    [
+      "gateway URL on loopback",
+      pusher({ pushkey: "r-loop", data: { url: "https://127.0.0.1/_matrix/push/v1/notify" } }),
+      "M_INVALID_PARAM",
+      "/data/url",
+    ],
+    [
+      "ftp gateway URL",
+      pusher({ pushkey: "r-ftp", data: { url: "ftp://push.example.org/_matrix/push/v1/notify" } }),
+      "M_INVALID_PARAM",
+      "/data/url",
+    ],
+    [
+      "IPv4 in a browser's numeric form",
+      pusher({ pushkey: "r-num", data: { url: "https://2130706433/_matrix/push/v1/notify" } }),
+      "M_INVALID_PARAM",
+      "/data/url",
+    ],
+    [
+      "gateway path with a trailing slash",
+      pusher({ pushkey: "r-slash", data: { url: "https://push.example.org/_matrix/push/v1/notify/" } }),
+      "M_INVALID_PARAM",
+      "/data/url",
+    ],
     ["600-byte pushkey", pusher({ pushkey: "k".repeat(600) }), "M_INVALID_PARAM", "/pushkey"],
     ["65-character app_id", pusher({ pushkey: "r-app", app_id: `a.${"b".repeat(63)}` }), "M_INVALID_PARAM", "/app_id"],
     ["unknown kind", pusher({ pushkey: "r-kind", kind: "fcm" }), "M_INVALID_PARAM", "/kind"],
     ["webpush while KINDS leaves it out", pusher({ pushkey: "r-wp", kind: "webpush" }), "M_INVALID_PARAM", "/kind"],
     ["malformed lang", pusher({ pushkey: "r-lang", lang: "english please" }), "M_INVALID_PARAM", "/lang"],
     ["data not an object", pusher({ pushkey: "r-data", data: 5 }), "M_BAD_JSON", "/data"],
-    ["app_display_name null", pusher({ pushkey: "r-null", app_display_name: null }), "M_MISSING_PARAM", "/app_display_name"],
+    [
+      "app_display_name null",
+      pusher({ pushkey: "r-null", app_display_name: null }),
+      "M_MISSING_PARAM",
+      "/app_display_name",
+    ],
     ["missing lang", (({ lang, ...rest }) => ({ ...rest, pushkey: "r-nolang" }))(pusher()), "M_MISSING_PARAM", "/lang"],
     ["duplicate member", '{"kind":"http","kind":"http"}', "M_BAD_JSON", "/kind"],
     ["not JSON", '{"kind": "http",', "M_NOT_JSON", ""],
@@ -209,11 +240,17 @@ describe("what reaches Synapse", () => {
       const answer = await post(gw, user.accessToken, body);
       assert.equal(answer.status, 400, name);
       assert.equal(answer.body.errcode, errcode, name);
-      assert.ok(answer.body.errors.some((p) => p.errcode === errcode && p.path === path), `${name}: ${answer.text}`);
+      assert.ok(
+        answer.body.errors.some((p) => p.errcode === errcode && p.path === path),
+        `${name}: ${answer.text}`,
+      );
       assert.equal(answer.headers.get("access-control-allow-origin"), "*");
     }
     assert.deepEqual(proxy.requests, [], "nothing reached Synapse");
-    assert.deepEqual((await storedAtSynapse(user.accessToken)).map((p) => p.pushkey), ["warm"]);
+    assert.deepEqual(
+      (await storedAtSynapse(user.accessToken)).map((p) => p.pushkey),
+      ["warm"],
+    );
 
     // What Synapse alone does with the same bodies (another user, straight to Synapse).
     const other = await newUser();
@@ -224,7 +261,9 @@ describe("what reaches Synapse", () => {
     }
     const kept = (await storedAtSynapse(other.accessToken)).map((p) => p.pushkey);
     for (const row of table) t.diagnostic(`synapse alone: ${row.name}: ${row.status} ${row.errcode ?? ""}`);
-    t.diagnostic(`synapse alone stored: ${kept.map((k) => (k.length > 20 ? `${k.slice(0, 8)}… (${k.length} bytes)` : k)).join(", ")}`);
+    t.diagnostic(
+      `synapse alone stored: ${kept.map((k) => (k.length > 20 ? `${k.slice(0, 8)}… (${k.length} bytes)` : k)).join(", ")}`,
+    );
     // The reason for the gateway: Synapse alone stores pushers this gateway refuses.
     assert.ok(kept.includes("r-loop"), "Synapse stores a loopback gateway URL");
     assert.ok(kept.includes("k".repeat(600)), "Synapse stores a 600-byte pushkey");
@@ -240,7 +279,10 @@ describe("what reaches Synapse", () => {
     assert.equal(through.status, 400);
     assert.equal(through.body.errcode, "M_THREEPID_NOT_FOUND");
     assert.deepEqual([through.status, through.body], [direct.status, direct.body]);
-    assert.deepEqual(proxy.seen(SET_PATH).map((r) => JSON.parse(r.body).kind), ["email"]);
+    assert.deepEqual(
+      proxy.seen(SET_PATH).map((r) => JSON.parse(r.body).kind),
+      ["email"],
+    );
   });
 
   test("a 10 MB body is a 413 at the edge, declared or streamed, and is never forwarded", async () => {
@@ -324,7 +366,10 @@ describe("identity", () => {
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) => post(gw, user.accessToken, pusher({ pushkey: `burst-${i}` }))),
     );
-    assert.deepEqual(answers.map((a) => a.status), Array(20).fill(200));
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      Array(20).fill(200),
+    );
     for (let i = 0; i < 20; i++) {
       assert.equal((await post(gw, user.accessToken, pusher({ pushkey: `burst-${i}`, lang: "de" }))).status, 200);
     }
@@ -357,7 +402,10 @@ describe("identity", () => {
     await sdk.setPusher(pusher({ pushkey: "lo-gw" }));
     await sdk.logout();
     proxy.reset();
-    await assert.rejects(sdk.setPusher(pusher({ pushkey: "lo-gw-2" })), (err) => err.httpStatus === 401 && err.errcode === "M_UNKNOWN_TOKEN");
+    await assert.rejects(
+      sdk.setPusher(pusher({ pushkey: "lo-gw-2" })),
+      (err) => err.httpStatus === 401 && err.errcode === "M_UNKNOWN_TOKEN",
+    );
     assert.equal(proxy.seen(WHOAMI_PATH).length, 1);
     assert.deepEqual(proxy.seen(SET_PATH), []);
     sdk.stopClient();
@@ -400,7 +448,8 @@ describe("settings", () => {
     try {
       proxy.reset();
       const statuses = [];
-      for (let i = 0; i < 3; i++) statuses.push((await post(limited, user.accessToken, pusher({ pushkey: `rl-${i}` }))).status);
+      for (let i = 0; i < 3; i++)
+        statuses.push((await post(limited, user.accessToken, pusher({ pushkey: `rl-${i}` }))).status);
       assert.deepEqual(statuses, [200, 200, 429]);
       assert.equal(proxy.seen(SET_PATH).length, 2);
     } finally {
@@ -414,9 +463,16 @@ describe("settings", () => {
     try {
       await post(httpOnly, user.accessToken, pusher({ pushkey: "warm" }));
       proxy.reset();
-      const answer = await post(httpOnly, user.accessToken, pusher({ kind: "email", app_id: "m.email", pushkey: "a@example.org", data: {} }));
+      const answer = await post(
+        httpOnly,
+        user.accessToken,
+        pusher({ kind: "email", app_id: "m.email", pushkey: "a@example.org", data: {} }),
+      );
       assert.equal(answer.status, 400);
-      assert.deepEqual(answer.body.errors.map((p) => [p.errcode, p.path]), [["M_INVALID_PARAM", "/kind"]]);
+      assert.deepEqual(
+        answer.body.errors.map((p) => [p.errcode, p.path]),
+        [["M_INVALID_PARAM", "/kind"]],
+      );
       assert.deepEqual(proxy.requests, []);
     } finally {
       await httpOnly.dispose();
@@ -433,7 +489,10 @@ describe("settings", () => {
         kind: "webpush",
         app_id: "org.example.web",
         pushkey: ecdh.getPublicKey().toString("base64url"),
-        data: { url: "https://UPDATES.push.services.mozilla.com/wpush/v2/gAAAAABnR3f0", auth: randomBytes(16).toString("base64url") },
+        data: {
+          url: "https://UPDATES.push.services.mozilla.com/wpush/v2/gAAAAABnR3f0",
+          auth: randomBytes(16).toString("base64url"),
+        },
       });
       await post(withWebPush, user.accessToken, pusher({ pushkey: "warm" }));
       proxy.reset();
@@ -443,7 +502,10 @@ describe("settings", () => {
       const sent = JSON.parse(forwarded.body);
       assert.equal(sent.kind, "webpush");
       assert.equal(sent.pushkey, body.pushkey);
-      assert.deepEqual(sent.data, { url: "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABnR3f0", auth: body.data.auth });
+      assert.deepEqual(sent.data, {
+        url: "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABnR3f0",
+        auth: body.data.auth,
+      });
       const stored = (await storedAtSynapse(user.accessToken)).find((p) => p.kind === "webpush");
       assert.equal(stored.pushkey, body.pushkey);
 
@@ -453,7 +515,10 @@ describe("settings", () => {
       proxy.reset();
       const refused = await post(withWebPush, user.accessToken, { ...body, pushkey: offCurve.toString("base64url") });
       assert.equal(refused.status, 400);
-      assert.deepEqual(refused.body.errors.map((p) => [p.errcode, p.path]), [["M_INVALID_PARAM", "/pushkey"]]);
+      assert.deepEqual(
+        refused.body.errors.map((p) => [p.errcode, p.path]),
+        [["M_INVALID_PARAM", "/pushkey"]],
+      );
       assert.deepEqual(proxy.requests, []);
     } finally {
       await withWebPush.dispose();
@@ -481,15 +546,26 @@ describe("make run with UPSTREAM_URL", () => {
     try {
       await new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no banner:\n${output}`)), 60_000);
-        child.stdout.on("data", () => output.includes("Ctrl-C stops it.") && (clearTimeout(timer), resolve()));
+        child.stdout.on("data", () => {
+          if (!output.includes("Ctrl-C stops it.")) return;
+          clearTimeout(timer);
+          resolve();
+        });
         exited.then(() => reject(new Error(`exited:\n${output}`)));
       });
-      assert.match(output, new RegExp(`gateway on http://127\\.0\\.0\\.1:${port}, in front of the homeserver ${hs.url}`));
+      assert.match(
+        output,
+        new RegExp(`gateway on http://127\\.0\\.0\\.1:${port}, in front of the homeserver ${hs.url}`),
+      );
       assert.doesNotMatch(output, /token for /);
       const versions = await fetch(`http://127.0.0.1:${port}/_matrix/client/versions`);
       assert.match(versions.headers.get("server") ?? "", /^Synapse\//);
       const user = await newUser();
-      const sdk = createClient({ baseUrl: `http://127.0.0.1:${port}`, accessToken: user.accessToken, userId: user.userId });
+      const sdk = createClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        accessToken: user.accessToken,
+        userId: user.userId,
+      });
       assert.deepEqual(await sdk.setPusher(pusher({ pushkey: "run-1", lang: "EN" })), {});
       assert.equal((await storedAtSynapse(user.accessToken))[0].lang, "en");
       sdk.stopClient();

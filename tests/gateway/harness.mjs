@@ -5,13 +5,8 @@
 import { rm } from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
-import {
-  configureSynapse,
-  ensureSynapse,
-  registerAccount,
-  startSynapse,
-} from "../../benches/lib/synapse.mjs";
 import { stopGroup } from "../../benches/lib/process.mjs";
+import { configureSynapse, ensureSynapse, registerAccount, startSynapse } from "../../benches/lib/synapse.mjs";
 import { startService, tempDir } from "../lib/service.mjs";
 
 export { pusher } from "../lib/pusher.mjs";

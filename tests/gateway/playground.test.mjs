@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { launchBrowser } from "../browser/harness.js";
-import { PUSHERS_PATH, SET_PATH, countingProxy, startGateway, startHomeserver } from "./harness.mjs";
+import { countingProxy, PUSHERS_PATH, SET_PATH, startGateway, startHomeserver } from "./harness.mjs";
 
 let hs;
 let proxy;
@@ -40,7 +40,10 @@ test("Register in gateway mode: the user's own token, the pusher stored by Synap
   await page.waitForFunction(() => /HTTP 200/.test(document.getElementById("response-status")?.textContent ?? ""));
   await page.locator("#pushers li", { hasText: sent.app_id }).waitFor();
   const stored = (await hs.call("GET", PUSHERS_PATH, user.accessToken)).body.pushers;
-  assert.deepEqual(stored.map((p) => [p.app_id, p.pushkey, p.lang]), [[sent.app_id, sent.pushkey, "en-US"]]);
+  assert.deepEqual(
+    stored.map((p) => [p.app_id, p.pushkey, p.lang]),
+    [[sent.app_id, sent.pushkey, "en-US"]],
+  );
   assert.deepEqual(consoleErrors, []);
 
   // (Chromium logs the 400 below as a failed resource: expected.)

@@ -9,7 +9,6 @@ import { rssOf, startService } from "../lib/service.mjs";
 
 const TEN_MB = 10 * 1024 * 1024;
 const CHUNK = 64 * 1024;
-const LIMIT = 65_536;
 /** What the worker reads and drops of a refused body at most (DISCARD_MAX_BYTES in www/http.js). */
 const DISCARD = 1_048_576;
 /** An answer that takes longer than this counts as none. */
@@ -53,7 +52,7 @@ function sendLarge({ total, chunked, pauseAfter = Infinity }) {
       let body = text.slice(split + 4);
       if (/transfer-encoding: chunked/i.test(text.slice(0, split))) {
         let out = "";
-        for (let rest = body; ;) {
+        for (let rest = body; ; ) {
           const nl = rest.indexOf("\r\n");
           const size = parseInt(rest.slice(0, nl), 16);
           if (!size) break;
@@ -79,7 +78,9 @@ function sendLarge({ total, chunked, pauseAfter = Infinity }) {
     socket.on("close", () => (answered ? finish() : resolve({ status: "reset", body: null, written })));
     socket.on("error", () => {}); // EPIPE/ECONNRESET once the server has answered and closed
     const chunk = Buffer.alloc(CHUNK, "a");
-    const framed = chunked ? Buffer.concat([Buffer.from(`${CHUNK.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]) : chunk;
+    const framed = chunked
+      ? Buffer.concat([Buffer.from(`${CHUNK.toString(16)}\r\n`), chunk, Buffer.from("\r\n")])
+      : chunk;
     const pump = () => {
       while (!answered && !socket.destroyed && written < Math.min(total, pauseAfter)) {
         written += CHUNK;
@@ -123,10 +124,15 @@ describe("a 10 MB body", () => {
       if (res.status !== "reset") {
         assert.equal(res.status, 413);
         assert.equal(res.body.errcode, "M_TOO_LARGE");
-        assert.deepEqual(res.body.errors.map((e) => [e.errcode, e.path]), [["M_TOO_LARGE", ""]]);
+        assert.deepEqual(
+          res.body.errors.map((e) => [e.errcode, e.path]),
+          [["M_TOO_LARGE", ""]],
+        );
       }
       assert.ok(res.written < HUGE / 4, `${res.written} bytes written before the answer`);
-      console.log(`bodies: 256 MB ${chunked ? "chunked" : "with Content-Length"} at full speed: ${res.status} after ${(res.written / 1024).toFixed(0)} KiB written`);
+      console.log(
+        `bodies: 256 MB ${chunked ? "chunked" : "with Content-Length"} at full speed: ${res.status} after ${(res.written / 1024).toFixed(0)} KiB written`,
+      );
     });
   }
 
@@ -138,21 +144,31 @@ describe("a 10 MB body", () => {
       peak = Math.max(peak, await rssOf(service.pid).catch(() => peak));
     }, 10);
     // Whole 10 MB bodies sent as fast as possible, half declared and half chunked.
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) =>
-      fetch(`${service.url}/_matrix/client/v3/pushers/set`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${token}` },
-        body: i % 2 ? new Uint8Array(TEN_MB).fill(97) : new Blob([new Uint8Array(TEN_MB).fill(97)]).stream(),
-        duplex: "half",
-      }).then(async (r) => [r.status, (await r.json()).errcode]).catch((err) => ["error", String(err.cause?.code ?? err.message)])));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        fetch(`${service.url}/_matrix/client/v3/pushers/set`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${token}` },
+          body: i % 2 ? new Uint8Array(TEN_MB).fill(97) : new Blob([new Uint8Array(TEN_MB).fill(97)]).stream(),
+          duplex: "half",
+        })
+          .then(async (r) => [r.status, (await r.json()).errcode])
+          .catch((err) => ["error", String(err.cause?.code ?? err.message)]),
+      ),
+    );
     clearInterval(sampler);
     peak = Math.max(peak, await rssOf(service.pid));
     const growth = peak - base;
-    console.log(`bodies: 8 × 10 MB at once: answers ${JSON.stringify(answers)}, workerd RSS ${(base / 2 ** 20).toFixed(0)} MiB → peak ${(peak / 2 ** 20).toFixed(0)} MiB (+${(growth / 2 ** 20).toFixed(1)} MiB for 80 MiB sent)`);
+    console.log(
+      `bodies: 8 × 10 MB at once: answers ${JSON.stringify(answers)}, workerd RSS ${(base / 2 ** 20).toFixed(0)} MiB → peak ${(peak / 2 ** 20).toFixed(0)} MiB (+${(growth / 2 ** 20).toFixed(1)} MiB for 80 MiB sent)`,
+    );
     for (const [status, errcode] of answers) {
       if (status !== "error") assert.deepEqual([status, errcode], [413, "M_TOO_LARGE"]);
     }
-    assert.ok(answers.some(([status]) => status === 413), "no 413 at all");
+    assert.ok(
+      answers.some(([status]) => status === 413),
+      "no 413 at all",
+    );
     assert.ok(growth < 24 * 2 ** 20, `workerd grew by ${(growth / 2 ** 20).toFixed(1)} MiB`);
   });
 });

@@ -19,19 +19,26 @@ after(() => service?.dispose());
 
 function pusherFor(owner, pushkey, v) {
   return {
-    kind: "http", app_id: APP, pushkey, app_display_name: "Fault", device_display_name: `${owner} v${v}`,
-    lang: "en", data: { url: URL_OK, owner, v },
+    kind: "http",
+    app_id: APP,
+    pushkey,
+    app_display_name: "Fault",
+    device_display_name: `${owner} v${v}`,
+    lang: "en",
+    data: { url: URL_OK, owner, v },
   };
 }
 
 /** The store's records as a sorted list of "owner|pushkey|v" (read from KV directly). */
 async function state(userHashes) {
   const snap = await snapshot(service.kv);
-  const rows = [...snap.records.entries()].filter(([key]) => userHashes.has(key.split(":")[1])).map(([key, text]) => {
-    const p = JSON.parse(text);
-    assert.equal(userHashes.get(key.split(":")[1]), p.data.owner, `record ${key} is under the wrong user`);
-    return `${p.data.owner}|${p.pushkey}|${p.data.v}`;
-  });
+  const rows = [...snap.records.entries()]
+    .filter(([key]) => userHashes.has(key.split(":")[1]))
+    .map(([key, text]) => {
+      const p = JSON.parse(text);
+      assert.equal(userHashes.get(key.split(":")[1]), p.data.owner, `record ${key} is under the wrong user`);
+      return `${p.data.owner}|${p.pushkey}|${p.data.v}`;
+    });
   return { rows: rows.sort(), withoutIndex: snap.withoutIndex, dangling: snap.dangling };
 }
 
@@ -93,7 +100,8 @@ describe("every Nth KV write fails", () => {
       const now = await state(userHashes);
       if (now.withoutIndex.length) run.problems.push(`${what}: records without index ${now.withoutIndex}`);
       if (res.status === 200) {
-        if (JSON.stringify(now.rows) !== JSON.stringify(rowsOf(next))) run.problems.push(`${what}: 200 but the store holds ${now.rows}, not ${rowsOf(next)}`);
+        if (JSON.stringify(now.rows) !== JSON.stringify(rowsOf(next)))
+          run.problems.push(`${what}: 200 but the store holds ${now.rows}, not ${rowsOf(next)}`);
         model = next;
       } else {
         run.failures += 1;
@@ -103,15 +111,19 @@ describe("every Nth KV write fails", () => {
         else if (JSON.stringify(now.rows) !== JSON.stringify(pre)) {
           run.partial.push({ what, pre, post, now: now.rows });
           // Carry on from what is stored, so that one partial write is reported once.
-          model = new Map(now.rows.map((row) => {
-            const [o, k, v] = row.split("|");
-            return [`${o}|${k}`, Number(v)];
-          }));
+          model = new Map(
+            now.rows.map((row) => {
+              const [o, k, v] = row.split("|");
+              return [`${o}|${k}`, Number(v)];
+            }),
+          );
         }
       }
     }
     await service.chaos([], 0);
-    console.log(`faults (sequential): 160 requests, ${run.failures} answered 503, ${run.partial.length} left a partial state`);
+    console.log(
+      `faults (sequential): 160 requests, ${run.failures} answered 503, ${run.partial.length} left a partial state`,
+    );
   });
 
   test("sequential: each failure is a 503 M_UNKNOWN, each success leaves exactly the model's state, every record keeps its index", () => {
@@ -132,7 +144,11 @@ describe("every Nth KV write fails", () => {
     await service.chaos([], 0);
     assert.equal(res.status, 503);
     assert.deepEqual((await taker.list()).body.pushers, [], "the failed set stored nothing");
-    assert.deepEqual((await holder.list()).body.pushers.map((p) => p.pushkey), ["shared-min"], "the failed set took the pusher away from its holder");
+    assert.deepEqual(
+      (await holder.list()).body.pushers.map((p) => p.pushkey),
+      ["shared-min"],
+      "the failed set took the pusher away from its holder",
+    );
   });
 
   test("64 concurrent clients: 503s only, and every stream ends in a state one of its requests asked for", async () => {
@@ -148,7 +164,8 @@ describe("every Nth KV write fails", () => {
     // with append: true, so that streams do not interact.
     const streams = [];
     for (let u = 0; u < USERS; u += 1) {
-      for (const k of [`own-${u}-a`, `own-${u}-b`, "shared-a", "shared-b"]) streams.push({ u, pushkey: k, allowed: new Set(["absent"]) });
+      for (const k of [`own-${u}-a`, `own-${u}-b`, "shared-a", "shared-b"])
+        streams.push({ u, pushkey: k, allowed: new Set(["absent"]) });
     }
     let v = 0;
     let failures = 0;
@@ -158,35 +175,41 @@ describe("every Nth KV write fails", () => {
       return seed % n;
     };
     await service.chaos(["put", "delete"], 7);
-    await Promise.all(Array.from({ length: 64 }, async (_, c) => {
-      const mine = streams.filter((_, i) => i % 64 === c);
-      for (let i = 0; i < 8; i += 1) {
-        const s = mine[rand(mine.length)];
-        let res;
-        let target;
-        if (rand(3) < 2) {
-          v += 1;
-          target = String(v);
-          res = await users[s.u].set(withAppend(pusherFor(names[s.u], s.pushkey, v), s.pushkey.startsWith("shared") ? true : undefined));
-        } else {
-          target = "absent";
-          res = await users[s.u].remove(APP, s.pushkey);
+    await Promise.all(
+      Array.from({ length: 64 }, async (_, c) => {
+        const mine = streams.filter((_, i) => i % 64 === c);
+        for (let i = 0; i < 8; i += 1) {
+          const s = mine[rand(mine.length)];
+          let res;
+          let target;
+          if (rand(3) < 2) {
+            v += 1;
+            target = String(v);
+            res = await users[s.u].set(
+              withAppend(pusherFor(names[s.u], s.pushkey, v), s.pushkey.startsWith("shared") ? true : undefined),
+            );
+          } else {
+            target = "absent";
+            res = await users[s.u].remove(APP, s.pushkey);
+          }
+          checkFailure(res, `${names[s.u]} ${s.pushkey}`);
+          if (res.status === 200) s.allowed = new Set([target]);
+          else {
+            failures += 1;
+            s.allowed.add(target);
+          }
         }
-        checkFailure(res, `${names[s.u]} ${s.pushkey}`);
-        if (res.status === 200) s.allowed = new Set([target]);
-        else {
-          failures += 1;
-          s.allowed.add(target);
-        }
-      }
-    }));
+      }),
+    );
     await service.chaos([], 0);
     const now = await state(userHashes);
     assert.deepEqual(now.withoutIndex, [], "records without index");
-    const stored = new Map(now.rows.map((row) => {
-      const [o, k, ver] = row.split("|");
-      return [`${o}|${k}`, ver];
-    }));
+    const stored = new Map(
+      now.rows.map((row) => {
+        const [o, k, ver] = row.split("|");
+        return [`${o}|${k}`, ver];
+      }),
+    );
     for (const s of streams) {
       const got = stored.get(`${names[s.u]}|${s.pushkey}`) ?? "absent";
       assert.ok(s.allowed.has(got), `${names[s.u]} ${s.pushkey}: stored ${got}, allowed ${[...s.allowed]}`);

@@ -41,7 +41,10 @@ function pusherFor(stream, version) {
 }
 
 test("1000 requests from 64 clients over 20 users end in the state the model predicts", async () => {
-  const rng = fc.sample(fc.integer({ min: 0, max: 0x7fffffff }), { numRuns: 4 * REQUESTS, seed: Number(process.env.HARDENING_SEED ?? 1) });
+  const rng = fc.sample(fc.integer({ min: 0, max: 0x7fffffff }), {
+    numRuns: 4 * REQUESTS,
+    seed: Number(process.env.HARDENING_SEED ?? 1),
+  });
   let r = 0;
   const rand = (n) => rng[r++ % rng.length] % n;
 
@@ -52,8 +55,10 @@ test("1000 requests from 64 clients over 20 users end in the state the model pre
   // Streams: one per (user, app_id, pushkey); each belongs to one client.
   const streams = [];
   for (let u = 0; u < USERS; u += 1) {
-    for (let k = 0; k < OWN_KEYS; k += 1) streams.push({ user: u, appId: APPS[k % 2], pushkey: `own-${u}-${k}`, append: false });
-    for (let k = 0; k < SHARED_KEYS; k += 1) streams.push({ user: u, appId: APPS[0], pushkey: `shared-${k}`, append: true });
+    for (let k = 0; k < OWN_KEYS; k += 1)
+      streams.push({ user: u, appId: APPS[k % 2], pushkey: `own-${u}-${k}`, append: false });
+    for (let k = 0; k < SHARED_KEYS; k += 1)
+      streams.push({ user: u, appId: APPS[0], pushkey: `shared-${k}`, append: true });
   }
   const plans = Array.from({ length: CLIENTS }, () => []);
   for (let i = 0; i < REQUESTS; i += 1) {
@@ -69,32 +74,40 @@ test("1000 requests from 64 clients over 20 users end in the state the model pre
   const statuses = {};
   const leaks = [];
   const started = performance.now();
-  await Promise.all(plans.map(async (plan) => {
-    for (const { stream, op } of plan) {
-      const me = users[stream.user];
-      if (op === "set") {
-        version += 1;
-        const v = version;
-        const res = await me.set(withAppend(pusherFor(stream, v), stream.append));
-        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-        if (res.status === 200) model.set(stream, v);
-      } else if (op === "delete") {
-        const res = await me.remove(stream.appId, stream.pushkey);
-        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-        if (res.status === 200) model.set(stream, null);
-      } else {
-        const res = await me.list();
-        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-        for (const p of res.body.pushers ?? []) {
-          if (p.data.owner !== stream.user) leaks.push({ viewer: stream.user, pusher: p });
+  await Promise.all(
+    plans.map(async (plan) => {
+      for (const { stream, op } of plan) {
+        const me = users[stream.user];
+        if (op === "set") {
+          version += 1;
+          const v = version;
+          const res = await me.set(withAppend(pusherFor(stream, v), stream.append));
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          if (res.status === 200) model.set(stream, v);
+        } else if (op === "delete") {
+          const res = await me.remove(stream.appId, stream.pushkey);
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          if (res.status === 200) model.set(stream, null);
+        } else {
+          const res = await me.list();
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          for (const p of res.body.pushers ?? []) {
+            if (p.data.owner !== stream.user) leaks.push({ viewer: stream.user, pusher: p });
+          }
+          // This client is the only writer of its stream, so the list shows its last write.
+          const mine = (res.body.pushers ?? []).filter(
+            (p) => p.app_id === stream.appId && p.pushkey === stream.pushkey,
+          );
+          const want = model.get(stream);
+          assert.deepEqual(
+            mine.map((p) => p.data.v),
+            want === null ? [] : [want],
+            `list of ${stream.pushkey} mid-run`,
+          );
         }
-        // This client is the only writer of its stream, so the list shows its last write.
-        const mine = (res.body.pushers ?? []).filter((p) => p.app_id === stream.appId && p.pushkey === stream.pushkey);
-        const want = model.get(stream);
-        assert.deepEqual(mine.map((p) => p.data.v), want === null ? [] : [want], `list of ${stream.pushkey} mid-run`);
       }
-    }
-  }));
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
 
   assert.deepEqual(leaks, [], "a user saw another user's pusher");
@@ -104,10 +117,19 @@ test("1000 requests from 64 clients over 20 users end in the state the model pre
     const res = await users[u].list();
     assert.equal(res.status, 200);
     const got = res.body.pushers.map((p) => `${p.app_id}|${p.pushkey}|${p.data.v}|${p.data.owner}`).sort();
-    const want = streams.filter((s) => s.user === u && model.get(s) !== null)
-      .map((s) => `${s.appId}|${s.pushkey}|${model.get(s)}|${u}`).sort();
+    const want = streams
+      .filter((s) => s.user === u && model.get(s) !== null)
+      .map((s) => `${s.appId}|${s.pushkey}|${model.get(s)}|${u}`)
+      .sort();
     assert.deepEqual(got, want, `final pushers of ${userId(u)}`);
-    for (const p of res.body.pushers) assert.deepEqual(p, pusherFor(streams.find((s) => s.user === u && s.pushkey === p.pushkey && s.appId === p.app_id), p.data.v));
+    for (const p of res.body.pushers)
+      assert.deepEqual(
+        p,
+        pusherFor(
+          streams.find((s) => s.user === u && s.pushkey === p.pushkey && s.appId === p.app_id),
+          p.data.v,
+        ),
+      );
   }
 
   const store = await snapshot(service.kv);
@@ -116,5 +138,7 @@ test("1000 requests from 64 clients over 20 users end in the state the model pre
   const live = [...model.values()].filter((v) => v !== null).length;
   assert.equal(store.records.size, live, "records in KV");
   const rate = Math.round(REQUESTS / seconds);
-  console.log(`load: ${REQUESTS} requests, ${CLIENTS} clients, ${USERS} users, ${seconds.toFixed(1)} s (${rate} req/s), ${live} pushers at the end, statuses ${JSON.stringify(statuses)}`);
+  console.log(
+    `load: ${REQUESTS} requests, ${CLIENTS} clients, ${USERS} users, ${seconds.toFixed(1)} s (${rate} req/s), ${live} pushers at the end, statuses ${JSON.stringify(statuses)}`,
+  );
 });

@@ -48,7 +48,15 @@ test("stopping the service mid-run and starting it on the same store loses nothi
       try {
         res = remove
           ? await me.remove(APP, s.pushkey)
-          : await me.set({ kind: "http", app_id: APP, pushkey: s.pushkey, app_display_name: "R", device_display_name: `c${c}`, lang: "en", data: { url: URL_OK, v } });
+          : await me.set({
+              kind: "http",
+              app_id: APP,
+              pushkey: s.pushkey,
+              app_display_name: "R",
+              device_display_name: `c${c}`,
+              lang: "en",
+              data: { url: URL_OK, v },
+            });
       } catch {
         return; // the service went away with this request in flight
       }
@@ -80,5 +88,7 @@ test("stopping the service mid-run and starting it on the same store loses nothi
   }
   const store = await snapshot(second.kv);
   assert.deepEqual(store.withoutIndex, [], "records without their index entry after the restart");
-  console.log(`restart: ${acked} acknowledged writes before the stop, ${inFlight} in flight, ${lost} lost after the restart`);
+  console.log(
+    `restart: ${acked} acknowledged writes before the stop, ${inFlight} in flight, ${lost} lost after the restart`,
+  );
 });

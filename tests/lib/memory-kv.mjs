@@ -39,7 +39,9 @@ export class MemoryKV {
 
   #read(key) {
     const entry = this.#data.get(key);
-    return entry === undefined ? { value: null, metadata: null } : { value: entry.value, metadata: structuredClone(entry.metadata) };
+    return entry === undefined
+      ? { value: null, metadata: null }
+      : { value: entry.value, metadata: structuredClone(entry.metadata) };
   }
 
   async get(key) {

@@ -231,6 +231,9 @@ export async function snapshot(kv) {
 /** Whether a body is a Matrix error: `errcode` M_..., `error` a string. */
 export function isMatrixError(body) {
   return (
-    typeof body === "object" && body !== null && /^M_[A-Z_]+$/.test(body.errcode ?? "") && typeof body.error === "string"
+    typeof body === "object" &&
+    body !== null &&
+    /^M_[A-Z_]+$/.test(body.errcode ?? "") &&
+    typeof body.error === "string"
   );
 }

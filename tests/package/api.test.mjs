@@ -8,7 +8,8 @@ import init, { httpStatus, initSync, validate, validateWithJson } from "matrix-p
 const BODY = {
   kind: "http",
   app_id: "im.vector.app.android",
-  pushkey: "APA91bHPRgkF3JUikC4ENAHEeMrd41Zxv3hVZjC9KtT8OvPVGJ-hQMRKRrZuJAEcl7B338qju59zJMjw2DELjzEvxwYv7hH5Ynpc1ODQ0aT4U4OFEeco8ohsN5PjL1iC2dNtk2BAokeMCg2ZXKqpc8FXKmhX94kIxQ",
+  pushkey:
+    "APA91bHPRgkF3JUikC4ENAHEeMrd41Zxv3hVZjC9KtT8OvPVGJ-hQMRKRrZuJAEcl7B338qju59zJMjw2DELjzEvxwYv7hH5Ynpc1ODQ0aT4U4OFEeco8ohsN5PjL1iC2dNtk2BAokeMCg2ZXKqpc8FXKmhX94kIxQ",
   app_display_name: "Element",
   device_display_name: "Pixel 8",
   lang: "en_US",
@@ -79,6 +80,7 @@ test("invalid input never throws", () => {
     ["NaN in data", { ...BODY, data: { ...BODY.data, n: Number.NaN } }, "M_BAD_JSON", ""],
     ["Infinity in data", { ...BODY, data: { ...BODY.data, n: Infinity } }, "M_BAD_JSON", ""],
     ["undefined in an array", { ...BODY, data: { ...BODY.data, a: [1, undefined] } }, "M_BAD_JSON", ""],
+    // biome-ignore lint/suspicious/noSparseArray: a hole, which JSON.stringify writes as null, is the case
     ["a hole in an array", { ...BODY, data: { ...BODY.data, a: [1, , 2] } }, "M_BAD_JSON", ""],
     ["undefined", undefined, "M_BAD_JSON", ""],
     ["a function", () => {}, "M_BAD_JSON", ""],
@@ -86,9 +88,38 @@ test("invalid input never throws", () => {
     ["a number", 5, "M_BAD_JSON", ""],
     ["an array", [BODY], "M_BAD_JSON", ""],
     ["a Uint16Array", new Uint16Array([0x7b7d]), "M_BAD_JSON", ""],
-    ["a getter throwing what has no text", Object.defineProperty({ ...BODY }, "lang", { enumerable: true, get() { throw Object.create(null); } }), "M_BAD_JSON", ""],
-    ["a revoked proxy", (() => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return { ...BODY, data: proxy }; })(), "M_BAD_JSON", ""],
-    ["a throwing getter", Object.defineProperty({ ...BODY }, "lang", { enumerable: true, get() { throw new Error("boom"); } }), "M_BAD_JSON", ""],
+    [
+      "a getter throwing what has no text",
+      Object.defineProperty({ ...BODY }, "lang", {
+        enumerable: true,
+        get() {
+          throw Object.create(null);
+        },
+      }),
+      "M_BAD_JSON",
+      "",
+    ],
+    [
+      "a revoked proxy",
+      (() => {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        return { ...BODY, data: proxy };
+      })(),
+      "M_BAD_JSON",
+      "",
+    ],
+    [
+      "a throwing getter",
+      Object.defineProperty({ ...BODY }, "lang", {
+        enumerable: true,
+        get() {
+          throw new Error("boom");
+        },
+      }),
+      "M_BAD_JSON",
+      "",
+    ],
   ];
   for (const [what, input, errcode, path] of cases) {
     let outcome;
@@ -122,7 +153,10 @@ test("an object nested far past maxDepth is refused at the first too-deep contai
   // body (1) > data (2) > deep (3) > next (4): with maxDepth 3, /data/deep/next is the first past it.
   const outcome = validate(top, { maxDepth: 3 });
   assertRejected(outcome, "M_BAD_JSON", "/data/deep/next");
-  assert.deepEqual(outcome, validate(JSON.stringify({ ...BODY, data: { ...BODY.data, deep: { next: {} } } }), { maxDepth: 3 }));
+  assert.deepEqual(
+    outcome,
+    validate(JSON.stringify({ ...BODY, data: { ...BODY.data, deep: { next: {} } } }), { maxDepth: 3 }),
+  );
   // The same with the default limit, and a cycle far below it.
   deep.next = top;
   assert.equal(validate(top).errcode, "M_BAD_JSON");
@@ -131,9 +165,14 @@ test("an object nested far past maxDepth is refused at the first too-deep contai
 test("an object and its JSON text give the same outcome, big and escaped values included", () => {
   const body = {
     ...BODY,
-    app_display_name: "Élément \u2028 \"quoted\" \\ \u0001",
+    app_display_name: 'Élément \u2028 "quoted" \\ \u0001',
     device_display_name: "📱 phone",
-    data: { ...BODY.data, default_payload: { aps: { "mutable-content": 1, alert: { loc_key: "SYNC" } } }, n: -0, e: 1e21 },
+    data: {
+      ...BODY.data,
+      default_payload: { aps: { "mutable-content": 1, alert: { loc_key: "SYNC" } } },
+      n: -0,
+      e: 1e21,
+    },
   };
   assert.deepEqual(validate(body), validate(JSON.stringify(body)));
 });
@@ -192,7 +231,11 @@ test("bad options throw a TypeError that names the option", () => {
   ];
   for (const [i, [options, message]] of bad.entries()) {
     for (const input of [TEXT, new TextEncoder().encode(TEXT), BODY, "not json", 10n]) {
-      assert.throws(() => validate(input, options), (error) => error instanceof TypeError && message.test(error.message), `bad options #${i}`);
+      assert.throws(
+        () => validate(input, options),
+        (error) => error instanceof TypeError && message.test(error.message),
+        `bad options #${i}`,
+      );
       assert.throws(() => validateWithJson(input, options), TypeError);
     }
   }
@@ -220,7 +263,11 @@ test("a getter in the input that calls validate with other options leaves the ou
     };
     for (const fn of [validate, (i, o) => validateWithJson(i, o).outcome]) {
       const got = fn(input, outer);
-      assert.deepEqual(got, validate({ ...lan, device_display_name: "Pixel 8" }, outer), JSON.stringify({ outer, inner }));
+      assert.deepEqual(
+        got,
+        validate({ ...lan, device_display_name: "Pixel 8" }, outer),
+        JSON.stringify({ outer, inner }),
+      );
       assert.deepEqual(innerOutcome, validate(lan, inner));
     }
   }
@@ -263,8 +310,16 @@ test("web push, MSC3881 and the allowlist through the package", () => {
   assertRejected(validate(web), "M_INVALID_PARAM", "/kind");
   const set = validate(web, { kinds: ["webpush"] });
   assert.equal(set.ok, true, JSON.stringify(set));
-  assert.deepEqual(Object.keys(set.pusher).slice(-3), ["data", "org.matrix.msc3881.enabled", "org.matrix.msc3881.device_id"]);
-  assertRejected(validate({ ...web, pushkey: `${key.slice(0, 85)}AA` }, { kinds: ["webpush"] }), "M_INVALID_PARAM", "/pushkey");
+  assert.deepEqual(Object.keys(set.pusher).slice(-3), [
+    "data",
+    "org.matrix.msc3881.enabled",
+    "org.matrix.msc3881.device_id",
+  ]);
+  assertRejected(
+    validate({ ...web, pushkey: `${key.slice(0, 85)}AA` }, { kinds: ["webpush"] }),
+    "M_INVALID_PARAM",
+    "/pushkey",
+  );
   const lan = { ...BODY, data: { url: "https://192.168.1.20/_matrix/push/v1/notify" } };
   assertRejected(validate(lan), "M_INVALID_PARAM", "/data/url");
   assert.equal(validate(lan, { allowedPrivateHosts: ["192.168.1.0/24"] }).ok, true);
@@ -272,7 +327,10 @@ test("web push, MSC3881 and the allowlist through the package", () => {
 });
 
 test("validateWithJson gives the pusher's exact JSON for a set, null otherwise", () => {
-  const text = TEXT.replace('"format":"event_id_only"', '"format":"event_id_only","big":12345678901234567890123,"tiny":1e-400,"emoji":"😀\u2028"');
+  const text = TEXT.replace(
+    '"format":"event_id_only"',
+    '"format":"event_id_only","big":12345678901234567890123,"tiny":1e-400,"emoji":"😀\u2028"',
+  );
   const { outcome, pusherJson } = validateWithJson(text);
   assert.equal(outcome.ok, true, JSON.stringify(outcome));
   assert.equal(typeof pusherJson, "string");
@@ -327,7 +385,8 @@ test("a body past maxBodyBytes is refused for its size whatever it holds, in eve
 test("httpStatus answers the status of docs/rules.md section 1 for each code, and refuses other names", () => {
   const table = { M_TOO_LARGE: 413, M_NOT_JSON: 400, M_BAD_JSON: 400, M_MISSING_PARAM: 400, M_INVALID_PARAM: 400 };
   for (const [errcode, status] of Object.entries(table)) assert.equal(httpStatus(errcode), status, errcode);
-  for (const other of ["M_UNKNOWN", "m_bad_json", "", undefined, 400]) assert.throws(() => httpStatus(other), TypeError);
+  for (const other of ["M_UNKNOWN", "m_bad_json", "", undefined, 400])
+    assert.throws(() => httpStatus(other), TypeError);
   // Every rejection the package gives names a code httpStatus knows.
   assert.equal(httpStatus(validate("{").errcode), 400);
   assert.equal(httpStatus(validate("[]".padEnd(70_000), { maxBodyBytes: 10 }).errcode), 413);

@@ -56,8 +56,14 @@ function runCorpus(api) {
 }
 
 test("browser bundle (platform browser): init with the /wasm URL, then every fixture", async () => {
-  const { outfile, inputs } = await bundle("browser.mjs", "browser", { platform: "browser", loader: { ".wasm": "file" } });
-  assert.ok(inputs.some((path) => path.endsWith("index.js")), `the browser entry is used: ${inputs}`);
+  const { outfile, inputs } = await bundle("browser.mjs", "browser", {
+    platform: "browser",
+    loader: { ".wasm": "file" },
+  });
+  assert.ok(
+    inputs.some((path) => path.endsWith("index.js")),
+    `the browser entry is used: ${inputs}`,
+  );
   assert.ok(!inputs.some((path) => /node\.(mjs|cjs)$|workerd\.js$/.test(path)), `no other entry: ${inputs}`);
   const api = await import(pathToFileURL(outfile).href);
   runCorpus(api);
@@ -65,7 +71,10 @@ test("browser bundle (platform browser): init with the /wasm URL, then every fix
 
 test("neutral bundle (default condition): validate before init throws, init() finds the .wasm beside it", async () => {
   const { outfile, outdir, inputs } = await bundle("neutral.mjs", "neutral", { platform: "neutral" });
-  assert.ok(inputs.some((path) => path.endsWith("index.js")), `the default entry is used: ${inputs}`);
+  assert.ok(
+    inputs.some((path) => path.endsWith("index.js")),
+    `the default entry is used: ${inputs}`,
+  );
   copyFileSync(wasmPath, join(outdir, "matrix_pusher_validator_bg.wasm"));
   const api = await import(pathToFileURL(outfile).href);
   assert.ok(api.beforeInit instanceof Error, "validate before init() throws");
@@ -79,7 +88,10 @@ test("workerd bundle (workerd condition): ready at import in workerd, every fixt
     conditions: ["workerd", "worker", "browser"],
     external: ["*.wasm"],
   });
-  assert.ok(inputs.some((path) => path.endsWith("workerd.js")), `the workerd entry is used: ${inputs}`);
+  assert.ok(
+    inputs.some((path) => path.endsWith("workerd.js")),
+    `the workerd entry is used: ${inputs}`,
+  );
   copyFileSync(wasmPath, join(outdir, "matrix_pusher_validator_bg.wasm"));
   const mf = new Miniflare({
     modules: true,

@@ -24,7 +24,10 @@ const file = (name, text) => {
 };
 const good = file("good.json", JSON.stringify(BODY));
 const bad = file("bad.json", JSON.stringify({ ...BODY, lang: "not a tag!" }));
-const http = file("http.json", JSON.stringify({ ...BODY, data: { url: "http://push.example.org/_matrix/push/v1/notify" } }));
+const http = file(
+  "http.json",
+  JSON.stringify({ ...BODY, data: { url: "http://push.example.org/_matrix/push/v1/notify" } }),
+);
 
 function run(args, input) {
   const result = spawnSync(process.execPath, [cli, ...args], { input: input ?? "", encoding: "utf8" });
@@ -47,8 +50,14 @@ test("exit 0 when every body is accepted, one JSON line per body", () => {
 test("exit 1 when any body is rejected", () => {
   const { status, outcomes } = run([good, bad]);
   assert.equal(status, 1);
-  assert.deepEqual(outcomes.map((o) => o.ok), [true, false]);
-  assert.deepEqual(outcomes[1].errors.map((p) => [p.errcode, p.path]), [["M_INVALID_PARAM", "/lang"]]);
+  assert.deepEqual(
+    outcomes.map((o) => o.ok),
+    [true, false],
+  );
+  assert.deepEqual(
+    outcomes[1].errors.map((p) => [p.errcode, p.path]),
+    [["M_INVALID_PARAM", "/lang"]],
+  );
 });
 
 test("reads standard input when no file is named, or for -", () => {
@@ -60,7 +69,10 @@ test("reads standard input when no file is named, or for -", () => {
 test("flags loosen the rules", () => {
   assert.equal(run([http]).status, 1);
   assert.equal(run(["--allow-http", http]).status, 0);
-  const local = file("local.json", JSON.stringify({ ...BODY, data: { url: "https://127.0.0.1/_matrix/push/v1/notify" } }));
+  const local = file(
+    "local.json",
+    JSON.stringify({ ...BODY, data: { url: "https://127.0.0.1/_matrix/push/v1/notify" } }),
+  );
   assert.equal(run([local]).status, 1);
   assert.equal(run(["--allow-private-hosts", local]).status, 0);
   const path = file("path.json", JSON.stringify({ ...BODY, data: { url: "https://push.example.org/push" } }));
@@ -91,15 +103,29 @@ test("numbers in data are printed exactly as sent", () => {
 
 test("the revision 2 options: kinds, web push, the allowlist", () => {
   const key = "BFPkO8wvKilLZnZYQdhWAPKjkp0l6Fp-j82RBOsD84xv25rTdtmUH_59xbi-F3rhz1-lhdapQjrtJrF_4ppl3pY";
-  const web = file("web.json", JSON.stringify({ ...BODY, kind: "webpush", pushkey: key, data: { url: "https://push.example.org/w/1", auth: "ZlgTFFmdkbupEZ40Khzjjw" } }));
-  const lan = file("lan.json", JSON.stringify({ ...BODY, data: { url: "https://192.168.1.20/_matrix/push/v1/notify" } }));
+  const web = file(
+    "web.json",
+    JSON.stringify({
+      ...BODY,
+      kind: "webpush",
+      pushkey: key,
+      data: { url: "https://push.example.org/w/1", auth: "ZlgTFFmdkbupEZ40Khzjjw" },
+    }),
+  );
+  const lan = file(
+    "lan.json",
+    JSON.stringify({ ...BODY, data: { url: "https://192.168.1.20/_matrix/push/v1/notify" } }),
+  );
   assert.equal(run([web]).status, 1);
   assert.equal(run(["--allow-webpush", web, good]).status, 0);
   assert.equal(run(["--kinds", "webpush", web]).status, 0);
   assert.equal(run(["--kinds=webpush", good]).status, 1);
   assert.equal(run(["--kinds", "http", "--allow-webpush", web, good]).status, 0);
   assert.equal(run([lan]).status, 1);
-  assert.equal(run(["--allowed-private-host", "ntfy.home.arpa", "--allowed-private-host=192.168.1.0/24", lan]).status, 0);
+  assert.equal(
+    run(["--allowed-private-host", "ntfy.home.arpa", "--allowed-private-host=192.168.1.0/24", lan]).status,
+    0,
+  );
   assert.equal(run(["--allowed-private-host", "192.168.2.0/24", lan]).status, 1);
 });
 

@@ -56,11 +56,21 @@ export function mismatches(outcome, expect) {
   if (!Array.isArray(outcome.warnings)) out.push("warnings is not an array");
 
   if ("ok" in expect) check("ok", outcome.ok, expect.ok);
-  if ("errors" in expect) check("errors", Array.isArray(outcome.errors) ? pairs(outcome.errors, "errcode", "path") : outcome.errors, expect.errors);
+  if ("errors" in expect)
+    check(
+      "errors",
+      Array.isArray(outcome.errors) ? pairs(outcome.errors, "errcode", "path") : outcome.errors,
+      expect.errors,
+    );
   if ("action" in expect) check("action", outcome.action, expect.action);
   if ("pusher" in expect) check("pusher", outcome.pusher, expect.pusher);
   if ("append" in expect) check("append", outcome.append, expect.append);
-  if ("warnings" in expect) check("warnings", Array.isArray(outcome.warnings) ? pairs(outcome.warnings, "code", "path") : outcome.warnings, expect.warnings);
+  if ("warnings" in expect)
+    check(
+      "warnings",
+      Array.isArray(outcome.warnings) ? pairs(outcome.warnings, "code", "path") : outcome.warnings,
+      expect.warnings,
+    );
   return out;
 }
 
@@ -70,7 +80,8 @@ export function withJsonMismatches(result, outcome) {
   if (!sameJson(result.outcome, outcome)) out.push("validateWithJson's outcome differs from validate's");
   const isSet = outcome.ok === true && outcome.action === "set";
   if (!isSet) {
-    if (result.pusherJson !== null) out.push(`pusherJson is ${JSON.stringify(result.pusherJson)} for a non-set outcome`);
+    if (result.pusherJson !== null)
+      out.push(`pusherJson is ${JSON.stringify(result.pusherJson)} for a non-set outcome`);
   } else if (typeof result.pusherJson !== "string") {
     out.push("pusherJson is not a string for a set");
   } else {
@@ -80,7 +91,8 @@ export function withJsonMismatches(result, outcome) {
     } catch {
       out.push(`pusherJson is not JSON: ${result.pusherJson}`);
     }
-    if (parsed !== undefined && !sameJson(parsed, outcome.pusher)) out.push(`pusherJson ${result.pusherJson} is not the outcome's pusher`);
+    if (parsed !== undefined && !sameJson(parsed, outcome.pusher))
+      out.push(`pusherJson ${result.pusherJson} is not the outcome's pusher`);
     if (/^\s|\s$/.test(result.pusherJson)) out.push("pusherJson has surrounding whitespace");
   }
   return out;
@@ -101,11 +113,17 @@ export function checkMismatches(checked, verdict, outcome) {
   }
   if (!sameJson(checked.outcome, outcome)) out.push("check().outcome differs from validate's");
   if (!sameJson(JSON.parse(checked.text), outcome)) out.push("check().text is not validate's outcome");
-  out.push(...withJsonMismatches({ outcome: checked.outcome, pusherJson: checked.pusherJson }, outcome).map((line) => `check: ${line}`));
+  out.push(
+    ...withJsonMismatches({ outcome: checked.outcome, pusherJson: checked.pusherJson }, outcome).map(
+      (line) => `check: ${line}`,
+    ),
+  );
   const appId = outcome.ok ? outcome.pusher.app_id : null;
   const pushkey = outcome.ok ? outcome.pusher.pushkey : null;
-  if (checked.appId !== appId) out.push(`check().appId is ${JSON.stringify(checked.appId)}, not ${JSON.stringify(appId)}`);
-  if (checked.pushkey !== pushkey) out.push(`check().pushkey is ${JSON.stringify(checked.pushkey)}, not ${JSON.stringify(pushkey)}`);
+  if (checked.appId !== appId)
+    out.push(`check().appId is ${JSON.stringify(checked.appId)}, not ${JSON.stringify(appId)}`);
+  if (checked.pushkey !== pushkey)
+    out.push(`check().pushkey is ${JSON.stringify(checked.pushkey)}, not ${JSON.stringify(pushkey)}`);
   if (!sameJson(checked.warnings, outcome.warnings)) out.push("check().warnings differ");
   if (!sameJson(checked.errors, outcome.ok ? [] : outcome.errors)) out.push("check().errors differ");
   if (checked.errcode !== (outcome.ok ? null : outcome.errcode)) out.push("check().errcode differs");
@@ -126,8 +144,10 @@ export function optionErrorMismatches(api, testCase) {
         const outcome = api[fn](input, testCase.options);
         out.push(`${testCase.name} [${mode}] ${fn}: no error for options.${option}, got ${JSON.stringify(outcome)}`);
       } catch (error) {
-        if (!(error instanceof TypeError)) out.push(`${testCase.name} [${mode}] ${fn}: threw ${error}, not a TypeError`);
-        else if (!error.message.includes(`options.${option}`)) out.push(`${testCase.name} [${mode}] ${fn}: the message does not name options.${option}: ${error.message}`);
+        if (!(error instanceof TypeError))
+          out.push(`${testCase.name} [${mode}] ${fn}: threw ${error}, not a TypeError`);
+        else if (!error.message.includes(`options.${option}`))
+          out.push(`${testCase.name} [${mode}] ${fn}: the message does not name options.${option}: ${error.message}`);
       }
     }
   }
@@ -164,7 +184,9 @@ export function runFile(api, cases) {
         }
       }
       try {
-        wrong.push(...checkMismatches(api.check(input, testCase.options), api.verdict(input, testCase.options), outcome));
+        wrong.push(
+          ...checkMismatches(api.check(input, testCase.options), api.verdict(input, testCase.options), outcome),
+        );
       } catch (error) {
         wrong.push(`check or verdict threw ${error}`);
       }

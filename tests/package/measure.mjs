@@ -81,7 +81,8 @@ for (let i = 0; i < RUNS; i++) {
   runs.push(JSON.parse(child.stdout));
 }
 const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const pick = (choose) => Object.fromEntries(Object.keys(runs[0]).map((key) => [key, choose(runs.map((run) => run[key]))]));
+const pick = (choose) =>
+  Object.fromEntries(Object.keys(runs[0]).map((key) => [key, choose(runs.map((run) => run[key]))]));
 const startup = pick(median);
 const startupBest = pick((values) => Math.min(...values));
 
@@ -141,7 +142,9 @@ if (args.has("--json")) {
   for (const key of ["compile", "importJs", "instantiate", "firstValidate", "total", "totalCpu"]) {
     console.log(`  ${key.padEnd(14)} ${ms(startup[key])} (${ms(startupBest[key])})`);
   }
-  console.log(`  budget ${ms(BUDGET_STARTUP_MS)} for the total: compile, import of the JavaScript, instantiate, first validate`);
+  console.log(
+    `  budget ${ms(BUDGET_STARTUP_MS)} for the total: compile, import of the JavaScript, instantiate, first validate`,
+  );
   console.log(`  (totalCpu: the CPU time of that span, all threads: what it costs without contention)`);
   console.log(`per call, ${bytes.length}-byte payload (CPU time, best of 15 rounds)`);
   for (const [name, us] of Object.entries(calls)) console.log(`  ${name.padEnd(55)} ${us.toFixed(2)} µs`);
@@ -150,7 +153,8 @@ if (args.has("--json")) {
 if (args.has("--check") || args.has("--check-size")) {
   const over = [];
   if (totalGzip > BUDGET_GZIP_BYTES) over.push(`gzip size ${totalGzip} > ${BUDGET_GZIP_BYTES}`);
-  if (args.has("--check") && startup.total > BUDGET_STARTUP_MS) over.push(`start-up ${startup.total.toFixed(2)} ms > ${BUDGET_STARTUP_MS} ms`);
+  if (args.has("--check") && startup.total > BUDGET_STARTUP_MS)
+    over.push(`start-up ${startup.total.toFixed(2)} ms > ${BUDGET_STARTUP_MS} ms`);
   if (over.length > 0) {
     console.error(`over budget: ${over.join("; ")}`);
     process.exit(1);

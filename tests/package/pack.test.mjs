@@ -26,14 +26,29 @@ function targets(value) {
 }
 
 test("every file named by the manifest or imported by the code is in the tarball", () => {
-  const [packed] = JSON.parse(execFileSync(npm, ["pack", "--dry-run", "--json"], { cwd: pkg, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+  const [packed] = JSON.parse(
+    execFileSync(npm, ["pack", "--dry-run", "--json"], {
+      cwd: pkg,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }),
+  );
   const shipped = new Set(packed.files.map((f) => f.path));
-  const named = [...targets(manifest.exports), manifest.main, manifest.module, manifest.types, ...targets(manifest.bin)];
-  for (const path of named) assert.ok(shipped.has(path.replace(/^\.\//, "")), `${path} is named in package.json but not packed`);
+  const named = [
+    ...targets(manifest.exports),
+    manifest.main,
+    manifest.module,
+    manifest.types,
+    ...targets(manifest.bin),
+  ];
+  for (const path of named)
+    assert.ok(shipped.has(path.replace(/^\.\//, "")), `${path} is named in package.json but not packed`);
   for (const file of shipped) {
     if (!/\.(m?js|cjs)$/.test(file)) continue;
     const code = readFileSync(join(pkg, file), "utf8");
-    for (const [, ref] of code.matchAll(/(?:from\s+|import\s*\(\s*|import\s+|new URL\(\s*|require\(\s*)["'](\.{1,2}\/[^"']+|[\w.-]+\.wasm)["']/g)) {
+    for (const [, ref] of code.matchAll(
+      /(?:from\s+|import\s*\(\s*|import\s+|new URL\(\s*|require\(\s*)["'](\.{1,2}\/[^"']+|[\w.-]+\.wasm)["']/g,
+    )) {
       assert.ok(shipped.has(ref.replace(/^\.\//, "")), `${file} refers to ${ref}, which is not packed`);
     }
   }
@@ -41,15 +56,41 @@ test("every file named by the manifest or imported by the code is in the tarball
 });
 
 test("the packed tarball installs offline and works by name: import, require, bin", () => {
-  const tarball = execFileSync(npm, ["pack", "--pack-destination", scratch], { cwd: pkg, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim().split("\n").pop();
+  const tarball = execFileSync(npm, ["pack", "--pack-destination", scratch], {
+    cwd: pkg,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  })
+    .trim()
+    .split("\n")
+    .pop();
   writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "scratch", private: true }));
-  execFileSync(npm, ["install", "--offline", "--no-audit", "--no-fund", join(scratch, tarball)], { cwd: scratch, stdio: "ignore" });
+  execFileSync(npm, ["install", "--offline", "--no-audit", "--no-fund", join(scratch, tarball)], {
+    cwd: scratch,
+    stdio: "ignore",
+  });
 
-  const esm = spawnSync(process.execPath, ["--input-type=module", "-e", `import { validate } from "matrix-pusher-validator"; console.log(validate(${JSON.stringify(BODY)}).ok)`], { cwd: scratch, encoding: "utf8" });
+  const esm = spawnSync(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      `import { validate } from "matrix-pusher-validator"; console.log(validate(${JSON.stringify(BODY)}).ok)`,
+    ],
+    { cwd: scratch, encoding: "utf8" },
+  );
   assert.equal(esm.stdout.trim(), "true", esm.stderr);
-  const cjs = spawnSync(process.execPath, ["-e", `console.log(require("matrix-pusher-validator").validate(${JSON.stringify(BODY)}).ok)`], { cwd: scratch, encoding: "utf8" });
+  const cjs = spawnSync(
+    process.execPath,
+    ["-e", `console.log(require("matrix-pusher-validator").validate(${JSON.stringify(BODY)}).ok)`],
+    { cwd: scratch, encoding: "utf8" },
+  );
   assert.equal(cjs.stdout.trim(), "true", cjs.stderr);
-  const bin = spawnSync(join(scratch, "node_modules", ".bin", "matrix-pusher-validator"), [], { cwd: scratch, input: BODY, encoding: "utf8" });
+  const bin = spawnSync(join(scratch, "node_modules", ".bin", "matrix-pusher-validator"), [], {
+    cwd: scratch,
+    input: BODY,
+    encoding: "utf8",
+  });
   assert.equal(bin.status, 0, bin.stderr);
   assert.equal(JSON.parse(bin.stdout).ok, true);
 });

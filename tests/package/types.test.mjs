@@ -21,7 +21,10 @@ const pkg = dirname(require.resolve("matrix-pusher-validator/package.json"));
 // wasm-bindgen glue exposes to the entry files (it changes when src/wasm.rs changes; the glue is
 // bundled into each entry, so it is read from the wasm-pack output).
 const glueDir = fileURLToPath(new URL("../../target/npm/web/", import.meta.url));
-for (const [file, dir] of [["index.d.ts", pkg], ["matrix_pusher_validator.d.ts", glueDir]]) {
+for (const [file, dir] of [
+  ["index.d.ts", pkg],
+  ["matrix_pusher_validator.d.ts", glueDir],
+]) {
   test(`${file} matches its golden file`, () => {
     const built = join(dir, file);
     const golden = join(here, "golden", file);

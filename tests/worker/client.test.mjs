@@ -41,7 +41,10 @@ test("matrix-js-sdk sees a validation error as a MatrixError with errcode and st
     (err) => {
       assert.equal(err.errcode, "M_INVALID_PARAM");
       assert.equal(err.httpStatus, 400);
-      assert.deepEqual(err.data.errors.map((p) => [p.errcode, p.path]), [["M_INVALID_PARAM", "/data/url"]]);
+      assert.deepEqual(
+        err.data.errors.map((p) => [p.errcode, p.path]),
+        [["M_INVALID_PARAM", "/data/url"]],
+      );
       return true;
     },
   );

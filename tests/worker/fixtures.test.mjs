@@ -33,7 +33,14 @@ const OPTION_VARS = {
 };
 
 /** Options whose refused values a var can carry. */
-const VAR_OPTION_ERRORS = new Set(["allowedPrivateHosts", "maxBodyBytes", "maxDepth", "maxDataBytes", "maxDisplayNameChars", "maxUrlChars"]);
+const VAR_OPTION_ERRORS = new Set([
+  "allowedPrivateHosts",
+  "maxBodyBytes",
+  "maxDepth",
+  "maxDataBytes",
+  "maxDisplayNameChars",
+  "maxUrlChars",
+]);
 
 const cases = fixtureCases();
 
@@ -102,11 +109,21 @@ test("the corpus is read whole", () => {
   // Only cases with kinds that leave out "http", option errors without a var form, and
   // allowlists a var cannot carry are skipped.
   for (const c of skipped) {
-    const why = "option_error" in c.expect ? "option_error" : c.options.kinds && !c.options.kinds.includes("http") ? "kinds" : "allowedPrivateHosts" in c.options ? "list" : "";
+    const why =
+      "option_error" in c.expect
+        ? "option_error"
+        : c.options.kinds && !c.options.kinds.includes("http")
+          ? "kinds"
+          : "allowedPrivateHosts" in c.options
+            ? "list"
+            : "";
     assert.ok(why !== "", `${c.name} is skipped for no reason`);
     if (why === "option_error") {
       const option = c.expect.option_error;
-      assert.ok(!VAR_OPTION_ERRORS.has(option) || typeof c.options[option] === "string" || option === "allowedPrivateHosts", c.name);
+      assert.ok(
+        !VAR_OPTION_ERRORS.has(option) || typeof c.options[option] === "string" || option === "allowedPrivateHosts",
+        c.name,
+      );
     }
   }
   assert.ok(optionErrors.length > 0, "option errors reach the worker");

@@ -49,7 +49,9 @@ try {
     await timed(results.delete, () => alice.remove("im.vector.app.android", `t${i % 10}`));
   }
   const report = Object.fromEntries(Object.entries(results).map(([name, samples]) => [name, summary(samples)]));
-  console.log(JSON.stringify({ requestsEach: N, stored: (await alice.list()).body.pushers.length, ...report }, null, 2));
+  console.log(
+    JSON.stringify({ requestsEach: N, stored: (await alice.list()).body.pushers.length, ...report }, null, 2),
+  );
 } finally {
   await service.dispose();
 }

@@ -52,11 +52,14 @@ describe("body size", () => {
     assert.deepEqual(await post(chunked(bodyOfSize(MAX)), { duplex: "half" }), { status: 200, body: {} });
   });
 
-  test("refuses a longer body with 413 M_TOO_LARGE at path \"\"", async () => {
+  test('refuses a longer body with 413 M_TOO_LARGE at path ""', async () => {
     const { status, body } = await post(bodyOfSize(MAX + 1));
     assert.equal(status, 413);
     assert.equal(body.errcode, "M_TOO_LARGE");
-    assert.deepEqual(body.errors.map((p) => [p.errcode, p.path]), [["M_TOO_LARGE", ""]]);
+    assert.deepEqual(
+      body.errors.map((p) => [p.errcode, p.path]),
+      [["M_TOO_LARGE", ""]],
+    );
   });
 
   test("refuses a longer chunked body, counted as it streams", async () => {
@@ -147,7 +150,9 @@ describe("rate limit", () => {
       assert.equal(response.body.errcode, "M_LIMIT_EXCEEDED");
       assert.equal(response.body.retry_after_ms, 60_000);
     }
-    const raw = await service.fetch("/_matrix/client/v3/pushers", { headers: { Authorization: `Bearer ${aliceToken}` } });
+    const raw = await service.fetch("/_matrix/client/v3/pushers", {
+      headers: { Authorization: `Bearer ${aliceToken}` },
+    });
     assert.equal(raw.status, 429);
     assert.equal(raw.headers.get("retry-after"), "60");
     assert.equal(raw.headers.get("access-control-allow-origin"), "*");

@@ -47,11 +47,7 @@ describe("routes", () => {
     assert.deepEqual(body.unstable_features, {});
   });
 
-  for (const path of [
-    "/_matrix/client/v3/pushers/set",
-    "/_matrix/client/r0/pushers",
-    "/_matrix/client/versions",
-  ]) {
+  for (const path of ["/_matrix/client/v3/pushers/set", "/_matrix/client/r0/pushers", "/_matrix/client/versions"]) {
     test(`answers the CORS preflight on ${path}`, async () => {
       const response = await service.fetch(path, {
         method: "OPTIONS",

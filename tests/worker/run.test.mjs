@@ -79,7 +79,10 @@ test("make run: a kept @dev:localhost token, KV kept across restarts, exit 0 on 
   const second = await launch({ PORT: String(port), DATA_DIR: dataDir, DEV_TOKENS: "" });
   assert.equal(second.tokens["@dev:localhost"], token, "the same token on the next run");
   const listed = await api(port, token, "/_matrix/client/v3/pushers");
-  assert.deepEqual(listed.body.pushers.map((p) => p.pushkey), ["kept"]);
+  assert.deepEqual(
+    listed.body.pushers.map((p) => p.pushkey),
+    ["kept"],
+  );
   second.child.kill("SIGTERM");
   assert.deepEqual(await second.exited, { code: 0, signal: null });
 });

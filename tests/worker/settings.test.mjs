@@ -21,12 +21,20 @@ test("ALLOWED_PRIVATE_HOSTS: entries separated by commas or spaces let a LAN gat
   await withService({}, async (alice) => {
     const { status, body } = await alice.set(LAN);
     assert.equal(status, 400);
-    assert.deepEqual(body.errors.map((p) => [p.errcode, p.path]), [["M_INVALID_PARAM", "/data/url"]]);
+    assert.deepEqual(
+      body.errors.map((p) => [p.errcode, p.path]),
+      [["M_INVALID_PARAM", "/data/url"]],
+    );
   });
   await withService({ ALLOWED_PRIVATE_HOSTS: " ntfy.home.arpa,\n192.168.1.0/24  fd00::/8 " }, async (alice) => {
     assert.deepEqual(await alice.set(LAN), { status: 200, body: {} });
-    assert.deepEqual(await alice.set(pusher({ pushkey: "pk-2", data: { url: "https://ntfy.home.arpa/_matrix/push/v1/notify" } })), { status: 200, body: {} });
-    const refused = await alice.set(pusher({ pushkey: "pk-3", data: { url: "https://192.168.2.1/_matrix/push/v1/notify" } }));
+    assert.deepEqual(
+      await alice.set(pusher({ pushkey: "pk-2", data: { url: "https://ntfy.home.arpa/_matrix/push/v1/notify" } })),
+      { status: 200, body: {} },
+    );
+    const refused = await alice.set(
+      pusher({ pushkey: "pk-3", data: { url: "https://192.168.2.1/_matrix/push/v1/notify" } }),
+    );
     assert.equal(refused.status, 400);
     assert.equal((await alice.list()).body.pushers.length, 2);
   });

@@ -72,7 +72,12 @@ const REQUESTS = {
   "a new pusher displacing two other holders": {
     setup: async (store) => {
       await set(store, bob, record("p1", "bob's"), true);
-      await set(store, { userId: "@carol:localhost", userHash: await hash("@carol:localhost") }, record("p1", "carol's"), true);
+      await set(
+        store,
+        { userId: "@carol:localhost", userHash: await hash("@carol:localhost") },
+        record("p1", "carol's"),
+        true,
+      );
     },
     run: (store) => set(store, alice, record("p1", "alice's"), false),
   },
@@ -161,4 +166,3 @@ describe("PusherStore: the count limit", () => {
     assert.equal(pushers.find((p) => p.pushkey === "p0").device_display_name, "renamed");
   });
 });
-

@@ -7,9 +7,9 @@ import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { hash, PROPAGATION_MS, PusherStore, pusherHash } from "../../www/store.js";
+import { countingKv } from "../lib/counting-kv.mjs";
 import { client, pusher, snapshot, startService, tempDir } from "../lib/service.mjs";
 import { KV_BUDGET, readmeBudget } from "./kv-budget.mjs";
-import { countingKv } from "../lib/counting-kv.mjs";
 
 const statusAndBody = ({ status, body }) => [status, body];
 
@@ -39,7 +39,11 @@ async function clear(...users) {
 describe("one user's pushers", () => {
   test("lists exactly the normalized pusher that was set", async () => {
     await clear(alice);
-    const body = pusher({ lang: "en_us", pushkey: "norm", data: { url: "HTTPS://Push.Example.org:443/_matrix/push/v1/notify", brand: "x" } });
+    const body = pusher({
+      lang: "en_us",
+      pushkey: "norm",
+      data: { url: "HTTPS://Push.Example.org:443/_matrix/push/v1/notify", brand: "x" },
+    });
     assert.deepEqual(statusAndBody(await alice.set(body)), [200, {}]);
     assert.deepEqual(await pushersOf(alice), [
       {
@@ -56,7 +60,13 @@ describe("one user's pushers", () => {
 
   test("replaces the whole record: nothing of the old one is merged in", async () => {
     await clear(alice);
-    await alice.set(pusher({ pushkey: "r", profile_tag: "tag1", data: { url: pusher().data.url, format: "event_id_only", extra: 1 } }));
+    await alice.set(
+      pusher({
+        pushkey: "r",
+        profile_tag: "tag1",
+        data: { url: pusher().data.url, format: "event_id_only", extra: 1 },
+      }),
+    );
     const replacement = pusher({ pushkey: "r", device_display_name: "New", data: { url: pusher().data.url } });
     assert.equal((await alice.set(replacement)).status, 200);
     const stored = await pushersOf(alice);
@@ -69,13 +79,20 @@ describe("one user's pushers", () => {
     await clear(alice);
     const raw = `{"kind":"http","app_id":"a.b","pushkey":"big","app_display_name":"A","device_display_name":"D","lang":"en","data":{"url":"https://push.example.org/_matrix/push/v1/notify","n":12345678901234567890123}}`;
     assert.equal((await alice.set(raw)).status, 200);
-    const text = await (await service.fetch("/_matrix/client/v3/pushers", { headers: { Authorization: `Bearer ${await service.mint("@alice:localhost")}` } })).text();
+    const text = await (
+      await service.fetch("/_matrix/client/v3/pushers", {
+        headers: { Authorization: `Bearer ${await service.mint("@alice:localhost")}` },
+      })
+    ).text();
     assert.ok(text.includes('"n":12345678901234567890123}'), text);
   });
 
   test("a pusher too large for KV metadata is still listed", async () => {
     await clear(alice);
-    const body = pusher({ pushkey: "large", data: { url: pusher().data.url, default_payload: { blob: "x".repeat(2000) } } });
+    const body = pusher({
+      pushkey: "large",
+      data: { url: pusher().data.url, default_payload: { blob: "x".repeat(2000) } },
+    });
     assert.equal((await alice.set(body)).status, 200);
     const small = pusher({ pushkey: "small" });
     assert.equal((await alice.set(small)).status, 200);
@@ -105,15 +122,24 @@ describe("isolation between users", () => {
     await clear(alice, bob);
     await alice.set(pusher({ pushkey: "alice-only" }));
     await bob.set(pusher({ pushkey: "bob-only", append: true }));
-    assert.deepEqual((await pushersOf(alice)).map((p) => p.pushkey), ["alice-only"]);
-    assert.deepEqual((await pushersOf(bob)).map((p) => p.pushkey), ["bob-only"]);
+    assert.deepEqual(
+      (await pushersOf(alice)).map((p) => p.pushkey),
+      ["alice-only"],
+    );
+    assert.deepEqual(
+      (await pushersOf(bob)).map((p) => p.pushkey),
+      ["bob-only"],
+    );
   });
 
   test("a user cannot delete another user's pusher", async () => {
     await clear(alice, bob);
     await alice.set(pusher({ pushkey: "mine" }));
     assert.deepEqual(statusAndBody(await bob.remove("im.vector.app.android", "mine")), [200, {}]);
-    assert.deepEqual((await pushersOf(alice)).map((p) => p.pushkey), ["mine"]);
+    assert.deepEqual(
+      (await pushersOf(alice)).map((p) => p.pushkey),
+      ["mine"],
+    );
   });
 });
 
@@ -135,11 +161,14 @@ describe("append", () => {
       const body = pusher({ pushkey: "taken" });
       if (append !== undefined) body.append = append;
       assert.equal((await bob.set(body)).status, 200);
+      assert.deepEqual((await pushersOf(alice)).map((p) => `${p.app_id} ${p.pushkey}`).sort(), [
+        "im.vector.app.android kept",
+        "other.app taken",
+      ]);
       assert.deepEqual(
-        (await pushersOf(alice)).map((p) => `${p.app_id} ${p.pushkey}`).sort(),
-        ["im.vector.app.android kept", "other.app taken"],
+        (await pushersOf(bob)).map((p) => p.pushkey),
+        ["taken"],
       );
-      assert.deepEqual((await pushersOf(bob)).map((p) => p.pushkey), ["taken"]);
       assert.deepEqual((await snapshot(service.kv)).withoutIndex, []);
     });
   }
@@ -166,7 +195,10 @@ describe("append", () => {
       const response = await bob.set(bad);
       assert.equal(response.status, 400, JSON.stringify(bad));
     }
-    assert.deepEqual((await pushersOf(alice)).map((p) => p.pushkey), ["victim"]);
+    assert.deepEqual(
+      (await pushersOf(alice)).map((p) => p.pushkey),
+      ["victim"],
+    );
     assert.deepEqual(await snapshot(service.kv), before);
   });
 });
@@ -217,7 +249,9 @@ describe("KV failures", () => {
     for (let n = 0; n < 4; n += 1) {
       assert.equal((await alice.set(pusher({ pushkey: "contested", append: true }))).status, 200);
       const alicesBefore = await pushersOf(alice);
-      const response = await failingAt(n, () => bob.set(pusher({ pushkey: "contested", device_display_name: "bob's" })));
+      const response = await failingAt(n, () =>
+        bob.set(pusher({ pushkey: "contested", device_display_name: "bob's" })),
+      );
       assert.equal(response.status, 503, `failing write ${n}`);
       assert.equal(response.body.errcode, "M_UNKNOWN");
       if (n < 2) {
@@ -231,7 +265,10 @@ describe("KV failures", () => {
       assert.deepEqual((await snapshot(service.kv)).withoutIndex, [], `invariant after failing write ${n}`);
       // Healed, the same request completes, and only Bob holds the pusher.
       assert.equal((await bob.set(pusher({ pushkey: "contested", device_display_name: "bob's" }))).status, 200);
-      assert.deepEqual((await pushersOf(alice)).map((p) => p.pushkey), []);
+      assert.deepEqual(
+        (await pushersOf(alice)).map((p) => p.pushkey),
+        [],
+      );
       assert.deepEqual((await pushersOf(bob)).map((p) => p.pushkey).sort(), ["bobs", "contested"]);
       assert.equal((await bob.remove("im.vector.app.android", "contested")).status, 200);
     }
@@ -262,7 +299,10 @@ describe("KV failures", () => {
     assert.deepEqual(await pushersOf(alice), []);
     // (Entries another test's failures left for other pushers are not this delete's to remove.)
     const pusherId = await pusherHash("im.vector.app.android", "del");
-    assert.deepEqual((await snapshot(service.kv)).dangling.filter((key) => key.startsWith(`i:${pusherId}:`)), []);
+    assert.deepEqual(
+      (await snapshot(service.kv)).dangling.filter((key) => key.startsWith(`i:${pusherId}:`)),
+      [],
+    );
   });
 
   test("failing reads and lists answer 503 M_UNKNOWN", async () => {
@@ -305,7 +345,12 @@ describe("KV budget (tests/worker/kv-budget.mjs, exactly)", () => {
   const spelled = (pushkey, spelling) =>
     [
       pusher({ pushkey, lang: "en-US" }),
-      pusher({ pushkey, lang: "en_us", data: { url: "HTTPS://Push.Example.org:443/_matrix/push/v1/notify", format: "event_id_only" }, append: null }),
+      pusher({
+        pushkey,
+        lang: "en_us",
+        data: { url: "HTTPS://Push.Example.org:443/_matrix/push/v1/notify", format: "event_id_only" },
+        append: null,
+      }),
       pusher({ pushkey, lang: "EN-us", append: false }),
     ][spelling];
 
@@ -315,13 +360,31 @@ describe("KV budget (tests/worker/kv-budget.mjs, exactly)", () => {
     await bob.list();
     assert.deepEqual(await opsOf(() => alice.set(spelled("b-main", 0))), budget("new"));
     for (const spelling of [1, 2, 0]) {
-      assert.deepEqual(await opsOf(() => alice.set(spelled("b-main", spelling))), budget("unchanged"), `spelling ${spelling}`);
+      assert.deepEqual(
+        await opsOf(() => alice.set(spelled("b-main", spelling))),
+        budget("unchanged"),
+        `spelling ${spelling}`,
+      );
     }
-    assert.deepEqual(await opsOf(() => alice.set(pusher({ pushkey: "b-main", lang: "en-US", device_display_name: "Renamed" }))), budget("replacement"));
-    assert.deepEqual(await opsOf(() => alice.set(pusher({ pushkey: "b-main", lang: "en-US", device_display_name: "Renamed", append: true }))), budget("unchanged_append_true"));
-    assert.deepEqual(await opsOf(() => alice.set(pusher({ pushkey: "b-main", lang: "en-US", append: true }))), budget("replacement_append_true"));
+    assert.deepEqual(
+      await opsOf(() => alice.set(pusher({ pushkey: "b-main", lang: "en-US", device_display_name: "Renamed" }))),
+      budget("replacement"),
+    );
+    assert.deepEqual(
+      await opsOf(() =>
+        alice.set(pusher({ pushkey: "b-main", lang: "en-US", device_display_name: "Renamed", append: true })),
+      ),
+      budget("unchanged_append_true"),
+    );
+    assert.deepEqual(
+      await opsOf(() => alice.set(pusher({ pushkey: "b-main", lang: "en-US", append: true }))),
+      budget("replacement_append_true"),
+    );
     // Bob joins Alice's pusher with append: true; Alice's next append: false set removes him.
-    assert.deepEqual(await opsOf(() => bob.set(pusher({ pushkey: "b-main", append: true }))), budget("new_append_true"));
+    assert.deepEqual(
+      await opsOf(() => bob.set(pusher({ pushkey: "b-main", append: true }))),
+      budget("new_append_true"),
+    );
     assert.equal((await pushersOf(bob)).length, 1);
     assert.deepEqual(await opsOf(() => alice.set(spelled("b-main", 1))), budget("unchanged_after_join"));
     assert.deepEqual(await pushersOf(bob), []);
@@ -330,7 +393,10 @@ describe("KV budget (tests/worker/kv-budget.mjs, exactly)", () => {
     // Bob takes a pusher Alice holds as a new one of his: both lists, and Alice's copy removed.
     await alice.set(pusher({ pushkey: "b-taken" }));
     assert.deepEqual(await opsOf(() => bob.set(pusher({ pushkey: "b-taken" }))), budget("displacing"));
-    assert.deepEqual((await pushersOf(alice)).map((p) => p.pushkey), ["b-main"]);
+    assert.deepEqual(
+      (await pushersOf(alice)).map((p) => p.pushkey),
+      ["b-main"],
+    );
     assert.deepEqual(await opsOf(() => bob.set(pusher({ pushkey: "b-taken" }))), budget("unchanged"));
     assert.deepEqual(await opsOf(() => alice.remove("im.vector.app.android", "b-main")), budget("delete"));
     assert.deepEqual(await opsOf(() => alice.remove("im.vector.app.android", "b-main")), budget("delete"));
@@ -367,7 +433,10 @@ describe("KV budget (tests/worker/kv-budget.mjs, exactly)", () => {
     assert.deepEqual(await ops(holder, false), budget("unchanged_settling"));
     now += 1000;
     assert.deepEqual(await ops(holder, false), budget("unchanged"));
-    assert.deepEqual(JSON.parse(await service.kv.get(`u:${holder.userHash}:${await pusherHash(p.app_id, p.pushkey)}`)), p);
+    assert.deepEqual(
+      JSON.parse(await service.kv.get(`u:${holder.userHash}:${await pusherHash(p.app_id, p.pushkey)}`)),
+      p,
+    );
   });
 
   test("www/README.md's operations table is this table", async () => {
@@ -384,7 +453,8 @@ describe("KV budget (tests/worker/kv-budget.mjs, exactly)", () => {
         assert.equal((await dana.set(spelled("disk", 0))).status, 200);
         const before = await treeState(join(dir, "kv"));
         const contents = await dump(own.kv);
-        for (const spelling of [1, 2, 0, 1]) assert.deepEqual(statusAndBody(await dana.set(spelled("disk", spelling))), [200, {}]);
+        for (const spelling of [1, 2, 0, 1])
+          assert.deepEqual(statusAndBody(await dana.set(spelled("disk", spelling))), [200, {}]);
         assert.deepEqual(await treeState(join(dir, "kv")), before);
         assert.deepEqual(await dump(own.kv), contents);
         assert.equal((await dana.set(pusher({ pushkey: "disk", device_display_name: "Changed" }))).status, 200);
@@ -432,5 +502,7 @@ async function treeState(dir) {
 /** Every key of a namespace with its value, metadata and expiry. */
 async function dump(kv) {
   const { keys } = await kv.list();
-  return Promise.all(keys.map(async ({ name, expiration }) => ({ name, expiration, ...(await kv.getWithMetadata(name, "text")) })));
+  return Promise.all(
+    keys.map(async ({ name, expiration }) => ({ name, expiration, ...(await kv.getWithMetadata(name, "text")) })),
+  );
 }

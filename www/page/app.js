@@ -3,12 +3,12 @@
 // Register and list features talk to the service that serves this page, on the same origin.
 // This module wires the parts together and starts the page.
 
-import { $ } from './dom.js';
-import { addWebPushKeys, buildExamples, loadExample } from './examples.js';
-import { applyFormInput, createState, markIgnoredWhenDeleting, resetOptions } from './form.js';
-import { loadRaw, raw, readRaw, showDocument } from './json-view.js';
-import { createRegister } from './register.js';
-import { createVerdict } from './verdict.js';
+import { $ } from "./dom.js";
+import { addWebPushKeys, buildExamples, loadExample } from "./examples.js";
+import { applyFormInput, createState, markIgnoredWhenDeleting, resetOptions } from "./form.js";
+import { loadRaw, raw, readRaw, showDocument } from "./json-view.js";
+import { createRegister } from "./register.js";
+import { createVerdict } from "./verdict.js";
 
 const state = createState();
 const verdict = createVerdict();
@@ -26,25 +26,25 @@ function loadText(text) {
 async function start() {
   buildExamples(loadText);
   markIgnoredWhenDeleting();
-  const form = $('pusher-form');
-  form.addEventListener('input', (event) => {
+  const form = $("pusher-form");
+  form.addEventListener("input", (event) => {
     const changed = applyFormInput(state, event);
-    if (changed === 'none') return;
-    if (changed === 'document') showDocument(state);
+    if (changed === "none") return;
+    if (changed === "document") showDocument(state);
     verdict.run();
   });
-  form.addEventListener('submit', (e) => e.preventDefault());
-  raw.addEventListener('input', () => {
+  form.addEventListener("submit", (e) => e.preventDefault());
+  raw.addEventListener("input", () => {
     readRaw(state);
     verdict.run();
   });
-  $('options').addEventListener('input', () => verdict.run());
-  $('options').addEventListener('change', () => verdict.run());
-  $('options-reset').addEventListener('click', () => {
+  $("options").addEventListener("input", () => verdict.run());
+  $("options").addEventListener("change", () => verdict.run());
+  $("options-reset").addEventListener("click", () => {
     resetOptions();
     verdict.run();
   });
-  $('use-normalized').addEventListener('click', () => verdict.useNormalizedPusher(loadText));
+  $("use-normalized").addEventListener("click", () => verdict.useNormalizedPusher(loadText));
   const service = createRegister({ loadText, setStatus: verdict.setStatus });
 
   service.learnMode();

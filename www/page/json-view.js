@@ -1,13 +1,13 @@
 // The raw JSON view: its text becomes the document whenever it parses as an object, and it shows
 // the document after a form edit.
 
-import { $, pretty } from './dom.js';
-import { FIELDS, fillForm, isObject, setLocalError } from './form.js';
+import { $, pretty } from "./dom.js";
+import { FIELDS, fillForm, isObject, setLocalError } from "./form.js";
 
 /** @typedef {import('./form.js').PageState} PageState */
 
 /** The raw JSON textarea. */
-export const raw = /** @type {HTMLTextAreaElement} */ ($('raw'));
+export const raw = /** @type {HTMLTextAreaElement} */ ($("raw"));
 
 /**
  * Reads the raw text: when it parses as a JSON object, it becomes the document and fills the form.
@@ -34,7 +34,7 @@ export function readRaw(state) {
  */
 export function loadRaw(state, text) {
   raw.value = text;
-  for (const f of FIELDS) setLocalError(f.name, '');
+  for (const f of FIELDS) setLocalError(f.name, "");
   readRaw(state);
 }
 

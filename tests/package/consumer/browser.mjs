@@ -5,4 +5,5 @@ import wasmUrl from "matrix-pusher-validator/wasm";
 
 await init(new URL(wasmUrl, import.meta.url));
 await init(); // a second call is the same promise, whatever its argument
+
 export { check, validate, validateWithJson, verdict };

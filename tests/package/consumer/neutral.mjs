@@ -11,4 +11,5 @@ try {
 export const beforeInit = early;
 await init();
 await init({ module_or_path: "ignored: already initialized" });
+
 export { check, validate, validateWithJson, verdict };
