@@ -11,9 +11,9 @@
 // The only host this module ever connects to is UPSTREAM_URL's: every upstream URL is that base
 // followed by the request's path and query, as text (never resolved against the request's URL).
 
-import { check, validate } from "matrix-pusher-validator";
+import { validate } from "matrix-pusher-validator";
 import { rateLimit } from "./auth.js";
-import { bearerToken, discardBody, json, matrixError, readBody, refusal, tooLarge } from "./http.js";
+import { bearerToken, discardBody, json, matrixError, readChecked, tooLarge } from "./http.js";
 import { count, settings } from "./settings.js";
 import { hash } from "./store.js";
 
@@ -304,22 +304,16 @@ async function setPusher(request, env, ctx, gw, url) {
   const max = gw.validator.maxBodyBytes;
   // A declared length past the limit is refused before anything else, the homeserver included.
   const declared = request.headers.get("Content-Length");
-  if (declared !== null && Number(declared) > max) return tooLarge(max);
+  if (declared !== null && Number(declared) > max) return tooLarge(gw.validator);
 
   const identity = await identify(token, env, ctx, gw);
   if (identity.refusal) return relayed(identity.refusal, identity.refusal.body);
   const limited = await rateLimit(env, identity.userHash, gw);
   if (limited !== null) return limited;
 
-  let bytes;
-  try {
-    bytes = await readBody(request, max);
-  } catch {
-    return matrixError(400, "M_NOT_JSON", "the body could not be read");
-  }
-  if (bytes === null) return tooLarge(max);
-  const checked = check(bytes, gw.validator);
-  if (!checked.ok) return refusal(checked);
+  const read = await readChecked(request, gw.validator);
+  if (read.response) return read.response;
+  const { checked } = read;
 
   // What is forwarded is exactly what was validated: the output pusher, plus `append` for a set.
   const body =

@@ -1,7 +1,7 @@
 // The HTTP side every mode shares: Matrix JSON answers with CORS, the bearer token, reading a
 // body up to a limit and dropping one the service does not use.
 
-import { httpStatus } from "matrix-pusher-validator";
+import { check, httpStatus } from "matrix-pusher-validator";
 
 /** The CORS headers of every answer: the playground and other web clients call from anywhere. */
 export const CORS_HEADERS = {
@@ -115,12 +115,35 @@ async function drain(reader, alreadyRead) {
   }
 }
 
-/** The 413 of a body longer than `max` bytes. @param {number} max @returns {Response} */
-export function tooLarge(max) {
-  const message = `the body is longer than ${max} bytes`;
-  return matrixError(httpStatus("M_TOO_LARGE"), "M_TOO_LARGE", message, {
-    errors: [{ errcode: "M_TOO_LARGE", path: "", message }],
-  });
+/**
+ * The 413 of a body longer than the validator's `maxBodyBytes`, in the validator's own words: it
+ * is asked about a body one byte past the limit, which it refuses for its length alone.
+ * @param {import("matrix-pusher-validator").Options} validator
+ * @returns {Response}
+ */
+export function tooLarge(validator) {
+  return refusal(check(new Uint8Array((validator.maxBodyBytes ?? 65_536) + 1), validator));
+}
+
+/**
+ * Reads a set's body (no more than the validator's `maxBodyBytes`) and validates it: `{ checked }`
+ * when the validator accepts it, else `{ response }`, the answer to give (413, or 400 with every
+ * problem).
+ * @param {Request} request
+ * @param {import("matrix-pusher-validator").Options & { maxBodyBytes: number }} validator
+ * @returns {Promise<{ checked: import("matrix-pusher-validator").Checked, response?: undefined } | { response: Response, checked?: undefined }>}
+ */
+export async function readChecked(request, validator) {
+  let bytes;
+  try {
+    bytes = await readBody(request, validator.maxBodyBytes);
+  } catch {
+    return { response: matrixError(400, "M_NOT_JSON", "the body could not be read") };
+  }
+  if (bytes === null) return { response: tooLarge(validator) };
+  // Only what is read is parsed: the verdict, the pusher's JSON, app_id and pushkey at once.
+  const checked = check(bytes, validator);
+  return checked.ok ? { checked } : { response: refusal(checked) };
 }
 
 /** The answer to a body the validator refused: its first problem, and every problem. */

@@ -1,10 +1,9 @@
 // The standalone registry (UPSTREAM_URL empty): the pusher endpoints answered from Workers KV,
 // and the router that picks a handler by path and method.
 
-import { check } from "matrix-pusher-validator";
 import { authenticate } from "./auth.js";
 import { MODE_PATH } from "./gateway.js";
-import { CORS_HEADERS, json, matrixError, readBody, refusal, tooLarge } from "./http.js";
+import { CORS_HEADERS, json, matrixError, readChecked } from "./http.js";
 import { settings } from "./settings.js";
 import { PusherLimitError, PusherStore } from "./store.js";
 
@@ -20,18 +19,9 @@ const VERSIONS_BODY = JSON.stringify({
 async function setPusher(request, env, store, config) {
   const auth = await authenticate(request, env, store, config);
   if (auth.response) return auth.response;
-  const max = config.validator.maxBodyBytes;
-  let bytes;
-  try {
-    bytes = await readBody(request, max);
-  } catch {
-    return matrixError(400, "M_NOT_JSON", "the body could not be read");
-  }
-  if (bytes === null) return tooLarge(max);
-
-  // Only what is read is parsed: the verdict, the pusher's JSON, app_id and pushkey at once.
-  const checked = check(bytes, config.validator);
-  if (!checked.ok) return refusal(checked);
+  const read = await readChecked(request, config.validator);
+  if (read.response) return read.response;
+  const { checked } = read;
   if (checked.action === "delete") {
     await store.remove(auth.user, checked.appId, checked.pushkey);
     return json(200, "{}");
