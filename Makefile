@@ -94,6 +94,7 @@ test: test-rust test-package test-worker test-gateway test-browser test-hardenin
 test-rust:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 	cargo test
 
 # The built package imported by name (node_modules/matrix-pusher-validator links to pkg/): every

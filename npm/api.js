@@ -4,7 +4,7 @@
 // what the module takes (UTF-8 bytes, and the options as JSON text) and parses the JSON it
 // answers with.
 
-import { maxBodyBytes as heldMaxBodyBytes, pusherEnd, pusherStart, setOptions, validateBytes, validateString } from "./matrix_pusher_validator.js";
+import { maxBodyBytes as heldMaxBodyBytes, httpStatus as statusOfCode, pusherEnd, pusherStart, setOptions, validateBytes, validateString } from "./matrix_pusher_validator.js";
 
 let ready = false;
 
@@ -303,6 +303,20 @@ function utf8Length(text) {
 export function validate(input, options) {
   const text = outcomeText(input, options, 0);
   return typeof text === "string" ? JSON.parse(text) : text;
+}
+
+/**
+ * The HTTP status to answer a rejection with: 413 for `M_TOO_LARGE`, 400 for the other error
+ * codes of the validator (docs/rules.md section 1).
+ *
+ * @param {string} errcode an `errcode` of a rejected outcome
+ * @returns {number}
+ * @throws {TypeError} when `errcode` is not one of the validator's codes.
+ */
+export function httpStatus(errcode) {
+  const status = typeof errcode === "string" ? statusOfCode(errcode) : 0;
+  if (status === 0) throw new TypeError(`matrix-pusher-validator: not an error code of the validator: ${String(errcode)}`);
+  return status;
 }
 
 /**

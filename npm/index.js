@@ -5,7 +5,7 @@
 import initWasm, { initSync as initWasmSync } from "./matrix_pusher_validator.js";
 import { markReady } from "./api.js";
 
-export { check, validate, validateWithJson, verdict } from "./api.js";
+export { check, httpStatus, validate, validateWithJson, verdict } from "./api.js";
 
 let loading;
 

@@ -9,7 +9,7 @@ import { markReady } from "./api.js";
 initWasmSync({ module: readFileSync(new URL("./matrix_pusher_validator_bg.wasm", import.meta.url)) });
 markReady();
 
-export { check, validate, validateWithJson, verdict } from "./api.js";
+export { check, httpStatus, validate, validateWithJson, verdict } from "./api.js";
 
 /** Already initialized: resolves at once. @returns {Promise<void>} */
 export function init() {

@@ -9,7 +9,7 @@ import { markReady } from "./api.js";
 initWasmSync({ module: wasmModule });
 markReady();
 
-export { check, validate, validateWithJson, verdict } from "./api.js";
+export { check, httpStatus, validate, validateWithJson, verdict } from "./api.js";
 
 /** Already initialized: resolves at once. @returns {Promise<void>} */
 export function init() {

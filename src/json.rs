@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, SerializeStruct, Serializer};
 
 /// The deepest nesting ever read, whatever `maxDepth` asks for.
 ///
@@ -59,12 +59,24 @@ impl Value {
         }
     }
 
+    /// Parses a whole JSON document exactly: member order and the text of numbers kept, every
+    /// repeated member name reported, a container deeper than `max_depth` (or [`MAX_NESTING`])
+    /// refused. The top-level value is at depth 1 when it is a container.
+    ///
+    /// # Errors
+    /// [`ParseError`], see its variants.
+    pub fn parse(input: &[u8], max_depth: usize) -> Result<Self, ParseError> {
+        parse(input, max_depth)
+    }
+
     /// The compact serialization: no whitespace, strings escaped as `JSON.stringify` escapes
     /// them, numbers written exactly as held.
     #[must_use]
     pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(compact_len(self));
+        let size = compact_len(self);
+        let mut out = String::with_capacity(size);
         write_value(&mut out, self);
+        debug_assert_eq!(out.len(), size, "compact_len differs from the writer");
         out
     }
 }
@@ -186,7 +198,7 @@ pub enum ParseError {
 ///
 /// # Errors
 /// [`ParseError`], see its variants.
-pub fn parse(input: &[u8], max_depth: usize) -> Result<Value, ParseError> {
+pub(crate) fn parse(input: &[u8], max_depth: usize) -> Result<Value, ParseError> {
     parse_in_place(input, max_depth).map(Val::into_owned)
 }
 
@@ -228,7 +240,7 @@ pub(crate) fn parse_in_place(input: &[u8], max_depth: usize) -> Result<Val<'_>, 
 ///
 /// # Errors
 /// [`ParseError::TooDeep`] or [`ParseError::Duplicates`].
-pub fn check_tree(value: &Value, max_depth: usize) -> Result<(), ParseError> {
+pub(crate) fn check_tree(value: &Value, max_depth: usize) -> Result<(), ParseError> {
     enum Frame<'a> {
         Object(&'a [(String, Value)], usize, SeenNames, usize),
         Array(&'a [Value], usize, usize),
@@ -347,7 +359,7 @@ impl SeenNames {
 }
 
 /// Appends `/token` to a JSON Pointer, escaping `~` as `~0` and `/` as `~1` (RFC 6901).
-pub fn push_pointer_token(pointer: &mut String, token: &str) {
+pub(crate) fn push_pointer_token(pointer: &mut String, token: &str) {
     pointer.push('/');
     for c in token.chars() {
         match c {
@@ -380,7 +392,7 @@ pub(crate) fn push_decimal(out: &mut String, n: usize) {
 
 /// The JSON Pointer of a top-level member.
 #[must_use]
-pub fn member_pointer(name: &str) -> String {
+pub(crate) fn member_pointer(name: &str) -> String {
     let mut pointer = String::with_capacity(name.len() + 1);
     push_pointer_token(&mut pointer, name);
     pointer
@@ -877,7 +889,7 @@ fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
 }
 
 /// Appends a JSON string literal, escaped as `JSON.stringify` escapes it.
-pub fn write_str(out: &mut String, s: &str) {
+pub(crate) fn write_str(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(s.len() + 2);
     out.push('"');
@@ -896,7 +908,7 @@ pub fn write_str(out: &mut String, s: &str) {
 }
 
 /// Appends the compact serialization of a value.
-pub fn write_value(out: &mut String, value: &Value) {
+pub(crate) fn write_value(out: &mut String, value: &Value) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
@@ -918,7 +930,7 @@ pub fn write_value(out: &mut String, value: &Value) {
 }
 
 /// Appends the compact serialization of an object given by its members.
-pub fn write_members(out: &mut String, members: &[(String, Value)]) {
+pub(crate) fn write_members(out: &mut String, members: &[(String, Value)]) {
     out.push('{');
     for (i, (name, value)) in members.iter().enumerate() {
         if i > 0 {
@@ -992,7 +1004,7 @@ pub(crate) fn val_members_len(members: &[Member<'_>]) -> usize {
 
 /// The length in bytes of a string literal as [`write_str`] writes it.
 #[must_use]
-pub fn str_len(s: &str) -> usize {
+pub(crate) fn str_len(s: &str) -> usize {
     2 + s.len()
         + s.bytes()
             .map(|b| match b {
@@ -1005,7 +1017,7 @@ pub fn str_len(s: &str) -> usize {
 
 /// The length in bytes of the compact serialization, computed without writing it.
 #[must_use]
-pub fn compact_len(value: &Value) -> usize {
+pub(crate) fn compact_len(value: &Value) -> usize {
     match value {
         Value::Null => 4,
         Value::Bool(true) => 4,
@@ -1021,7 +1033,7 @@ pub fn compact_len(value: &Value) -> usize {
 
 /// The length in bytes of the compact serialization of an object given by its members.
 #[must_use]
-pub fn members_len(members: &[(String, Value)]) -> usize {
+pub(crate) fn members_len(members: &[(String, Value)]) -> usize {
     2 + members.len().saturating_sub(1)
         + members
             .iter()
@@ -1036,23 +1048,68 @@ fn is_integer_text(text: &str) -> bool {
     !text.contains(['.', 'e', 'E']) && text != "-0"
 }
 
+/// A decimal number as its sign, its significant digits (no leading or trailing zero) and the
+/// power of ten that puts the point before the first of them: `-12.50e3` is
+/// `(true, "125", 5)`. Zero has no digits. Two texts of one number give the same triple.
+fn decimal_parts(text: &str) -> (bool, String, i64) {
+    let (negative, text) = text
+        .strip_prefix('-')
+        .map_or((false, text), |rest| (true, rest));
+    let (mantissa, exponent) = text.split_once(['e', 'E']).unwrap_or((text, "0"));
+    let exponent = exponent.trim_start_matches('+');
+    let exponent = exponent
+        .parse::<i64>()
+        .unwrap_or(if exponent.starts_with('-') {
+            i64::MIN / 2
+        } else {
+            i64::MAX / 2
+        });
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{int}{frac}");
+    let leading = digits.len() - digits.trim_start_matches('0').len();
+    let significant = digits.trim_matches('0').to_owned();
+    let point =
+        i64::try_from(int.len()).unwrap_or(i64::MAX / 2) - i64::try_from(leading).unwrap_or(0);
+    let power = if significant.is_empty() {
+        0
+    } else {
+        exponent.saturating_add(point)
+    };
+    (negative, significant, power)
+}
+
+/// Serializes number text exactly: as an integer when it is one that fits `i64` or `u64`, as an
+/// `f64` when that double's shortest form is the same number, and otherwise (`1e400`, 25
+/// digits) as `serde_json`'s arbitrary-precision number, which `serde_json` built with
+/// `arbitrary_precision` writes as the text itself.
+fn serialize_number<S: Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    if is_integer_text(text) {
+        if let Ok(n) = text.parse::<i64>() {
+            return serializer.serialize_i64(n);
+        }
+        if let Ok(n) = text.parse::<u64>() {
+            return serializer.serialize_u64(n);
+        }
+    }
+    if let Ok(f) = text.parse::<f64>()
+        && f.is_finite()
+        && decimal_parts(&format!("{f:e}")) == decimal_parts(text)
+    {
+        return serializer.serialize_f64(f);
+    }
+    let mut number = serializer.serialize_struct(ARBITRARY_PRECISION_TOKEN, 1)?;
+    number.serialize_field(ARBITRARY_PRECISION_TOKEN, text)?;
+    number.end()
+}
+
 impl Serialize for Value {
-    /// Numbers go out as `i64` or `u64` when they are integers that fit, else as `f64`.
+    /// Numbers go out exactly (an integer, an `f64` of the same value, or the text itself as
+    /// `serde_json`'s arbitrary-precision number); members in document order.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Null => serializer.serialize_unit(),
             Self::Bool(b) => serializer.serialize_bool(*b),
-            Self::Number(text) => {
-                if is_integer_text(text) {
-                    if let Ok(n) = text.parse::<i64>() {
-                        return serializer.serialize_i64(n);
-                    }
-                    if let Ok(n) = text.parse::<u64>() {
-                        return serializer.serialize_u64(n);
-                    }
-                }
-                serializer.serialize_f64(text.parse::<f64>().unwrap_or(f64::NAN))
-            }
+            Self::Number(text) => serialize_number(text, serializer),
             Self::String(s) => serializer.serialize_str(s),
             Self::Array(items) => {
                 let mut seq = serializer.serialize_seq(Some(items.len()))?;

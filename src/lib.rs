@@ -19,14 +19,14 @@
 
 use std::ops::Range;
 
-pub mod json;
+mod json;
 mod lang;
 mod model;
 mod options;
 mod p256;
 mod problem;
 mod rules;
-pub mod url;
+mod url;
 mod webpush;
 
 #[cfg(target_arch = "wasm32")]
@@ -35,7 +35,7 @@ mod wasm;
 #[cfg(all(target_arch = "wasm32", feature = "bench-serde-wasm-bindgen"))]
 mod bench_bridge;
 
-pub use json::Value;
+pub use json::{MAX_NESTING, ParseError, Value};
 pub use model::{Outcome, Pusher, PusherData, PusherKind};
 pub use options::{OptionError, Options};
 pub use problem::{ErrorCode, Problem, Warning, WarningCode};

@@ -11,14 +11,15 @@ use crate::problem::{ErrorCode, Problem, Warning};
 
 /// The kind of a pusher (`kind` in the request). `null` is not a kind: it asks for a delete.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PusherKind {
     /// `"http"`: pushes go through a push gateway at `data.url`.
     Http,
     /// `"email"`: notifications are mailed to the address in `pushkey`.
     Email,
     /// `"webpush"` (MSC4174): pushes go to the browser's push service at `data.url`, encrypted
-    /// for the P-256 key in `pushkey` with the secret in `data.auth`. In [`Options::kinds`]
-    /// (crate::Options) it allows both spellings.
+    /// for the P-256 key in `pushkey` with the secret in `data.auth`. In
+    /// [`Options::kinds`](crate::Options::kinds) it allows both spellings.
     WebPush,
     /// `"org.matrix.msc4174.webpush"`, the unstable spelling of [`PusherKind::WebPush`]: the
     /// same kind, kept as sent.
@@ -26,6 +27,20 @@ pub enum PusherKind {
 }
 
 impl PusherKind {
+    /// Every kind, each spelling once.
+    pub const ALL: [Self; 4] = [
+        Self::Http,
+        Self::Email,
+        Self::WebPush,
+        Self::WebPushUnstable,
+    ];
+
+    /// The kind whose wire name this is (`"http"`), if any.
+    #[must_use]
+    pub fn from_wire(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+
     /// The wire name, such as `"http"` or `"org.matrix.msc4174.webpush"`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {

@@ -236,10 +236,9 @@ fn kinds(value: &Value) -> Result<Vec<PusherKind>, OptionError> {
     };
     let mut kinds = Vec::with_capacity(3);
     for item in items {
-        let kind = match item.as_str() {
-            Some("http") => PusherKind::Http,
-            Some("email") => PusherKind::Email,
-            Some("webpush") => PusherKind::WebPush,
+        // The option names the stable spellings; `webpush` allows the unstable one too.
+        let kind = match item.as_str().and_then(PusherKind::from_wire) {
+            Some(kind) if kind != PusherKind::WebPushUnstable => kind,
             _ => return Err(bad_kinds()),
         };
         if !kinds.contains(&kind) {

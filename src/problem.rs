@@ -1,31 +1,42 @@
 //! Problems (why a request is rejected) and warnings (what was changed or looks odd).
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// A Matrix error code, as sent in the `errcode` member of an error response.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorCode {
     /// `M_TOO_LARGE` (HTTP 413): the body is longer than `maxBodyBytes`.
-    #[serde(rename = "M_TOO_LARGE")]
     TooLarge,
     /// `M_NOT_JSON` (HTTP 400): not UTF-8, not JSON, a byte-order mark, `NaN`, trailing garbage,
     /// or a lone surrogate escape.
-    #[serde(rename = "M_NOT_JSON")]
     NotJson,
     /// `M_BAD_JSON` (HTTP 400): JSON, but not an object; a duplicate member name; a member of the
     /// wrong JSON type; nesting deeper than `maxDepth`.
-    #[serde(rename = "M_BAD_JSON")]
     BadJson,
     /// `M_MISSING_PARAM` (HTTP 400): a required member is absent, or `null` where a value is
     /// required.
-    #[serde(rename = "M_MISSING_PARAM")]
     MissingParam,
     /// `M_INVALID_PARAM` (HTTP 400): the right type, but a value the rules refuse.
-    #[serde(rename = "M_INVALID_PARAM")]
     InvalidParam,
 }
 
 impl ErrorCode {
+    /// Every code, in the order of docs/rules.md section 1.
+    pub const ALL: [Self; 5] = [
+        Self::TooLarge,
+        Self::NotJson,
+        Self::BadJson,
+        Self::MissingParam,
+        Self::InvalidParam,
+    ];
+
+    /// The code whose wire name this is (`"M_BAD_JSON"`), if any.
+    #[must_use]
+    pub fn from_wire(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|code| code.as_str() == name)
+    }
+
     /// The wire name, such as `"M_BAD_JSON"`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -60,8 +71,8 @@ pub struct Problem {
 }
 
 /// The kind of a [`Warning`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WarningCode {
     /// A value was changed into its canonical form (`lang` case, URL host case, default port).
     Normalized,
@@ -95,4 +106,17 @@ pub struct Warning {
     pub path: String,
     /// A short lowercase English sentence.
     pub message: String,
+}
+
+// The wire names are written once, in `as_str`; serde writes them from there.
+impl Serialize for ErrorCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl Serialize for WarningCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }

@@ -172,7 +172,7 @@ fn mode_of(kind: Option<&Val<'_>>, options: &Options) -> (Mode, Option<(ErrorCod
     match kind {
         None => (Mode::Unknown, None),
         Some(Val::Null) => (Mode::Delete, None),
-        Some(Val::Str(s)) => match kind_named(s) {
+        Some(Val::Str(s)) => match PusherKind::from_wire(s) {
             Some(kind) if allows(options, kind) => (Mode::Set(kind), None),
             Some(_) => (
                 Mode::Unknown,
@@ -187,16 +187,6 @@ fn mode_of(kind: Option<&Val<'_>>, options: &Options) -> (Mode, Option<(ErrorCod
             Mode::Unknown,
             Some((ErrorCode::BadJson, "must be a string, or null to delete")),
         ),
-    }
-}
-
-fn kind_named(s: &str) -> Option<PusherKind> {
-    match s {
-        "http" => Some(PusherKind::Http),
-        "email" => Some(PusherKind::Email),
-        "webpush" => Some(PusherKind::WebPush),
-        "org.matrix.msc4174.webpush" => Some(PusherKind::WebPushUnstable),
-        _ => None,
     }
 }
 

@@ -21,8 +21,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::Options;
 use crate::rules::check_bytes;
+use crate::{ErrorCode, Options};
 
 /// `flags` bit: record where the pusher is in the returned text ([`pusher_start`]).
 const WANT_PUSHER_RANGE: u32 = 8;
@@ -136,6 +136,14 @@ fn run(body: &[u8], options: &Options, flags: u32) -> String {
     PUSHER_START.store(start, Ordering::Relaxed);
     PUSHER_END.store(end, Ordering::Relaxed);
     text
+}
+
+/// The HTTP status of a Matrix error code of the validator (`M_TOO_LARGE` 413, the others 400),
+/// or 0 for a name that is none of them: the one mapping, [`ErrorCode::http_status`].
+#[wasm_bindgen(js_name = httpStatus)]
+#[must_use]
+pub fn http_status(errcode: &str) -> u16 {
+    ErrorCode::from_wire(errcode).map_or(0, ErrorCode::http_status)
 }
 
 /// The start of the pusher in the text last returned by `validateBytes` or `validateString`,

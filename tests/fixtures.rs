@@ -173,7 +173,7 @@ fn compare(outcome: &Outcome, expect: &Map<String, Json>) -> Vec<String> {
         }
     };
     let via_serde = serde_json::to_value(outcome).unwrap_or(Json::Null);
-    if !same_but_for_number_precision(&via_serde, &as_json) {
+    if !same_json(&via_serde, &as_json) {
         diffs.push(format!(
             "serde form {via_serde} differs from to_json {as_json}"
         ));
@@ -211,26 +211,47 @@ fn compare(outcome: &Outcome, expect: &Map<String, Json>) -> Vec<String> {
     diffs
 }
 
-/// Equal, except that the serde form carries numbers as `f64` (`1e400` as `null`) where the
-/// JSON text keeps them exactly as sent.
-fn same_but_for_number_precision(serde_form: &Json, text_form: &Json) -> bool {
+/// Equal as JSON, numbers by their value: the serde form writes a number that an `f64` holds
+/// exactly in that double's shortest form (`1E2` as `100.0`), every other one as its text.
+fn same_json(serde_form: &Json, text_form: &Json) -> bool {
     match (serde_form, text_form) {
-        (Json::Number(a), Json::Number(b)) => a.as_f64() == b.as_f64(),
-        (Json::Null, Json::Number(b)) => b.as_f64().is_none_or(|f| !f.is_finite()),
+        (Json::Number(a), Json::Number(b)) => {
+            number_value(&a.to_string()) == number_value(&b.to_string())
+        }
         (Json::Array(a), Json::Array(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .zip(b)
-                    .all(|(a, b)| same_but_for_number_precision(a, b))
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_json(a, b))
         }
         (Json::Object(a), Json::Object(b)) => {
             a.len() == b.len()
                 && a.iter()
                     .zip(b)
-                    .all(|((ka, a), (kb, b))| ka == kb && same_but_for_number_precision(a, b))
+                    .all(|((ka, a), (kb, b))| ka == kb && same_json(a, b))
         }
         _ => serde_form == text_form,
     }
+}
+
+/// A JSON number's value as (negative, digits, exponent) with `value = 0.digits * 10^exponent`
+/// and no zero at either end of the digits; zero is `(negative, "", 0)`.
+fn number_value(text: &str) -> (bool, String, i128) {
+    let negative = text.starts_with('-');
+    let text = text.trim_start_matches('-');
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(at) => (
+            &text[..at],
+            text[at + 1..].parse::<i128>().expect("an exponent"),
+        ),
+        None => (text, 0),
+    };
+    let point = mantissa.find('.').unwrap_or(mantissa.len());
+    let all: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let first = all.find(|c| c != '0');
+    let Some(first) = first else {
+        return (negative, String::new(), 0);
+    };
+    let digits = all[first..].trim_end_matches('0').to_owned();
+    let shift = i128::try_from(point).expect("a length") - i128::try_from(first).expect("a length");
+    (negative, digits, exponent + shift)
 }
 
 fn expects_too_large(expect: &Map<String, Json>) -> bool {

@@ -4,7 +4,7 @@
 // bytes go to the validator once; the pusher it returns is stored as the JSON text the validator
 // wrote, never parsed or serialized again.
 
-import { check, validate } from "matrix-pusher-validator";
+import { check, httpStatus, validate } from "matrix-pusher-validator";
 import { gateway, isGateway, MODE_PATH } from "./gateway.js";
 import { PusherLimitError, PusherStore, StoreError } from "./store.js";
 
@@ -201,7 +201,7 @@ async function drain(reader, alreadyRead) {
 
 export function tooLarge(max) {
   const message = `the body is longer than ${max} bytes`;
-  return matrixError(413, "M_TOO_LARGE", message, {
+  return matrixError(httpStatus("M_TOO_LARGE"), "M_TOO_LARGE", message, {
     errors: [{ errcode: "M_TOO_LARGE", path: "", message }],
   });
 }
@@ -240,8 +240,7 @@ export async function rateLimit(env, userHash, config) {
 
 /** The answer to a body the validator refused: its first problem, and every problem. */
 export function refusal(outcome) {
-  const status = outcome.errcode === "M_TOO_LARGE" ? 413 : 400;
-  return matrixError(status, outcome.errcode, outcome.error, {
+  return matrixError(httpStatus(outcome.errcode), outcome.errcode, outcome.error, {
     errors: outcome.errors,
     warnings: outcome.warnings,
   });

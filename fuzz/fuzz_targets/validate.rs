@@ -25,7 +25,7 @@ mod writer;
 
 use libfuzzer_sys::fuzz_target;
 use matrix_pusher_validator::{
-    ErrorCode, Outcome, PusherKind, WarningCode, check_gateway_url, check_web_push_url, json,
+    ErrorCode, Outcome, PusherKind, Value, WarningCode, check_gateway_url, check_web_push_url,
     validate, validate_value,
 };
 use serde_json::Value as Reference;
@@ -54,16 +54,12 @@ fuzz_target!(|data: &[u8]| {
 
     // The crate's JSON parser and writer against serde_json, and the two entry points against
     // each other.
-    if let Ok(value) = json::parse(body, opts.max_depth) {
+    if let Ok(value) = Value::parse(body, opts.max_depth) {
         let reference = reference
             .as_ref()
             .unwrap_or_else(|e| panic!("parsed what serde_json refuses: {e}"));
+        // `to_json` asserts (in debug builds, as fuzzing runs) that its size estimate is exact.
         let written = value.to_json();
-        assert_eq!(
-            json::compact_len(&value),
-            written.len(),
-            "compact_len differs from the writer"
-        );
         let reread: Reference =
             serde_json::from_str(&written).expect("the writer wrote invalid JSON");
         assert_eq!(
@@ -71,7 +67,7 @@ fuzz_target!(|data: &[u8]| {
             "parse then write changed the document: {written}"
         );
         assert_eq!(
-            json::parse(written.as_bytes(), opts.max_depth).as_ref(),
+            Value::parse(written.as_bytes(), opts.max_depth).as_ref(),
             Ok(&value),
             "write then parse changed the value"
         );
@@ -281,8 +277,7 @@ fn check_only_named_changes(
     opts: &matrix_pusher_validator::Options,
     pusher: &matrix_pusher_validator::Pusher,
 ) {
-    use matrix_pusher_validator::Value;
-    let Ok(Value::Object(members)) = json::parse(body, opts.max_depth) else {
+    let Ok(Value::Object(members)) = Value::parse(body, opts.max_depth) else {
         panic!("accepted a body the crate's own parser refuses");
     };
     let get = |name: &str| members.iter().find(|(k, _)| k == name).map(|(_, v)| v);

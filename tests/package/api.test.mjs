@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import init, { initSync, validate, validateWithJson } from "matrix-pusher-validator";
+import init, { httpStatus, initSync, validate, validateWithJson } from "matrix-pusher-validator";
 
 const BODY = {
   kind: "http",
@@ -322,4 +322,13 @@ test("a body past maxBodyBytes is refused for its size whatever it holds, in eve
   assertRejected(validate(new TextEncoder().encode(`${TEXT} `), { maxBodyBytes: TEXT.length }), "M_TOO_LARGE", "");
   assert.equal(validate(new TextEncoder().encode(TEXT), { maxBodyBytes: TEXT.length }).ok, true);
   assertRejected(validate({ ...BODY, data: { ...BODY.data, big: "x".repeat(70_000) } }), "M_TOO_LARGE", "");
+});
+
+test("httpStatus answers the status of docs/rules.md section 1 for each code, and refuses other names", () => {
+  const table = { M_TOO_LARGE: 413, M_NOT_JSON: 400, M_BAD_JSON: 400, M_MISSING_PARAM: 400, M_INVALID_PARAM: 400 };
+  for (const [errcode, status] of Object.entries(table)) assert.equal(httpStatus(errcode), status, errcode);
+  for (const other of ["M_UNKNOWN", "m_bad_json", "", undefined, 400]) assert.throws(() => httpStatus(other), TypeError);
+  // Every rejection the package gives names a code httpStatus knows.
+  assert.equal(httpStatus(validate("{").errcode), 400);
+  assert.equal(httpStatus(validate("[]".padEnd(70_000), { maxBodyBytes: 10 }).errcode), 413);
 });

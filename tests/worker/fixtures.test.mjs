@@ -16,6 +16,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { httpStatus } from "matrix-pusher-validator";
 import { caseBytes, fixtureCases } from "../lib/fixtures.mjs";
 import { client, startService } from "../lib/service.mjs";
 
@@ -68,7 +69,6 @@ function isRefusedKindSet(bytes) {
   }
 }
 
-const statusOf = (errcode) => (errcode === "M_TOO_LARGE" ? 413 : 400);
 const pairs = (list) => list.map((p) => [p.errcode ?? p.code, p.path]);
 const hasKindProblem = (errors) => errors.some(([code, path]) => code === "M_INVALID_PARAM" && path === "/kind");
 
@@ -153,7 +153,7 @@ for (const { vars, cases: group } of groups.values()) {
             assert.equal(body.errcode, "M_INVALID_PARAM");
             assert.ok(hasKindProblem(pairs(body.errors)), JSON.stringify(body.errors));
           } else {
-            assert.equal(status, statusOf(expect.errors[0][0]));
+            assert.equal(status, httpStatus(expect.errors[0][0]));
             const got = pairs(body.errors);
             if (!hasKindProblem(got)) assert.deepEqual(got, expect.errors);
           }
@@ -161,7 +161,7 @@ for (const { vars, cases: group } of groups.values()) {
         }
 
         if (!expect.ok) {
-          assert.equal(status, statusOf(expect.errors[0][0]), JSON.stringify(body));
+          assert.equal(status, httpStatus(expect.errors[0][0]), JSON.stringify(body));
           assert.equal(body.errcode, expect.errors[0][0]);
           assert.equal(typeof body.error, "string");
           assert.deepEqual(pairs(body.errors), expect.errors);

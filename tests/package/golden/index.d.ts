@@ -185,6 +185,12 @@ export function validate(input: Input, options?: Options): Outcome;
 /** {@link validate}, and the exact JSON of the pusher of a set. */
 export function validateWithJson(input: Input, options?: Options): OutcomeWithJson;
 
+/**
+ * The HTTP status to answer a rejection with: 413 for `M_TOO_LARGE`, 400 for the other codes
+ * (docs/rules.md section 1). Throws a `TypeError` for a name that is not one of them.
+ */
+export function httpStatus(errcode: ErrorCode): 400 | 413;
+
 /** The verdict alone, as {@link verdict} gives it (a frozen object). */
 export interface Verdict {
   ok: boolean;

@@ -2,6 +2,12 @@
 /* eslint-disable */
 
 /**
+ * The HTTP status of a Matrix error code of the validator (`M_TOO_LARGE` 413, the others 400),
+ * or 0 for a name that is none of them: the one mapping, [`ErrorCode::http_status`].
+ */
+export function httpStatus(errcode: string): number;
+
+/**
  * `maxBodyBytes` of the options held (saturated to `u32`): the caller copies no more than one
  * byte past it into wasm memory.
  */
@@ -46,6 +52,7 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
+    readonly httpStatus: (a: number, b: number) => number;
     readonly maxBodyBytes: () => number;
     readonly pusherEnd: () => number;
     readonly pusherStart: () => number;
