@@ -64,6 +64,7 @@ const wasmStaysOutside = {
 
 await Promise.all([
   // Browsers and the `default` condition.
+  // Minified: browsers load this file as it is, next to the .wasm.
   build({
     ...common,
     entryPoints: [join(SRC, "index.js")],
@@ -71,6 +72,7 @@ await Promise.all([
     format: "esm",
     platform: "neutral",
     target: "es2022",
+    minify: true,
   }),
   // Workers: `import wasm from "./…_bg.wasm"` is left for the host to compile.
   build({

@@ -99,6 +99,14 @@ pub(crate) enum Val<'a> {
 pub(crate) type Member<'a> = (Cow<'a, str>, Val<'a>);
 
 impl<'a> Val<'a> {
+    /// The string, when this is a string.
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            Self::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
     pub(crate) const fn is_null(&self) -> bool {
         matches!(self, Self::Null)
     }

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Deserializer};
 
-use crate::json::{self, Value};
+use crate::json::{self, Val, Value};
 use crate::model::PusherKind;
 use crate::url::AllowedHost;
 
@@ -95,7 +95,8 @@ impl Options {
         if text.is_empty() {
             return Ok(Self::default());
         }
-        match json::parse(text, json::MAX_NESTING) {
+        // Read in place: no owned tree of the options is built.
+        match json::parse_in_place(text, json::MAX_NESTING) {
             // The parser refuses repeated names itself.
             Ok(value) => Self::from_members(&value),
             Err(json::ParseError::Duplicates(paths)) => Err(repeated(&paths)),
@@ -116,12 +117,18 @@ impl Options {
                 }
             }
         }
-        Self::from_members(value)
+        // Viewed in place for the readers, which recurse no deeper than a member's items; the
+        // view itself recurses, so a value nested past what JSON text may hold is refused as
+        // such text is.
+        if json::check_tree(value, json::MAX_NESTING).is_err() {
+            return Err(error("", " must be a json object"));
+        }
+        Self::from_members(&Val::of(value))
     }
 
     /// Reads the members of an object without repeated names.
-    fn from_members(value: &Value) -> Result<Self, OptionError> {
-        let Value::Object(members) = value else {
+    fn from_members(value: &Val<'_>) -> Result<Self, OptionError> {
+        let Val::Object(members) = value else {
             return Err(error("", " must be an object"));
         };
         let mut options = Self::default();
@@ -133,7 +140,7 @@ impl Options {
 
     /// Reads one option into `self`.
     #[inline(never)]
-    fn read(&mut self, name: &str, value: &Value) -> Result<(), OptionError> {
+    fn read(&mut self, name: &str, value: &Val<'_>) -> Result<(), OptionError> {
         const NAMES: [&str; 10] = [
             "allowHttp",
             "allowPrivateHosts",
@@ -202,17 +209,17 @@ fn repeated(paths: &[String]) -> OptionError {
 }
 
 #[inline(never)]
-fn boolean(name: &str, value: &Value) -> Result<bool, OptionError> {
+fn boolean(name: &str, value: &Val<'_>) -> Result<bool, OptionError> {
     match value {
-        Value::Bool(b) => Ok(*b),
+        Val::Bool(b) => Ok(*b),
         _ => Err(error(name, " must be a boolean")),
     }
 }
 
 /// A non-negative integer written without fraction or exponent, at most 2⁵³ − 1.
 #[inline(never)]
-fn limit(name: &str, value: &Value) -> Result<usize, OptionError> {
-    if let Value::Number(text) = value {
+fn limit(name: &str, value: &Val<'_>) -> Result<usize, OptionError> {
+    if let Val::Number(text) = value {
         let digits = text.as_bytes();
         if digits.len() <= 16 && digits.iter().all(u8::is_ascii_digit) {
             let n = digits
@@ -230,8 +237,8 @@ fn limit(name: &str, value: &Value) -> Result<usize, OptionError> {
 }
 
 #[inline(never)]
-fn kinds(value: &Value) -> Result<Vec<PusherKind>, OptionError> {
-    let Value::Array(items) = value else {
+fn kinds(value: &Val<'_>) -> Result<Vec<PusherKind>, OptionError> {
+    let Val::Array(items) = value else {
         return Err(bad_kinds());
     };
     let mut kinds = Vec::with_capacity(3);
@@ -258,15 +265,15 @@ fn bad_kinds() -> OptionError {
 }
 
 #[inline(never)]
-fn allowed_hosts(value: &Value) -> Result<Vec<AllowedHost>, OptionError> {
+fn allowed_hosts(value: &Val<'_>) -> Result<Vec<AllowedHost>, OptionError> {
     const NAME: &str = "allowedPrivateHosts";
     const STRINGS: &str = " must be an array of strings";
-    let Value::Array(items) = value else {
+    let Val::Array(items) = value else {
         return Err(error(NAME, STRINGS));
     };
     let mut hosts = Vec::with_capacity(items.len());
     for item in items {
-        let Value::String(entry) = item else {
+        let Val::Str(entry) = item else {
             return Err(error(NAME, STRINGS));
         };
         match AllowedHost::parse(entry) {
