@@ -6,6 +6,7 @@ import { test } from "node:test";
 
 import fc from "fast-check";
 import { validate } from "matrix-pusher-validator";
+import { pusher } from "../lib/pusher.mjs";
 
 const RUNS = Number(process.env.HARDENING_RUNS ?? 4000);
 const URL_OK = "https://push.example.org/_matrix/push/v1/notify";
@@ -55,15 +56,7 @@ test("data is measured as JSON.stringify writes it", () => {
       const data = { url: URL_OK, ...extra };
       delete data.format;
       const size = Buffer.byteLength(JSON.stringify(data), "utf8");
-      const body = JSON.stringify({
-        kind: "http",
-        app_id: "org.example.app",
-        pushkey: "k",
-        app_display_name: "A",
-        device_display_name: "D",
-        lang: "en",
-        data,
-      });
+      const body = JSON.stringify(pusher({ data }));
       const at = validate(body, { maxDataBytes: size });
       assert.ok(at.ok, `refused at ${size} bytes: ${JSON.stringify(at.errors)}`);
       const past = validate(body, { maxDataBytes: size - 1 });

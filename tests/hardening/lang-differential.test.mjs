@@ -7,6 +7,7 @@ import { test } from "node:test";
 
 import fc from "fast-check";
 import { validate } from "matrix-pusher-validator";
+import { pusher } from "../lib/pusher.mjs";
 
 const RUNS = Number(process.env.HARDENING_RUNS ?? 4000);
 const params = {
@@ -153,15 +154,7 @@ test("the tag generator reaches both outcomes", () => {
 test("lang is accepted exactly when RFC 5646's ABNF matches, and comes out in canonical case", () => {
   fc.assert(
     fc.property(anyTag, (tag) => {
-      const body = JSON.stringify({
-        kind: "http",
-        app_id: "org.example.app",
-        pushkey: "k",
-        app_display_name: "A",
-        device_display_name: "D",
-        lang: tag,
-        data: { url: "https://push.example.org/_matrix/push/v1/notify" },
-      });
+      const body = JSON.stringify(pusher({ lang: tag }));
       const out = validate(body);
       const want = canonicalLang(tag);
       if (want === null) {

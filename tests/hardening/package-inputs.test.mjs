@@ -6,6 +6,7 @@ import { test } from "node:test";
 
 import fc from "fast-check";
 import { validate } from "matrix-pusher-validator";
+import { pusher } from "../lib/pusher.mjs";
 
 const RUNS = Number(process.env.HARDENING_RUNS ?? 4000);
 const params = {
@@ -63,16 +64,7 @@ const pusherish = fc
     array: fc.array(tie("value"), { maxLength: 3 }),
     object: fc.dictionary(fc.oneof(member, fc.string({ maxLength: 4 })), tie("value"), { maxKeys: 5 }),
   }))
-  .object.map((o) => ({
-    kind: "http",
-    app_id: "org.example.app",
-    pushkey: "k",
-    app_display_name: "A",
-    device_display_name: "D",
-    lang: "en",
-    data: { url: URL_OK },
-    ...o,
-  }));
+  .object.map((o) => pusher({ data: { url: URL_OK }, ...o }));
 
 const summary = (out) =>
   JSON.stringify({
