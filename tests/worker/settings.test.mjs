@@ -4,12 +4,12 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { client, pusher, startService } from "./harness.mjs";
+import { client, pusher, startService } from "../lib/service.mjs";
 
 const LAN = pusher({ data: { url: "https://192.168.1.20/_matrix/push/v1/notify" } });
 
 async function withService(vars, run) {
-  const service = await startService({ vars, faulty: false });
+  const service = await startService({ vars, wrapped: false });
   try {
     await run(client(service, await service.mint("@alice:localhost")));
   } finally {
@@ -27,10 +27,10 @@ test("ALLOWED_PRIVATE_HOSTS: entries separated by commas or spaces let a LAN gat
     );
   });
   await withService({ ALLOWED_PRIVATE_HOSTS: " ntfy.home.arpa,\n192.168.1.0/24  fd00::/8 " }, async (alice) => {
-    assert.deepEqual(await alice.set(LAN), { status: 200, body: {} });
+    assert.deepEqual(await alice.set(LAN), { status: 200, contentType: "application/json", body: {} });
     assert.deepEqual(
       await alice.set(pusher({ pushkey: "pk-2", data: { url: "https://ntfy.home.arpa/_matrix/push/v1/notify" } })),
-      { status: 200, body: {} },
+      { status: 200, contentType: "application/json", body: {} },
     );
     const refused = await alice.set(
       pusher({ pushkey: "pk-3", data: { url: "https://192.168.2.1/_matrix/push/v1/notify" } }),
