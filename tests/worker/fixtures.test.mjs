@@ -132,7 +132,7 @@ test("the corpus is read whole", () => {
 describe("option errors as vars", () => {
   for (const { c, vars } of optionErrors) {
     test(`${c.file}: ${c.name}`, async () => {
-      const service = await startService({ vars, faulty: false });
+      const service = await startService({ vars, wrapped: false });
       try {
         const alice = client(service, await service.mint("@fixtures:localhost"));
         const { status, body } = await alice.set(caseBytes(c));

@@ -447,7 +447,7 @@ describe("KV budget (tests/worker/kv-budget.mjs, exactly)", () => {
   test("an unchanged set leaves the persisted store byte for byte as it was", async () => {
     const dir = await tempDir("untouched");
     try {
-      const own = await startService({ persistDir: dir, faulty: false });
+      const own = await startService({ persistDir: dir, wrapped: false });
       try {
         const dana = client(own, await own.mint("@dana:localhost"));
         assert.equal((await dana.set(spelled("disk", 0))).status, 200);
