@@ -408,6 +408,12 @@ if (k?.types) {
     x.free_plan_requests_per_day === null
       ? "unlimited"
       : `${fmt(x.free_plan_requests_per_day)} (${x.free_plan_limited_by === "get" ? "reads" : x.free_plan_limited_by === "put" ? "writes" : `${x.free_plan_limited_by}s`})`;
+  /** The operations and the price of each request type, one row each: [label, counts]. */
+  const kvTable = (first, rows) =>
+    table(
+      [first, "reads", "lists", "writes", "deletes", "KV $ / million requests", "free plan, requests / day"],
+      rows.map(([label, x]) => [label, x.get, x.list, x.put, x.delete, usd(x.usd_per_million_requests), perDay(x)]),
+    );
   out.push("## 5. KV operations per request, and what they cost");
   out.push("");
   out.push(
@@ -421,17 +427,9 @@ if (k?.types) {
   );
   out.push("");
   out.push(
-    table(
-      ["request type", "reads", "lists", "writes", "deletes", "KV $ / million requests", "free plan, requests / day"],
-      Object.entries(k.types).map(([name, x]) => [
-        `\`${name}\`: ${x.what}`,
-        x.get,
-        x.list,
-        x.put,
-        x.delete,
-        usd(x.usd_per_million_requests),
-        perDay(x),
-      ]),
+    kvTable(
+      "request type",
+      Object.entries(k.types).map(([name, x]) => [`\`${name}\`: ${x.what}`, x]),
     ),
   );
   out.push("");
@@ -448,25 +446,9 @@ if (k?.types) {
   );
   out.push("");
   out.push(
-    table(
-      [
-        "request type, before",
-        "reads",
-        "lists",
-        "writes",
-        "deletes",
-        "KV $ / million requests",
-        "free plan, requests / day",
-      ],
-      Object.entries(k.before.types).map(([name, x]) => [
-        `\`${name}\``,
-        x.get,
-        x.list,
-        x.put,
-        x.delete,
-        usd(x.usd_per_million_requests),
-        perDay(x),
-      ]),
+    kvTable(
+      "request type, before",
+      Object.entries(k.before.types).map(([name, x]) => [`\`${name}\``, x]),
     ),
   );
   out.push("");

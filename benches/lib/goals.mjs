@@ -64,12 +64,6 @@ export function goals(r) {
   const mixKnown = known(f.ratio_mix_worker_vs_synapse);
   return [
     goal(
-      "validation speed, ours from bytes vs ajv",
-      "ratio ≤ 1.0",
-      f.ratio_bytes_vs_ajv,
-      known(f.ratio_bytes_vs_ajv) ? f.ratio_bytes_vs_ajv <= 1.0 : undefined,
-    ),
-    goal(
       "native core per payload",
       "≤ 600 ns",
       f.native_ns_per_payload,
