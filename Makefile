@@ -69,7 +69,7 @@ tools-synapse:
 # hand-written entries (index.js, node.mjs, node.cjs, workerd.js), index.d.ts, cli.js and
 # package.json. node_modules/matrix-pusher-validator links to pkg/ so that tests and tools import
 # the built package by name. Nothing is rebuilt when no input changed.
-PKG_INPUTS := Cargo.toml Cargo.lock $(wildcard src/*.rs) $(wildcard npm/*)
+PKG_INPUTS := Cargo.toml Cargo.lock .cargo/config.toml $(wildcard src/*.rs) $(wildcard npm/*)
 
 build: pkg/.built | tools-node
 	@test -L node_modules/matrix-pusher-validator || ln -sfn ../pkg node_modules/matrix-pusher-validator

@@ -24,6 +24,10 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use crate::rules::check_bytes;
 use crate::{ErrorCode, Options};
 
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
+
 /// `flags` bit: record where the pusher is in the returned text ([`pusher_start`]).
 const WANT_PUSHER_RANGE: u32 = 8;
 /// `flags` bit: write no outcome; the text returned is the verdict alone, one digit: 0 rejected,
