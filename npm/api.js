@@ -6,18 +6,29 @@
 
 import {
   maxBodyBytes as heldMaxBodyBytes,
+  piecesNumbers,
   pusherEnd,
   pusherStart,
   setOptions,
   httpStatus as statusOfCode,
   validateBytes,
   validateString,
+  verdictBytes,
+  verdictString,
 } from "./matrix_pusher_validator.js";
 
 let ready = false;
+/** The module's memory, where the numbers of an outcome answered as pieces are read. */
+let memory;
 
-/** Called by the entry file once the WebAssembly module is instantiated. */
-export function markReady() {
+/**
+ * Called by the entry file once the WebAssembly module is instantiated, with its exports.
+ * @param {{ memory: WebAssembly.Memory }} exports
+ */
+export function markReady(exports) {
+  // Once only: a second `initSync` must not forget which options the module holds.
+  if (ready) return;
+  memory = exports.memory;
   ready = true;
   held = { text: "", maxBodyBytes: heldMaxBodyBytes() };
 }
@@ -29,8 +40,11 @@ export function markReady() {
 // dropped or turned into null by `JSON.stringify`. Everything a call needs lives in the call: a
 // getter in the input may call `validate` again before this call is done.
 
+// What the module is asked for (src/wasm.rs): the outcome's JSON text, with where its pusher
+// lies, or as pieces; VERDICT is this file's own, for the module's verdict functions.
 const WANT_PUSHER_RANGE = 8;
-const VERDICT_ONLY = 16;
+const VERDICT = 16;
+const PIECES = 32;
 
 /** What a value JSON cannot carry is (a container nested past 8 levels counts as an object). */
 function describe(value) {
@@ -252,7 +266,10 @@ function rejection(errcode, message) {
 
 // ---- validation --------------------------------------------------------------------------------
 
-/** The outcome's JSON text, or a rejection object made here for input that never reaches wasm. */
+/**
+ * What the module answers for `flags` (the outcome's JSON text, its pieces, or for VERDICT the
+ * verdict's number), or a rejection object made here for input that never reaches wasm.
+ */
 function outcomeText(input, options, flags) {
   if (!ready) {
     throw new Error("matrix-pusher-validator: call `await init()` once before validate()");
@@ -271,7 +288,7 @@ function outcomeText(input, options, flags) {
     // A body past the limit is refused for its size alone: only the first maxBodyBytes + 1
     // bytes are copied into wasm memory (which never shrinks), enough for the core to see it.
     if (bytes.length > maxBodyBytes + 1) bytes = bytes.subarray(0, maxBodyBytes + 1);
-    return validateBytes(bytes, flags);
+    return flags === VERDICT ? verdictBytes(bytes) : validateBytes(bytes, flags);
   }
   // A string has at least as many UTF-8 bytes as UTF-16 code units: a longer one is too large
   // whatever it holds, as a byte body past the limit is refused before it is read.
@@ -282,7 +299,7 @@ function outcomeText(input, options, flags) {
     // for its length before reading it.
     if (utf8Length(text) <= maxBodyBytes) return rejection("M_NOT_JSON", "not UTF-8: the text has a lone surrogate");
   }
-  return validateString(text, flags);
+  return flags === VERDICT ? verdictString(text) : validateString(text, flags);
 }
 
 /** The UTF-8 length of a string, a lone surrogate counted as the three bytes of U+FFFD. */
@@ -313,8 +330,90 @@ function utf8Length(text) {
  *   names the option).
  */
 export function validate(input, options) {
-  const text = outcomeText(input, options, 0);
-  return typeof text === "string" ? JSON.parse(text) : text;
+  const pieces = outcomeText(input, options, PIECES);
+  return typeof pieces === "string" ? outcomeOfPieces(pieces) : pieces;
+}
+
+// ---- the outcome from its pieces ---------------------------------------------------------------
+//
+// For `validate` the module answers the outcome's strings one after another, unescaped, and
+// numbers in its memory that say what comes next and where each string ends (src/wasm.rs,
+// `write_pieces`): the object is built with slices of one decoded text, which costs a fraction of
+// `JSON.parse` of the outcome's JSON. Members come in the order that JSON has, and a value is the
+// one `JSON.parse` of it gives (the package's tests compare the two on every fixture).
+
+/** The bits of the first number (src/wasm.rs): the verdict's, and the optional members. */
+const SET = 1;
+const DELETE = 2;
+const APPEND = 4;
+const HAS_PROFILE_TAG = 8;
+const HAS_ENABLED = 16;
+const ENABLED_TRUE = 32;
+const HAS_DEVICE_ID = 64;
+/** A `data` member's value: a string, or any other value as its JSON. */
+const DATA_STRING = 0;
+
+/** @type {Uint32Array} */
+let numbersView = new Uint32Array(0);
+
+/** The outcome object of the pieces just answered. */
+function outcomeOfPieces(text) {
+  // The view is remade when the memory has grown (its old buffer is then detached).
+  if (numbersView.buffer !== memory.buffer) numbersView = new Uint32Array(memory.buffer);
+  const numbers = numbersView;
+  let i = piecesNumbers() >>> 2;
+  let at = 0;
+  const next = () => {
+    const end = numbers[i++];
+    const piece = text.slice(at, end);
+    at = end;
+    return piece;
+  };
+  const head = numbers[i++];
+  /** @type {{ code: string, path: string, message: string }[]} */
+  const warnings = [];
+  let outcome;
+  if (head & SET) {
+    /** @type {Record<string, unknown>} */
+    const pusher = {
+      kind: next(),
+      app_id: next(),
+      pushkey: next(),
+      app_display_name: next(),
+      device_display_name: next(),
+    };
+    if (head & HAS_PROFILE_TAG) pusher.profile_tag = next();
+    pusher.lang = next();
+    /** @type {Record<string, unknown>} */
+    const data = {};
+    for (let count = numbers[i++]; count > 0; count--) {
+      const name = next();
+      const value = numbers[i++] === DATA_STRING ? next() : JSON.parse(next());
+      // As in JSON.parse, "__proto__" is a member (an assignment would set the prototype).
+      if (name === "__proto__")
+        Object.defineProperty(data, name, { value, enumerable: true, writable: true, configurable: true });
+      else data[name] = value;
+    }
+    pusher.data = data;
+    if (head & HAS_ENABLED) pusher["org.matrix.msc3881.enabled"] = (head & ENABLED_TRUE) !== 0;
+    if (head & HAS_DEVICE_ID) pusher["org.matrix.msc3881.device_id"] = next();
+    outcome = { ok: true, action: "set", pusher, append: (head & APPEND) !== 0, warnings };
+  } else if (head & DELETE) {
+    outcome = { ok: true, action: "delete", pusher: { kind: null, app_id: next(), pushkey: next() }, warnings };
+  } else {
+    const errors = [];
+    for (let count = numbers[i++]; count > 0; count--) errors.push({ errcode: next(), path: next(), message: next() });
+    const first = errors[0];
+    outcome = {
+      ok: false,
+      errcode: first === undefined ? null : first.errcode,
+      error: first === undefined ? null : first.message,
+      errors,
+      warnings,
+    };
+  }
+  for (let count = numbers[i++]; count > 0; count--) warnings.push({ code: next(), path: next(), message: next() });
+  return outcome;
 }
 
 /**
@@ -380,9 +479,9 @@ const VERDICTS = [
  * @returns {{ ok: boolean, action: "set" | "delete" | null, append: boolean }} a frozen object.
  */
 export function verdict(input, options) {
-  // The module answers one digit (src/wasm.rs): 0 rejected, 1 set, 2 delete, 5 set with append.
-  const answer = outcomeText(input, options, VERDICT_ONLY);
-  const found = typeof answer === "string" ? VERDICTS[answer.charCodeAt(0) - 48] : undefined;
+  // The module answers a number (src/wasm.rs): 0 rejected, 1 set, 2 delete, 5 set with append.
+  const answer = outcomeText(input, options, VERDICT);
+  const found = typeof answer === "number" ? VERDICTS[answer] : undefined;
   return found ?? REJECTED_VERDICT;
 }
 

@@ -32,8 +32,7 @@ export function init(wasm) {
  * @param {BufferSource | WebAssembly.Module} wasm
  */
 export function initSync(wasm) {
-  initWasmSync(isOptionsObject(wasm, "module") ? wasm : { module: wasm });
-  markReady();
+  markReady(initWasmSync(isOptionsObject(wasm, "module") ? wasm : { module: wasm }));
 }
 
 function isOptionsObject(value, key) {

@@ -6,8 +6,7 @@ import { readFileSync } from "node:fs";
 import { markReady } from "./api.js";
 import { initSync as initWasmSync } from "./matrix_pusher_validator.js";
 
-initWasmSync({ module: readFileSync(new URL("./matrix_pusher_validator_bg.wasm", import.meta.url)) });
-markReady();
+markReady(initWasmSync({ module: readFileSync(new URL("./matrix_pusher_validator_bg.wasm", import.meta.url)) }));
 
 export { check, httpStatus, validate, validateWithJson, verdict } from "./api.js";
 

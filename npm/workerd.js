@@ -6,8 +6,7 @@ import { markReady } from "./api.js";
 import { initSync as initWasmSync } from "./matrix_pusher_validator.js";
 import wasmModule from "./matrix_pusher_validator_bg.wasm";
 
-initWasmSync({ module: wasmModule });
-markReady();
+markReady(initWasmSync({ module: wasmModule }));
 
 export { check, httpStatus, validate, validateWithJson, verdict } from "./api.js";
 

@@ -21,8 +21,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
+use crate::json::{self, Val};
+use crate::model::Checked;
 use crate::rules::check_bytes;
-use crate::{ErrorCode, Options};
+use crate::{ErrorCode, Options, Problem, Warning};
 
 #[global_allocator]
 static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
@@ -30,14 +32,15 @@ static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
 
 /// `flags` bit: record where the pusher is in the returned text ([`pusher_start`]).
 const WANT_PUSHER_RANGE: u32 = 8;
-/// `flags` bit: write no outcome; the text returned is the verdict alone, one digit: 0 rejected,
-/// 1 set, 2 delete, 5 a set with `append: true`.
-const VERDICT_ONLY: u32 = 16;
+/// `flags` bit: answer the outcome as pieces ([`write_pieces`]) rather than as JSON text.
+const PIECES: u32 = 32;
 
 thread_local! {
     /// The options every validation uses, as last set by [`set_options`]; `None` for the
     /// defaults.
     static OPTIONS: RefCell<Option<Options>> = const { RefCell::new(None) };
+    /// The numbers of the last outcome answered as pieces ([`write_pieces`]).
+    static NUMBERS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Runs `f` with the options held.
@@ -119,13 +122,48 @@ pub fn validate_string(body: &str, flags: u32) -> String {
     validate_bytes(body.as_bytes(), flags)
 }
 
+/// The verdict alone of a body given as bytes, with no outcome written: 0 rejected, 1 set,
+/// 2 delete, 5 a set with `append: true`.
+#[wasm_bindgen(js_name = verdictBytes)]
+#[must_use]
+pub fn verdict_bytes(body: &[u8]) -> u32 {
+    let mut verdict = 0;
+    with_options(&mut |options| verdict = check_bytes(body, options).verdict());
+    u32::from(verdict)
+}
+
+/// The verdict alone of a body given as a JavaScript string (see `validateString`).
+#[wasm_bindgen(js_name = verdictString)]
+#[must_use]
+pub fn verdict_string(body: &str) -> u32 {
+    verdict_bytes(body.as_bytes())
+}
+
 fn run(body: &[u8], options: &Options, flags: u32) -> String {
     let checked = check_bytes(body, options);
-    if flags & VERDICT_ONLY != 0 {
+    if flags & PIECES != 0 {
         PUSHER_START.store(0, Ordering::Relaxed);
         PUSHER_END.store(0, Ordering::Relaxed);
-        // One digit: 0 rejected, 1 set, 2 delete, 5 a set with `append: true`.
-        return char::from(b'0' + checked.verdict()).into();
+        // The numbers' vector is kept between calls, so that it is allocated once.
+        let mut numbers = NUMBERS
+            .try_with(|cell| cell.try_borrow_mut().map(|mut n| std::mem::take(&mut *n)))
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        numbers.clear();
+        let mut pieces = Pieces {
+            text: String::with_capacity(body.len()),
+            units: 0,
+            numbers,
+        };
+        write_pieces(&checked, &mut pieces);
+        let Pieces { text, numbers, .. } = pieces;
+        let _ = NUMBERS.try_with(|cell| {
+            if let Ok(mut held) = cell.try_borrow_mut() {
+                *held = numbers;
+            }
+        });
+        return text;
     }
     let (text, summary) = checked.to_json();
     // Only a set has a pusher to store.
@@ -164,6 +202,146 @@ pub fn pusher_start() -> u32 {
 #[must_use]
 pub fn pusher_end() -> u32 {
     PUSHER_END.load(Ordering::Relaxed)
+}
+
+/// Where the numbers of the last outcome answered as pieces are in wasm memory (a byte address,
+/// 4-aligned): valid until the next validation.
+#[wasm_bindgen(js_name = piecesNumbers)]
+#[must_use]
+pub fn pieces_numbers() -> u32 {
+    NUMBERS
+        .try_with(|cell| {
+            cell.try_borrow()
+                .map_or(0, |numbers| numbers.as_ptr() as u32)
+        })
+        .unwrap_or(0)
+}
+
+/// An outcome as the package's `validate` builds its object from it without parsing JSON: the
+/// strings' values one after another in `text` (unescaped), and `numbers`, read in order by
+/// `npm/api.js`, saying what comes next and where each string ends (in UTF-16 code units, the
+/// unit of JavaScript string offsets).
+#[derive(Default)]
+struct Pieces {
+    text: String,
+    units: u32,
+    numbers: Vec<u32>,
+}
+
+impl Pieces {
+    fn string(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.units += utf16_len(s.as_bytes());
+        self.numbers.push(self.units);
+    }
+
+    fn number(&mut self, n: usize) {
+        self.numbers.push(u32::try_from(n).unwrap_or(u32::MAX));
+    }
+
+    fn notes<'a>(&mut self, notes: impl ExactSizeIterator<Item = (&'a str, &'a str, &'a str)>) {
+        self.number(notes.len());
+        for (code, path, message) in notes {
+            self.string(code);
+            self.string(path);
+            self.string(message);
+        }
+    }
+}
+
+/// `numbers[0]` of [`Pieces`]: the verdict's bits ([`Checked::verdict`]) and which optional
+/// members a set has.
+const HAS_PROFILE_TAG: u32 = 8;
+const HAS_ENABLED: u32 = 16;
+const ENABLED_TRUE: u32 = 32;
+const HAS_DEVICE_ID: u32 = 64;
+/// What a `data` member's value is in [`Pieces`]: a string, or the compact JSON of any other value.
+const DATA_STRING: usize = 0;
+const DATA_JSON: usize = 1;
+
+/// Writes an outcome as [`Pieces`], in the order of its JSON members (docs/rules.md section 5):
+/// - set: head, `kind`, `app_id`, `pushkey`, `app_display_name`, `device_display_name`,
+///   `profile_tag` when present, `lang`; the number of `data` members, each as its name, its
+///   value's kind and its value; `org.matrix.msc3881.device_id` when present;
+/// - delete: head, `app_id`, `pushkey`;
+/// - rejection: head, the number of problems, each as `errcode`, `path`, `message`;
+///
+/// and last the number of warnings, each as `code`, `path`, `message`.
+fn write_pieces(checked: &Checked<'_>, out: &mut Pieces) {
+    let mut head = u32::from(checked.verdict());
+    match checked {
+        Checked::Set {
+            pusher, warnings, ..
+        } => {
+            if pusher.profile_tag.is_some() {
+                head |= HAS_PROFILE_TAG;
+            }
+            match pusher.enabled {
+                Some(true) => head |= HAS_ENABLED | ENABLED_TRUE,
+                Some(false) => head |= HAS_ENABLED,
+                None => {}
+            }
+            if pusher.device_id.is_some() {
+                head |= HAS_DEVICE_ID;
+            }
+            out.numbers.push(head);
+            out.string(pusher.kind.as_str());
+            out.string(&pusher.app_id);
+            out.string(&pusher.pushkey);
+            out.string(&pusher.app_display_name);
+            out.string(&pusher.device_display_name);
+            if let Some(tag) = &pusher.profile_tag {
+                out.string(tag);
+            }
+            out.string(&pusher.lang);
+            out.number(pusher.data.len());
+            for (name, value) in &pusher.data {
+                out.string(name);
+                if let Val::Str(s) = value {
+                    out.number(DATA_STRING);
+                    out.string(s);
+                } else {
+                    out.number(DATA_JSON);
+                    let start = out.text.len();
+                    json::write_val(&mut out.text, value);
+                    let written = out.text.get(start..).unwrap_or_default();
+                    out.units += utf16_len(written.as_bytes());
+                    out.numbers.push(out.units);
+                }
+            }
+            if let Some(device_id) = &pusher.device_id {
+                out.string(device_id);
+            }
+            warning_pieces(warnings, out);
+        }
+        Checked::Delete {
+            app_id,
+            pushkey,
+            warnings,
+        } => {
+            out.numbers.push(head);
+            out.string(app_id);
+            out.string(pushkey);
+            warning_pieces(warnings, out);
+        }
+        Checked::Rejected { errors, warnings } => {
+            out.numbers.push(head);
+            out.notes(
+                errors
+                    .iter()
+                    .map(|p: &Problem| (p.errcode.as_str(), &*p.path, &*p.message)),
+            );
+            warning_pieces(warnings, out);
+        }
+    }
+}
+
+fn warning_pieces(warnings: &[Warning], out: &mut Pieces) {
+    out.notes(
+        warnings
+            .iter()
+            .map(|w| (w.code.as_str(), &*w.path, &*w.message)),
+    );
 }
 
 /// The number of UTF-16 code units of a UTF-8 text: one per character, two for those outside

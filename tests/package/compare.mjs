@@ -14,6 +14,13 @@ export function sameJson(a, b) {
   return keys.every((key) => Object.hasOwn(b, key) && sameJson(a[key], b[key]));
 }
 
+/** Whether every object and array of `a` has the prototype of its counterpart in `b`. */
+function samePrototypes(a, b) {
+  if (typeof a !== "object" || a === null) return true;
+  if (typeof b !== "object" || b === null || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  return Object.keys(a).every((key) => samePrototypes(a[key], b[key]));
+}
+
 function freshArrayBuffer(bytes) {
   const buffer = new ArrayBuffer(bytes.length);
   new Uint8Array(buffer).set(bytes);
@@ -112,6 +119,11 @@ export function checkMismatches(checked, verdict, outcome) {
     if (got.append !== append) out.push(`${name}().append is ${got.append}, not ${append}`);
   }
   if (!sameJson(checked.outcome, outcome)) out.push("check().outcome differs from validate's");
+  // `validate` builds its object from pieces, `check().outcome` is `JSON.parse` of the outcome's
+  // JSON: the same members, in the same order, with the same prototypes.
+  if (JSON.stringify(outcome) !== JSON.stringify(checked.outcome))
+    out.push("validate's outcome has its members in another order than the outcome's JSON");
+  if (!samePrototypes(outcome, checked.outcome)) out.push("validate's outcome has objects of another prototype");
   if (!sameJson(JSON.parse(checked.text), outcome)) out.push("check().text is not validate's outcome");
   out.push(
     ...withJsonMismatches({ outcome: checked.outcome, pusherJson: checked.pusherJson }, outcome).map(

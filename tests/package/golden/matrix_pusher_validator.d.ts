@@ -14,6 +14,12 @@ export function httpStatus(errcode: string): number;
 export function maxBodyBytes(): number;
 
 /**
+ * Where the numbers of the last outcome answered as pieces are in wasm memory (a byte address,
+ * 4-aligned): valid until the next validation.
+ */
+export function piecesNumbers(): number;
+
+/**
  * The end (exclusive) of the pusher in the text last returned by `validateBytes` or
  * `validateString`, in UTF-16 code units.
  */
@@ -48,17 +54,31 @@ export function validateBytes(body: Uint8Array | number[], flags: number): strin
  */
 export function validateString(body: string, flags: number): string;
 
+/**
+ * The verdict alone of a body given as bytes, with no outcome written: 0 rejected, 1 set,
+ * 2 delete, 5 a set with `append: true`.
+ */
+export function verdictBytes(body: Uint8Array | number[]): number;
+
+/**
+ * The verdict alone of a body given as a JavaScript string (see `validateString`).
+ */
+export function verdictString(body: string): number;
+
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly httpStatus: (a: number, b: number) => number;
     readonly maxBodyBytes: () => number;
+    readonly piecesNumbers: () => number;
     readonly pusherEnd: () => number;
     readonly pusherStart: () => number;
     readonly setOptions: (a: number, b: number) => [number, number];
     readonly validateBytes: (a: number, b: number, c: number) => [number, number];
     readonly validateString: (a: number, b: number, c: number) => [number, number];
+    readonly verdictBytes: (a: number, b: number) => number;
+    readonly verdictString: (a: number, b: number) => number;
     readonly __wbindgen_externrefs: WebAssembly.Table;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
