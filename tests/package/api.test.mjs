@@ -391,3 +391,19 @@ test("httpStatus answers the status of docs/rules.md section 1 for each code, an
   assert.equal(httpStatus(validate("{").errcode), 400);
   assert.equal(httpStatus(validate("[]".padEnd(70_000), { maxBodyBytes: 10 }).errcode), 413);
 });
+
+test("the browser entry's initSync, called again, keeps the options the module holds", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { createRequire } = await import("node:module");
+  const pkg = createRequire(import.meta.url)
+    .resolve("matrix-pusher-validator/wasm")
+    .replace(/[^/]+$/, "");
+  const browser = await import(new URL(`file://${pkg}index.js`).href);
+  const wasm = readFileSync(`${pkg}matrix_pusher_validator_bg.wasm`);
+  browser.initSync(wasm);
+  const small = { maxBodyBytes: 64 };
+  assertRejected(browser.validate(TEXT, small), "M_TOO_LARGE", "");
+  browser.initSync(wasm);
+  // The defaults again: the module must be told, though a second initSync ran in between.
+  assert.equal(browser.validate(TEXT).ok, true);
+});
