@@ -36,8 +36,8 @@ const WANT_PUSHER_RANGE: u32 = 8;
 const PIECES: u32 = 32;
 
 thread_local! {
-    /// The options every validation uses, as last set by [`set_options`]; `None` for the
-    /// defaults.
+    /// The options every validation uses, as last set by [`set_options`]; `None` until the
+    /// first validation or [`set_options`] (then the defaults).
     static OPTIONS: RefCell<Option<Options>> = const { RefCell::new(None) };
     /// The numbers of the last outcome answered as pieces ([`write_pieces`]).
     static NUMBERS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
@@ -50,13 +50,11 @@ fn with_options(f: &mut dyn FnMut(&Options)) {
     // neither fails here: the module has one thread and never calls itself.
     let ran = OPTIONS
         .try_with(|cell| {
-            let Ok(held) = cell.try_borrow() else {
+            let Ok(mut held) = cell.try_borrow_mut() else {
                 return false;
             };
-            match &*held {
-                Some(options) => f(options),
-                None => f(&Options::default()),
-            }
+            // The defaults are made once, not at every call (they allocate).
+            f(held.get_or_insert_with(Options::default));
             true
         })
         .unwrap_or(false);
