@@ -1,8 +1,9 @@
 // The JavaScript face of the validator, shared by every entry file (index.js for browsers,
 // node.mjs / node.cjs for Node, workerd.js for Workers). The entry files only differ in how
 // they instantiate the WebAssembly module; this file turns the caller's input and options into
-// what the module takes (UTF-8 bytes, and the options as JSON text) and parses the JSON it
-// answers with.
+// what the module takes (UTF-8 bytes, and the options as JSON text) and reads what it answers:
+// a number for `verdict`, the outcome's JSON text for `check` and `validateWithJson`, the
+// outcome's pieces for `validate` (src/wasm.rs).
 
 import {
   maxBodyBytes as heldMaxBodyBytes,

@@ -1,17 +1,25 @@
 //! The WebAssembly binding: the one place that knows about JavaScript.
 //!
-//! The boundary is kept narrow on purpose. The body crosses as UTF-8 bytes (a `Uint8Array`
-//! copied once into wasm memory, or a string encoded straight into it) and the outcome comes
-//! back as one compact JSON text that the caller reads with `JSON.parse`. The options cross as
-//! the JSON text of the caller's options object, read here by [`Options::from_json`] (the one
-//! reader), and only when they change: the module holds the options it was last given, and every
-//! validation uses them. Nothing else crosses, so the module needs no JavaScript objects, no
-//! `js-sys` and no serde bridge.
+//! The boundary is kept narrow on purpose, and each caller pays only for what it reads. The body
+//! crosses as UTF-8 bytes (a `Uint8Array` copied once into wasm memory, or a string encoded
+//! straight into it). What comes back is one of three answers:
+//! - the verdict alone, a number ([`verdict_bytes`]);
+//! - the outcome's compact JSON text, with where its pusher lies in it ([`pusher_start`]): what a
+//!   server stores or forwards, and what `check` reads its fields from;
+//! - the outcome as pieces ([`write_pieces`]): its strings' values one after another, and numbers
+//!   left in wasm memory ([`pieces_numbers`]) saying where each ends, from which the package's
+//!   `validate` builds the outcome object with string slices instead of `JSON.parse`.
+//!
+//! The options cross as the JSON text of the caller's options object, read here by
+//! [`Options::from_json`] (the one reader), and only when they change: the module holds the
+//! options it was last given, and every validation uses them. Nothing else crosses, so the module
+//! needs no JavaScript objects, no `js-sys` and no serde bridge (measured against them in
+//! `benches/`).
 //!
 //! The hand-written entry files of the npm package (`npm/`) wrap these exports: they turn the
 //! options into JSON (a `TypeError` with the core's message for refused ones), hand them over
-//! right before a validation whenever the module holds others, turn objects into JSON and parse
-//! the result.
+//! right before a validation whenever the module holds others, turn objects into JSON, and read
+//! the answers.
 
 // `#[wasm_bindgen]` accepts only `pub` functions, though this module is private.
 #![allow(unreachable_pub)]
