@@ -55,14 +55,14 @@ const sp = r.speed;
 if (sp) {
   const c = sp.contenders;
   const describe = {
-    ours_bytes: "`validate(bytes)`: the UTF-8 bytes of the request (the worker path)",
+    ours_bytes: "`validate(bytes)`: the UTF-8 bytes of the request, the whole outcome object",
     ours_text: "`validate(text)`: the request text as a string",
     ours_object: "`JSON.parse(text)`, then `validate(object)` (the browser path)",
     ours_bytes_verdict: "`verdict(bytes)`: the verdict alone, no outcome written",
     ours_text_verdict: "`verdict(text)`",
     ours_object_verdict: "`JSON.parse(text)`, then `verdict(object)`",
     ours_bytes_check:
-      "`check(bytes)`, reading what the worker reads (pusher text, app_id, pushkey; problems when rejected)",
+      "`check(bytes)`, reading what the worker reads (pusher text, app_id, pushkey; problems when rejected): the worker path",
     bridge_object_text:
       "second module: a parsed object's `JSON.stringify` text validated, outcome text, `JSON.parse` (no faithfulness walk)",
     bridge_object_swb:
@@ -163,6 +163,13 @@ if (sp) {
         "lrrr",
       ),
     );
+    if (br.ratio_serializer_vs_pieces !== undefined) {
+      out.push("");
+      out.push(
+        `The package itself builds the outcome object from pieces (its strings unescaped, their ends in wasm memory; \`validate(bytes)\` above, ${fmt(c.ours_bytes?.ns_per_payload)} ns): ` +
+          `the serializer takes ${fmt(br.ratio_serializer_vs_pieces)}× its time.`,
+      );
+    }
     if (br.info) {
       out.push("");
       out.push(
