@@ -351,7 +351,7 @@ const HAS_PROFILE_TAG = 8;
 const HAS_ENABLED = 16;
 const ENABLED_TRUE = 32;
 const HAS_DEVICE_ID = 64;
-/** A `data` member's value: a string, or any other value as its JSON. */
+/** A `data` member's value: a string (otherwise any other value, as its JSON). */
 const DATA_STRING = 0;
 
 /** @type {Uint32Array} */
@@ -362,34 +362,39 @@ function outcomeOfPieces(text) {
   // The view is remade when the memory has grown (its old buffer is then detached).
   if (numbersView.buffer !== memory.buffer) numbersView = new Uint32Array(memory.buffer);
   const numbers = numbersView;
-  let i = piecesNumbers() >>> 2;
-  let at = 0;
-  const next = () => {
-    const end = numbers[i++];
-    const piece = text.slice(at, end);
+  const base = piecesNumbers() >>> 2;
+  const head = numbers[base];
+  const count = numbers[base + 1];
+  const warningCount = numbers[base + 2];
+  const strings = numbers[base + 3];
+  // A set's data kinds, then where each string ends.
+  const kinds = base + 4;
+  const ends = kinds + (head & SET ? count : 0);
+  const parts = new Array(strings);
+  for (let k = 0, at = 0; k < strings; k++) {
+    const end = numbers[ends + k];
+    parts[k] = text.slice(at, end);
     at = end;
-    return piece;
-  };
-  const head = numbers[i++];
-  /** @type {{ code: string, path: string, message: string }[]} */
-  const warnings = [];
+  }
+  let p = 0;
   let outcome;
   if (head & SET) {
     /** @type {Record<string, unknown>} */
     const pusher = {
-      kind: next(),
-      app_id: next(),
-      pushkey: next(),
-      app_display_name: next(),
-      device_display_name: next(),
+      kind: parts[0],
+      app_id: parts[1],
+      pushkey: parts[2],
+      app_display_name: parts[3],
+      device_display_name: parts[4],
     };
-    if (head & HAS_PROFILE_TAG) pusher.profile_tag = next();
-    pusher.lang = next();
+    p = 5;
+    if (head & HAS_PROFILE_TAG) pusher.profile_tag = parts[p++];
+    pusher.lang = parts[p++];
     /** @type {Record<string, unknown>} */
     const data = {};
-    for (let count = numbers[i++]; count > 0; count--) {
-      const name = next();
-      const value = numbers[i++] === DATA_STRING ? next() : JSON.parse(next());
+    for (let k = 0; k < count; k++) {
+      const name = parts[p++];
+      const value = numbers[kinds + k] === DATA_STRING ? parts[p++] : JSON.parse(parts[p++]);
       // As in JSON.parse, "__proto__" is a member (an assignment would set the prototype).
       if (name === "__proto__")
         Object.defineProperty(data, name, { value, enumerable: true, writable: true, configurable: true });
@@ -397,24 +402,44 @@ function outcomeOfPieces(text) {
     }
     pusher.data = data;
     if (head & HAS_ENABLED) pusher["org.matrix.msc3881.enabled"] = (head & ENABLED_TRUE) !== 0;
-    if (head & HAS_DEVICE_ID) pusher["org.matrix.msc3881.device_id"] = next();
-    outcome = { ok: true, action: "set", pusher, append: (head & APPEND) !== 0, warnings };
+    if (head & HAS_DEVICE_ID) pusher["org.matrix.msc3881.device_id"] = parts[p++];
+    outcome = {
+      ok: true,
+      action: "set",
+      pusher,
+      append: (head & APPEND) !== 0,
+      warnings: notes(parts, p, warningCount),
+    };
   } else if (head & DELETE) {
-    outcome = { ok: true, action: "delete", pusher: { kind: null, app_id: next(), pushkey: next() }, warnings };
+    outcome = {
+      ok: true,
+      action: "delete",
+      pusher: { kind: null, app_id: parts[0], pushkey: parts[1] },
+      warnings: notes(parts, 2, warningCount),
+    };
   } else {
+    /** @type {{ errcode: string, path: string, message: string }[]} */
     const errors = [];
-    for (let count = numbers[i++]; count > 0; count--) errors.push({ errcode: next(), path: next(), message: next() });
+    for (let k = 0; k < count; k++, p += 3)
+      errors.push({ errcode: parts[p], path: parts[p + 1], message: parts[p + 2] });
     const first = errors[0];
     outcome = {
       ok: false,
       errcode: first === undefined ? null : first.errcode,
       error: first === undefined ? null : first.message,
       errors,
-      warnings,
+      warnings: notes(parts, p, warningCount),
     };
   }
-  for (let count = numbers[i++]; count > 0; count--) warnings.push({ code: next(), path: next(), message: next() });
   return outcome;
+}
+
+/** `count` warnings from `parts[p]` on: each its code, path and message. */
+function notes(parts, p, count) {
+  /** @type {{ code: string, path: string, message: string }[]} */
+  const list = [];
+  for (let k = 0; k < count; k++, p += 3) list.push({ code: parts[p], path: parts[p + 1], message: parts[p + 2] });
+  return list;
 }
 
 /**

@@ -224,15 +224,20 @@ pub fn pieces_numbers() -> u32 {
 }
 
 /// An outcome as the package's `validate` builds its object from it without parsing JSON: the
-/// strings' values one after another in `text` (unescaped), and `numbers`, read in order by
-/// `npm/api.js`, saying what comes next and where each string ends (in UTF-16 code units, the
-/// unit of JavaScript string offsets).
+/// values of its strings one after another in `text` (unescaped), and `numbers`, read by
+/// `npm/api.js`: first [`HEAD_LEN`] numbers (the head's bits, a count, the number of warnings,
+/// the number of strings), then for a set the kind of each `data` value ([`DATA_STRING`] or
+/// [`DATA_JSON`]), then where each string ends in `text`, in UTF-16 code units (the unit of
+/// JavaScript string offsets).
 #[derive(Default)]
 struct Pieces {
     text: String,
     units: u32,
     numbers: Vec<u32>,
 }
+
+/// The numbers before the kinds and the ends.
+const HEAD_LEN: usize = 4;
 
 impl Pieces {
     fn string(&mut self, s: &str) {
@@ -241,56 +246,77 @@ impl Pieces {
         self.numbers.push(self.units);
     }
 
-    fn number(&mut self, n: usize) {
-        self.numbers.push(u32::try_from(n).unwrap_or(u32::MAX));
+    fn head(&mut self, bits: u32, count: usize, warnings: &[Warning]) {
+        let n = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        // The number of strings is known at the end ([`Pieces::finish`]).
+        self.numbers.extend([bits, n(count), n(warnings.len()), 0]);
     }
 
-    fn notes<'a>(&mut self, notes: impl ExactSizeIterator<Item = (&'a str, &'a str, &'a str)>) {
-        self.number(notes.len());
+    fn notes<'a>(&mut self, notes: impl Iterator<Item = (&'a str, &'a str, &'a str)>) {
         for (code, path, message) in notes {
             self.string(code);
             self.string(path);
             self.string(message);
         }
     }
+
+    fn finish(&mut self, warnings: &[Warning], ends_from: usize) {
+        self.notes(
+            warnings
+                .iter()
+                .map(|w| (w.code.as_str(), &*w.path, &*w.message)),
+        );
+        let strings = u32::try_from(self.numbers.len() - ends_from).unwrap_or(u32::MAX);
+        if let Some(slot) = self.numbers.get_mut(HEAD_LEN - 1) {
+            *slot = strings;
+        }
+    }
 }
 
-/// `numbers[0]` of [`Pieces`]: the verdict's bits ([`Checked::verdict`]) and which optional
+/// The head's bits ([`Pieces`]): the verdict's ([`Checked::verdict`]), and which optional
 /// members a set has.
 const HAS_PROFILE_TAG: u32 = 8;
 const HAS_ENABLED: u32 = 16;
 const ENABLED_TRUE: u32 = 32;
 const HAS_DEVICE_ID: u32 = 64;
-/// What a `data` member's value is in [`Pieces`]: a string, or the compact JSON of any other value.
-const DATA_STRING: usize = 0;
-const DATA_JSON: usize = 1;
+/// What a `data` member's value is: a string, or the compact JSON of any other value.
+const DATA_STRING: u32 = 0;
+const DATA_JSON: u32 = 1;
 
-/// Writes an outcome as [`Pieces`], in the order of its JSON members (docs/rules.md section 5):
-/// - set: head, `kind`, `app_id`, `pushkey`, `app_display_name`, `device_display_name`,
-///   `profile_tag` when present, `lang`; the number of `data` members, each as its name, its
-///   value's kind and its value; `org.matrix.msc3881.device_id` when present;
-/// - delete: head, `app_id`, `pushkey`;
-/// - rejection: head, the number of problems, each as `errcode`, `path`, `message`;
+/// Writes an outcome as [`Pieces`]. Its strings come in the order of its JSON members
+/// (docs/rules.md section 5):
+/// - set (the count: `data` members): `kind`, `app_id`, `pushkey`, `app_display_name`,
+///   `device_display_name`, `profile_tag` when present, `lang`, each `data` member's name and
+///   value, `org.matrix.msc3881.device_id` when present;
+/// - delete: `app_id`, `pushkey`;
+/// - rejection (the count: problems): each problem's `errcode`, `path`, `message`;
 ///
-/// and last the number of warnings, each as `code`, `path`, `message`.
+/// and last each warning's `code`, `path`, `message`.
 fn write_pieces(checked: &Checked<'_>, out: &mut Pieces) {
-    let mut head = u32::from(checked.verdict());
+    let verdict = u32::from(checked.verdict());
     match checked {
         Checked::Set {
             pusher, warnings, ..
         } => {
+            let mut bits = verdict;
             if pusher.profile_tag.is_some() {
-                head |= HAS_PROFILE_TAG;
+                bits |= HAS_PROFILE_TAG;
             }
             match pusher.enabled {
-                Some(true) => head |= HAS_ENABLED | ENABLED_TRUE,
-                Some(false) => head |= HAS_ENABLED,
+                Some(true) => bits |= HAS_ENABLED | ENABLED_TRUE,
+                Some(false) => bits |= HAS_ENABLED,
                 None => {}
             }
             if pusher.device_id.is_some() {
-                head |= HAS_DEVICE_ID;
+                bits |= HAS_DEVICE_ID;
             }
-            out.numbers.push(head);
+            out.head(bits, pusher.data.len(), warnings);
+            out.numbers
+                .extend(pusher.data.iter().map(|(_, value)| match value {
+                    Val::Str(_) => DATA_STRING,
+                    _ => DATA_JSON,
+                }));
+            let ends_from = out.numbers.len();
             out.string(pusher.kind.as_str());
             out.string(&pusher.app_id);
             out.string(&pusher.pushkey);
@@ -300,14 +326,11 @@ fn write_pieces(checked: &Checked<'_>, out: &mut Pieces) {
                 out.string(tag);
             }
             out.string(&pusher.lang);
-            out.number(pusher.data.len());
             for (name, value) in &pusher.data {
                 out.string(name);
                 if let Val::Str(s) = value {
-                    out.number(DATA_STRING);
                     out.string(s);
                 } else {
-                    out.number(DATA_JSON);
                     let start = out.text.len();
                     json::write_val(&mut out.text, value);
                     let written = out.text.get(start..).unwrap_or_default();
@@ -318,36 +341,30 @@ fn write_pieces(checked: &Checked<'_>, out: &mut Pieces) {
             if let Some(device_id) = &pusher.device_id {
                 out.string(device_id);
             }
-            warning_pieces(warnings, out);
+            out.finish(warnings, ends_from);
         }
         Checked::Delete {
             app_id,
             pushkey,
             warnings,
         } => {
-            out.numbers.push(head);
+            out.head(verdict, 0, warnings);
+            let ends_from = out.numbers.len();
             out.string(app_id);
             out.string(pushkey);
-            warning_pieces(warnings, out);
+            out.finish(warnings, ends_from);
         }
         Checked::Rejected { errors, warnings } => {
-            out.numbers.push(head);
+            out.head(verdict, errors.len(), warnings);
+            let ends_from = out.numbers.len();
             out.notes(
                 errors
                     .iter()
                     .map(|p: &Problem| (p.errcode.as_str(), &*p.path, &*p.message)),
             );
-            warning_pieces(warnings, out);
+            out.finish(warnings, ends_from);
         }
     }
-}
-
-fn warning_pieces(warnings: &[Warning], out: &mut Pieces) {
-    out.notes(
-        warnings
-            .iter()
-            .map(|w| (w.code.as_str(), &*w.path, &*w.message)),
-    );
 }
 
 /// The number of UTF-16 code units of a UTF-8 text: one per character, two for those outside
