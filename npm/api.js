@@ -380,18 +380,9 @@ function outcomeOfPieces(text) {
   let outcome;
   if (head & SET) {
     /** @type {Record<string, unknown>} */
-    const pusher = {
-      kind: parts[0],
-      app_id: parts[1],
-      pushkey: parts[2],
-      app_display_name: parts[3],
-      device_display_name: parts[4],
-    };
-    p = 5;
-    if (head & HAS_PROFILE_TAG) pusher.profile_tag = parts[p++];
-    pusher.lang = parts[p++];
-    /** @type {Record<string, unknown>} */
     const data = {};
+    // The members before `data`: kind, app_id, pushkey, the two display names, [profile_tag], lang.
+    p = head & HAS_PROFILE_TAG ? 7 : 6;
     for (let k = 0; k < count; k++) {
       const name = parts[p++];
       const value = numbers[kinds + k] === DATA_STRING ? parts[p++] : JSON.parse(parts[p++]);
@@ -400,7 +391,29 @@ function outcomeOfPieces(text) {
         Object.defineProperty(data, name, { value, enumerable: true, writable: true, configurable: true });
       else data[name] = value;
     }
-    pusher.data = data;
+    // Whole literals, one per shape: their layouts stay known to the engine's optimized code.
+    /** @type {Record<string, unknown>} */
+    const pusher =
+      head & HAS_PROFILE_TAG
+        ? {
+            kind: parts[0],
+            app_id: parts[1],
+            pushkey: parts[2],
+            app_display_name: parts[3],
+            device_display_name: parts[4],
+            profile_tag: parts[5],
+            lang: parts[6],
+            data,
+          }
+        : {
+            kind: parts[0],
+            app_id: parts[1],
+            pushkey: parts[2],
+            app_display_name: parts[3],
+            device_display_name: parts[4],
+            lang: parts[5],
+            data,
+          };
     if (head & HAS_ENABLED) pusher["org.matrix.msc3881.enabled"] = (head & ENABLED_TRUE) !== 0;
     if (head & HAS_DEVICE_ID) pusher["org.matrix.msc3881.device_id"] = parts[p++];
     outcome = {
