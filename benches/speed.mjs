@@ -173,7 +173,7 @@ function infoCrossing() {
   const body = corpus.find(
     (input) => input.group === "client" && input.options === undefined && input.text.includes('"kind":"http"'),
   ).bytes;
-  bridge.validateBytes(body, 8);
+  bridge.validateForRange(body);
   const N = FULL ? 400_000 : 100_000;
   const time = (fn) => {
     let best = Infinity;

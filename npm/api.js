@@ -7,15 +7,14 @@
 
 import {
   maxBodyBytes as heldMaxBodyBytes,
+  inputBuffer,
   piecesNumbers,
   pusherEnd,
   pusherStart,
   setOptions,
   httpStatus as statusOfCode,
-  validateBytes,
-  validateString,
-  verdictBytes,
-  verdictString,
+  validateInput,
+  verdictInput,
 } from "./matrix_pusher_validator.js";
 
 let ready = false;
@@ -285,11 +284,15 @@ function outcomeText(input, options, flags) {
     // Reading the object may have run a getter that called `validate` with other options.
     hold(optionsText);
   }
+  let length;
   if (bytes !== undefined) {
     // A body past the limit is refused for its size alone: only the first maxBodyBytes + 1
     // bytes are copied into wasm memory (which never shrinks), enough for the core to see it.
     if (bytes.length > maxBodyBytes + 1) bytes = bytes.subarray(0, maxBodyBytes + 1);
-    return flags === VERDICT ? verdictBytes(bytes) : validateBytes(bytes, flags);
+    length = bytes.length;
+    const at = inputBuffer(length);
+    memoryBytes().set(bytes, at);
+    return ask(length, flags);
   }
   // A string has at least as many UTF-8 bytes as UTF-16 code units: a longer one is too large
   // whatever it holds, as a byte body past the limit is refused before it is read.
@@ -300,7 +303,34 @@ function outcomeText(input, options, flags) {
     // for its length before reading it.
     if (utf8Length(text) <= maxBodyBytes) return rejection("M_NOT_JSON", "not UTF-8: the text has a lone surrogate");
   }
-  return flags === VERDICT ? verdictString(text) : validateString(text, flags);
+  // Encoded straight into the module's input buffer: at most three bytes a UTF-16 code unit.
+  const room = text.length * 3;
+  const at = inputBuffer(room);
+  length = encoder.encodeInto(text, memoryBytes().subarray(at, at + room)).written;
+  return ask(length, flags);
+}
+
+/** The module's answer about the body of `length` bytes in its input buffer. */
+function ask(length, flags) {
+  return flags === VERDICT ? verdictInput(length) : validateInput(length, flags);
+}
+
+const encoder = new TextEncoder();
+/** @type {Uint8Array} */
+let bytesView = new Uint8Array(0);
+/** @type {Uint32Array} */
+let numbersView = new Uint32Array(0);
+
+/** The module's memory as bytes; a view is remade when the memory has grown (the old one is then detached). */
+function memoryBytes() {
+  if (bytesView.buffer !== memory.buffer) bytesView = new Uint8Array(memory.buffer);
+  return bytesView;
+}
+
+/** The module's memory as 32-bit numbers. */
+function memoryNumbers() {
+  if (numbersView.buffer !== memory.buffer) numbersView = new Uint32Array(memory.buffer);
+  return numbersView;
 }
 
 /** The UTF-8 length of a string, a lone surrogate counted as the three bytes of U+FFFD. */
@@ -354,14 +384,9 @@ const HAS_DEVICE_ID = 64;
 /** A `data` member's value: a string (otherwise any other value, as its JSON). */
 const DATA_STRING = 0;
 
-/** @type {Uint32Array} */
-let numbersView = new Uint32Array(0);
-
 /** The outcome object of the pieces just answered. */
 function outcomeOfPieces(text) {
-  // The view is remade when the memory has grown (its old buffer is then detached).
-  if (numbersView.buffer !== memory.buffer) numbersView = new Uint32Array(memory.buffer);
-  const numbers = numbersView;
+  const numbers = memoryNumbers();
   const base = piecesNumbers() >>> 2;
   const head = numbers[base];
   const count = numbers[base + 1];

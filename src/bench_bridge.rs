@@ -64,6 +64,14 @@ pub fn bytes_to_object(body: &[u8]) -> JsValue {
         .unwrap_or(JsValue::UNDEFINED)
 }
 
+/// The package's validation of bytes, with the pusher's range recorded (`pusherStart`,
+/// `pusherEnd`, [`pusher_range`]).
+#[wasm_bindgen(js_name = validateForRange)]
+#[must_use]
+pub fn validate_for_range(body: &[u8]) -> String {
+    crate::wasm::validate_body(body, 8)
+}
+
 /// The pusher's range of the last outcome (`pusherStart`, `pusherEnd`) as one
 /// `js_sys::Uint32Array`.
 #[wasm_bindgen(js_name = pusherRange)]

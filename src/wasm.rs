@@ -1,9 +1,10 @@
 //! The WebAssembly binding: the one place that knows about JavaScript.
 //!
 //! The boundary is kept narrow on purpose, and each caller pays only for what it reads. The body
-//! crosses as UTF-8 bytes (a `Uint8Array` copied once into wasm memory, or a string encoded
-//! straight into it). What comes back is one of three answers:
-//! - the verdict alone, a number ([`verdict_bytes`]);
+//! crosses as UTF-8 bytes, written by the caller straight into the module's input buffer
+//! ([`input_buffer`]: a `Uint8Array` copied once, or a string encoded in place). What comes back
+//! is one of three answers:
+//! - the verdict alone, a number ([`verdict_input`]);
 //! - the outcome's compact JSON text, with where its pusher lies in it ([`pusher_start`]): what a
 //!   server stores or forwards, and what `check` reads its fields from;
 //! - the outcome as pieces ([`write_pieces`]): its strings' values one after another, and numbers
@@ -47,6 +48,8 @@ thread_local! {
     /// The options every validation uses, as last set by [`set_options`]; `None` until the
     /// first validation or [`set_options`] (then the defaults).
     static OPTIONS: RefCell<Option<Options>> = const { RefCell::new(None) };
+    /// Where the caller writes the body ([`input_buffer`]).
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     /// The numbers of the last outcome answered as pieces ([`write_pieces`]).
     static NUMBERS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
 }
@@ -106,43 +109,72 @@ pub fn max_body_bytes() -> u32 {
 static PUSHER_START: AtomicU32 = AtomicU32::new(0);
 static PUSHER_END: AtomicU32 = AtomicU32::new(0);
 
-/// Validates a body given as bytes (a `Uint8Array` copied once into wasm memory) and returns the
-/// outcome as compact JSON.
-///
-/// The options are those held ([`set_options`]).
-#[wasm_bindgen(js_name = validateBytes)]
+/// Makes room for a body of `len` bytes in the module's input buffer and returns where it starts
+/// in wasm memory: the caller writes the body there (its bytes, or a string encoded straight
+/// into it) and then asks [`validate_input`] or [`verdict_input`] about its first bytes. The
+/// buffer is kept between calls, so a body costs no allocation and no copy besides its writing.
+#[wasm_bindgen(js_name = inputBuffer)]
 #[must_use]
-pub fn validate_bytes(body: &[u8], flags: u32) -> String {
+pub fn input_buffer(len: u32) -> u32 {
+    INPUT
+        .try_with(|cell| {
+            cell.try_borrow_mut().map_or(0, |mut input| {
+                input.clear();
+                input.resize(len as usize, 0);
+                input.as_ptr() as u32
+            })
+        })
+        .unwrap_or(0)
+}
+
+/// Runs `f` with the first `len` bytes of the input buffer ([`input_buffer`]).
+#[inline(never)]
+fn with_input(len: u32, f: &mut dyn FnMut(&[u8])) {
+    let ran = INPUT
+        .try_with(|cell| {
+            let Ok(input) = cell.try_borrow() else {
+                return false;
+            };
+            f(input.get(..len as usize).unwrap_or(&input));
+            true
+        })
+        .unwrap_or(false);
+    if !ran {
+        f(&[]);
+    }
+}
+
+/// Validates the body in the input buffer ([`input_buffer`]), its first `len` bytes, and returns
+/// the outcome as compact JSON, or as pieces when `flags` says so. The options are those held
+/// ([`set_options`]).
+///
+/// A body written from a JavaScript string must have no lone surrogate: the encoder would
+/// replace it with U+FFFD, and such a body is refused as not UTF-8 instead.
+#[wasm_bindgen(js_name = validateInput)]
+#[must_use]
+pub fn validate_input(len: u32, flags: u32) -> String {
     let mut text = String::new();
-    with_options(&mut |options| text = run(body, options, flags));
+    with_input(len, &mut |body| text = validate_body(body, flags));
     text
 }
 
-/// Validates a body given as a JavaScript string (encoded as UTF-8 straight into wasm memory).
-///
-/// The caller must have checked that the string has no lone surrogate: the encoder would
-/// replace it with U+FFFD, and such a body is refused as not UTF-8 instead.
-#[wasm_bindgen(js_name = validateString)]
+/// The verdict alone of the body in the input buffer, with no outcome written: 0 rejected,
+/// 1 set, 2 delete, 5 a set with `append: true`.
+#[wasm_bindgen(js_name = verdictInput)]
 #[must_use]
-pub fn validate_string(body: &str, flags: u32) -> String {
-    validate_bytes(body.as_bytes(), flags)
-}
-
-/// The verdict alone of a body given as bytes, with no outcome written: 0 rejected, 1 set,
-/// 2 delete, 5 a set with `append: true`.
-#[wasm_bindgen(js_name = verdictBytes)]
-#[must_use]
-pub fn verdict_bytes(body: &[u8]) -> u32 {
+pub fn verdict_input(len: u32) -> u32 {
     let mut verdict = 0;
-    with_options(&mut |options| verdict = check_bytes(body, options).verdict());
+    with_input(len, &mut |body| {
+        with_options(&mut |options| verdict = check_bytes(body, options).verdict());
+    });
     u32::from(verdict)
 }
 
-/// The verdict alone of a body given as a JavaScript string (see `validateString`).
-#[wasm_bindgen(js_name = verdictString)]
-#[must_use]
-pub fn verdict_string(body: &str) -> u32 {
-    verdict_bytes(body.as_bytes())
+/// [`validate_input`] of a body held elsewhere.
+pub(crate) fn validate_body(body: &[u8], flags: u32) -> String {
+    let mut text = String::new();
+    with_options(&mut |options| text = run(body, options, flags));
+    text
 }
 
 fn run(body: &[u8], options: &Options, flags: u32) -> String {
@@ -194,16 +226,15 @@ pub fn http_status(errcode: &str) -> u16 {
     ErrorCode::from_wire(errcode).map_or(0, ErrorCode::http_status)
 }
 
-/// The start of the pusher in the text last returned by `validateBytes` or `validateString`,
-/// in UTF-16 code units.
+/// The start of the pusher in the text last returned by `validateInput`, in UTF-16 code units.
 #[wasm_bindgen(js_name = pusherStart)]
 #[must_use]
 pub fn pusher_start() -> u32 {
     PUSHER_START.load(Ordering::Relaxed)
 }
 
-/// The end (exclusive) of the pusher in the text last returned by `validateBytes` or
-/// `validateString`, in UTF-16 code units.
+/// The end (exclusive) of the pusher in the text last returned by `validateInput`, in UTF-16
+/// code units.
 #[wasm_bindgen(js_name = pusherEnd)]
 #[must_use]
 pub fn pusher_end() -> u32 {

@@ -8,6 +8,14 @@
 export function httpStatus(errcode: string): number;
 
 /**
+ * Makes room for a body of `len` bytes in the module's input buffer and returns where it starts
+ * in wasm memory: the caller writes the body there (its bytes, or a string encoded straight
+ * into it) and then asks [`validate_input`] or [`verdict_input`] about its first bytes. The
+ * buffer is kept between calls, so a body costs no allocation and no copy besides its writing.
+ */
+export function inputBuffer(len: number): number;
+
+/**
  * `maxBodyBytes` of the options held (saturated to `u32`): the caller copies no more than one
  * byte past it into wasm memory.
  */
@@ -20,14 +28,13 @@ export function maxBodyBytes(): number;
 export function piecesNumbers(): number;
 
 /**
- * The end (exclusive) of the pusher in the text last returned by `validateBytes` or
- * `validateString`, in UTF-16 code units.
+ * The end (exclusive) of the pusher in the text last returned by `validateInput`, in UTF-16
+ * code units.
  */
 export function pusherEnd(): number;
 
 /**
- * The start of the pusher in the text last returned by `validateBytes` or `validateString`,
- * in UTF-16 code units.
+ * The start of the pusher in the text last returned by `validateInput`, in UTF-16 code units.
  */
 export function pusherStart(): number;
 
@@ -39,46 +46,34 @@ export function pusherStart(): number;
 export function setOptions(options: string): string;
 
 /**
- * Validates a body given as bytes (a `Uint8Array` copied once into wasm memory) and returns the
- * outcome as compact JSON.
+ * Validates the body in the input buffer ([`input_buffer`]), its first `len` bytes, and returns
+ * the outcome as compact JSON, or as pieces when `flags` says so. The options are those held
+ * ([`set_options`]).
  *
- * The options are those held ([`set_options`]).
- */
-export function validateBytes(body: Uint8Array | number[], flags: number): string;
-
-/**
- * Validates a body given as a JavaScript string (encoded as UTF-8 straight into wasm memory).
- *
- * The caller must have checked that the string has no lone surrogate: the encoder would
+ * A body written from a JavaScript string must have no lone surrogate: the encoder would
  * replace it with U+FFFD, and such a body is refused as not UTF-8 instead.
  */
-export function validateString(body: string, flags: number): string;
+export function validateInput(len: number, flags: number): string;
 
 /**
- * The verdict alone of a body given as bytes, with no outcome written: 0 rejected, 1 set,
- * 2 delete, 5 a set with `append: true`.
+ * The verdict alone of the body in the input buffer, with no outcome written: 0 rejected,
+ * 1 set, 2 delete, 5 a set with `append: true`.
  */
-export function verdictBytes(body: Uint8Array | number[]): number;
-
-/**
- * The verdict alone of a body given as a JavaScript string (see `validateString`).
- */
-export function verdictString(body: string): number;
+export function verdictInput(len: number): number;
 
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly httpStatus: (a: number, b: number) => number;
+    readonly inputBuffer: (a: number) => number;
     readonly maxBodyBytes: () => number;
     readonly piecesNumbers: () => number;
     readonly pusherEnd: () => number;
     readonly pusherStart: () => number;
     readonly setOptions: (a: number, b: number) => [number, number];
-    readonly validateBytes: (a: number, b: number, c: number) => [number, number];
-    readonly validateString: (a: number, b: number, c: number) => [number, number];
-    readonly verdictBytes: (a: number, b: number) => number;
-    readonly verdictString: (a: number, b: number) => number;
+    readonly validateInput: (a: number, b: number) => [number, number];
+    readonly verdictInput: (a: number) => number;
     readonly __wbindgen_externrefs: WebAssembly.Table;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
