@@ -321,15 +321,18 @@ let bytesView = new Uint8Array(0);
 /** @type {Uint32Array} */
 let numbersView = new Uint32Array(0);
 
-/** The module's memory as bytes; a view is remade when the memory has grown (the old one is then detached). */
+/**
+ * The module's memory as bytes. A view is remade when the memory has grown: its old buffer is
+ * then detached, and a view of a detached buffer has length 0 (cheaper to ask than the buffer).
+ */
 function memoryBytes() {
-  if (bytesView.buffer !== memory.buffer) bytesView = new Uint8Array(memory.buffer);
+  if (bytesView.length === 0) bytesView = new Uint8Array(memory.buffer);
   return bytesView;
 }
 
 /** The module's memory as 32-bit numbers. */
 function memoryNumbers() {
-  if (numbersView.buffer !== memory.buffer) numbersView = new Uint32Array(memory.buffer);
+  if (numbersView.length === 0) numbersView = new Uint32Array(memory.buffer);
   return numbersView;
 }
 

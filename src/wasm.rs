@@ -191,7 +191,6 @@ fn run(body: &[u8], options: &Options, flags: u32) -> String {
         numbers.clear();
         let mut pieces = Pieces {
             text: String::with_capacity(body.len()),
-            units: 0,
             numbers,
         };
         write_pieces(&checked, &mut pieces);
@@ -263,7 +262,6 @@ pub fn pieces_numbers() -> u32 {
 #[derive(Default)]
 struct Pieces {
     text: String,
-    units: u32,
     numbers: Vec<u32>,
 }
 
@@ -273,8 +271,13 @@ const HEAD_LEN: usize = 4;
 impl Pieces {
     fn string(&mut self, s: &str) {
         self.text.push_str(s);
-        self.units += utf16_len(s.as_bytes());
-        self.numbers.push(self.units);
+        self.end();
+    }
+
+    /// Marks where the string written last ends (a byte offset until [`Pieces::finish`]).
+    fn end(&mut self) {
+        self.numbers
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
     }
 
     fn head(&mut self, bits: u32, count: usize, warnings: &[Warning]) {
@@ -298,6 +301,17 @@ impl Pieces {
                 .map(|w| (w.code.as_str(), &*w.path, &*w.message)),
         );
         let strings = u32::try_from(self.numbers.len() - ends_from).unwrap_or(u32::MAX);
+        // The ends become UTF-16 offsets; in an ASCII text (the usual case) they are the same.
+        if !self.text.is_ascii() {
+            let bytes = self.text.as_bytes();
+            let (mut at, mut units) = (0, 0);
+            for end in self.numbers.get_mut(ends_from..).unwrap_or_default() {
+                let to = *end as usize;
+                units += utf16_len(bytes.get(at..to).unwrap_or_default());
+                at = to;
+                *end = units;
+            }
+        }
         if let Some(slot) = self.numbers.get_mut(HEAD_LEN - 1) {
             *slot = strings;
         }
@@ -362,11 +376,8 @@ fn write_pieces(checked: &Checked<'_>, out: &mut Pieces) {
                 if let Val::Str(s) = value {
                     out.string(s);
                 } else {
-                    let start = out.text.len();
                     json::write_val(&mut out.text, value);
-                    let written = out.text.get(start..).unwrap_or_default();
-                    out.units += utf16_len(written.as_bytes());
-                    out.numbers.push(out.units);
+                    out.end();
                 }
             }
             if let Some(device_id) = &pusher.device_id {
