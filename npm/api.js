@@ -394,16 +394,11 @@ function outcomeOfPieces(text) {
   const head = numbers[base];
   const count = numbers[base + 1];
   const warningCount = numbers[base + 2];
-  const strings = numbers[base + 3];
+
   // A set's data kinds, then where each string ends.
   const kinds = base + 4;
   const ends = kinds + (head & SET ? count : 0);
-  const parts = new Array(strings);
-  for (let k = 0, at = 0; k < strings; k++) {
-    const end = numbers[ends + k];
-    parts[k] = text.slice(at, end);
-    at = end;
-  }
+  const parts = new Strings(text, numbers, ends);
   let p = 0;
   let outcome;
   if (head & SET) {
@@ -412,8 +407,8 @@ function outcomeOfPieces(text) {
     // The members before `data`: kind, app_id, pushkey, the two display names, [profile_tag], lang.
     p = head & HAS_PROFILE_TAG ? 7 : 6;
     for (let k = 0; k < count; k++) {
-      const name = parts[p++];
-      const value = numbers[kinds + k] === DATA_STRING ? parts[p++] : JSON.parse(parts[p++]);
+      const name = parts.get(p++);
+      const value = numbers[kinds + k] === DATA_STRING ? parts.get(p++) : JSON.parse(parts.get(p++));
       // As in JSON.parse, "__proto__" is a member (an assignment would set the prototype).
       if (name === "__proto__")
         Object.defineProperty(data, name, { value, enumerable: true, writable: true, configurable: true });
@@ -424,26 +419,26 @@ function outcomeOfPieces(text) {
     const pusher =
       head & HAS_PROFILE_TAG
         ? {
-            kind: parts[0],
-            app_id: parts[1],
-            pushkey: parts[2],
-            app_display_name: parts[3],
-            device_display_name: parts[4],
-            profile_tag: parts[5],
-            lang: parts[6],
+            kind: parts.get(0),
+            app_id: parts.get(1),
+            pushkey: parts.get(2),
+            app_display_name: parts.get(3),
+            device_display_name: parts.get(4),
+            profile_tag: parts.get(5),
+            lang: parts.get(6),
             data,
           }
         : {
-            kind: parts[0],
-            app_id: parts[1],
-            pushkey: parts[2],
-            app_display_name: parts[3],
-            device_display_name: parts[4],
-            lang: parts[5],
+            kind: parts.get(0),
+            app_id: parts.get(1),
+            pushkey: parts.get(2),
+            app_display_name: parts.get(3),
+            device_display_name: parts.get(4),
+            lang: parts.get(5),
             data,
           };
     if (head & HAS_ENABLED) pusher["org.matrix.msc3881.enabled"] = (head & ENABLED_TRUE) !== 0;
-    if (head & HAS_DEVICE_ID) pusher["org.matrix.msc3881.device_id"] = parts[p++];
+    if (head & HAS_DEVICE_ID) pusher["org.matrix.msc3881.device_id"] = parts.get(p++);
     outcome = {
       ok: true,
       action: "set",
@@ -455,14 +450,14 @@ function outcomeOfPieces(text) {
     outcome = {
       ok: true,
       action: "delete",
-      pusher: { kind: null, app_id: parts[0], pushkey: parts[1] },
+      pusher: { kind: null, app_id: parts.get(0), pushkey: parts.get(1) },
       warnings: notes(parts, 2, warningCount),
     };
   } else {
     /** @type {{ errcode: string, path: string, message: string }[]} */
     const errors = [];
     for (let k = 0; k < count; k++, p += 3)
-      errors.push({ errcode: parts[p], path: parts[p + 1], message: parts[p + 2] });
+      errors.push({ errcode: parts.get(p), path: parts.get(p + 1), message: parts.get(p + 2) });
     const first = errors[0];
     outcome = {
       ok: false,
@@ -475,11 +470,32 @@ function outcomeOfPieces(text) {
   return outcome;
 }
 
-/** `count` warnings from `parts[p]` on: each its code, path and message. */
+/** The strings of the pieces just answered, by their index. */
+class Strings {
+  /**
+   * @param {string} text
+   * @param {Uint32Array} numbers
+   * @param {number} ends where the strings' ends start in `numbers`
+   */
+  constructor(text, numbers, ends) {
+    this.text = text;
+    this.numbers = numbers;
+    this.ends = ends;
+  }
+
+  /** @param {number} k */
+  get(k) {
+    const { numbers, ends } = this;
+    return this.text.slice(k === 0 ? 0 : numbers[ends + k - 1], numbers[ends + k]);
+  }
+}
+
+/** `count` warnings from the `p`th string on: each its code, path and message. */
 function notes(parts, p, count) {
   /** @type {{ code: string, path: string, message: string }[]} */
   const list = [];
-  for (let k = 0; k < count; k++, p += 3) list.push({ code: parts[p], path: parts[p + 1], message: parts[p + 2] });
+  for (let k = 0; k < count; k++, p += 3)
+    list.push({ code: parts.get(p), path: parts.get(p + 1), message: parts.get(p + 2) });
   return list;
 }
 
