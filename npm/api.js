@@ -290,7 +290,8 @@ function outcomeText(input, options, flags) {
     // bytes are copied into wasm memory (which never shrinks), enough for the core to see it.
     if (bytes.length > maxBodyBytes + 1) bytes = bytes.subarray(0, maxBodyBytes + 1);
     length = bytes.length;
-    const at = inputBuffer(length);
+    // The room first: making it may grow the memory, which detaches the views of it.
+    const at = inputRoom(length);
     memoryBytes().set(bytes, at);
     return ask(length, flags);
   }
@@ -305,9 +306,22 @@ function outcomeText(input, options, flags) {
   }
   // Encoded straight into the module's input buffer: at most three bytes a UTF-16 code unit.
   const room = text.length * 3;
-  const at = inputBuffer(room);
+  const at = inputRoom(room);
   length = encoder.encodeInto(text, memoryBytes().subarray(at, at + room)).written;
   return ask(length, flags);
+}
+
+/**
+ * The module's input buffer, as last made (`inputBuffer`): where it starts and how many bytes
+ * it holds. Like `held`, this mirrors the module's state; the buffer stays where it is (wasm
+ * memory only grows) until a larger one is asked for.
+ */
+let input = { at: 0, room: 0 };
+
+/** Where a body of up to `room` bytes is written in wasm memory. */
+function inputRoom(room) {
+  if (room > input.room) input = { at: inputBuffer(room), room };
+  return input.at;
 }
 
 /** The module's answer about the body of `length` bytes in its input buffer. */

@@ -109,10 +109,11 @@ pub fn max_body_bytes() -> u32 {
 static PUSHER_START: AtomicU32 = AtomicU32::new(0);
 static PUSHER_END: AtomicU32 = AtomicU32::new(0);
 
-/// Makes room for a body of `len` bytes in the module's input buffer and returns where it starts
-/// in wasm memory: the caller writes the body there (its bytes, or a string encoded straight
-/// into it) and then asks [`validate_input`] or [`verdict_input`] about its first bytes. The
-/// buffer is kept between calls, so a body costs no allocation and no copy besides its writing.
+/// Makes the module's input buffer `len` bytes long and returns where it starts in wasm memory:
+/// the caller writes a body there (its bytes, or a string encoded straight into it) and then
+/// asks [`validate_input`] or [`verdict_input`] about its first bytes. The buffer stays where it
+/// is until this is called again, so the caller asks for it only when a body needs more room,
+/// and a body costs no allocation and no copy besides its writing.
 #[wasm_bindgen(js_name = inputBuffer)]
 #[must_use]
 pub fn input_buffer(len: u32) -> u32 {
