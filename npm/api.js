@@ -412,7 +412,11 @@ function outcomeOfPieces(text) {
   // A set's data kinds, then where each string ends.
   const kinds = base + 4;
   const ends = kinds + (head & SET ? count : 0);
-  const parts = new Strings(text, numbers, ends);
+  // The `k`th string: from the end of the one before (the first starts at 0). Read with plain
+  // arguments, not from an object made at every call: the engine forgets the layout of such an
+  // object whenever none is alive at a full collection, and makes the code reading it again.
+  /** @param {number} k */
+  const str = (k) => text.slice(k === 0 ? 0 : numbers[ends + k - 1], numbers[ends + k]);
   let p = 0;
   let outcome;
   if (head & SET) {
@@ -421,8 +425,8 @@ function outcomeOfPieces(text) {
     // The members before `data`: kind, app_id, pushkey, the two display names, [profile_tag], lang.
     p = head & HAS_PROFILE_TAG ? 7 : 6;
     for (let k = 0; k < count; k++) {
-      const name = parts.get(p++);
-      const value = numbers[kinds + k] === DATA_STRING ? parts.get(p++) : JSON.parse(parts.get(p++));
+      const name = str(p++);
+      const value = numbers[kinds + k] === DATA_STRING ? str(p++) : JSON.parse(str(p++));
       // As in JSON.parse, "__proto__" is a member (an assignment would set the prototype).
       if (name === "__proto__")
         Object.defineProperty(data, name, { value, enumerable: true, writable: true, configurable: true });
@@ -433,83 +437,66 @@ function outcomeOfPieces(text) {
     const pusher =
       head & HAS_PROFILE_TAG
         ? {
-            kind: parts.get(0),
-            app_id: parts.get(1),
-            pushkey: parts.get(2),
-            app_display_name: parts.get(3),
-            device_display_name: parts.get(4),
-            profile_tag: parts.get(5),
-            lang: parts.get(6),
+            kind: str(0),
+            app_id: str(1),
+            pushkey: str(2),
+            app_display_name: str(3),
+            device_display_name: str(4),
+            profile_tag: str(5),
+            lang: str(6),
             data,
           }
         : {
-            kind: parts.get(0),
-            app_id: parts.get(1),
-            pushkey: parts.get(2),
-            app_display_name: parts.get(3),
-            device_display_name: parts.get(4),
-            lang: parts.get(5),
+            kind: str(0),
+            app_id: str(1),
+            pushkey: str(2),
+            app_display_name: str(3),
+            device_display_name: str(4),
+            lang: str(5),
             data,
           };
     if (head & HAS_ENABLED) pusher["org.matrix.msc3881.enabled"] = (head & ENABLED_TRUE) !== 0;
-    if (head & HAS_DEVICE_ID) pusher["org.matrix.msc3881.device_id"] = parts.get(p++);
+    if (head & HAS_DEVICE_ID) pusher["org.matrix.msc3881.device_id"] = str(p++);
     outcome = {
       ok: true,
       action: "set",
       pusher,
       append: (head & APPEND) !== 0,
-      warnings: notes(parts, p, warningCount),
+      warnings: notes(str, p, warningCount),
     };
   } else if (head & DELETE) {
     outcome = {
       ok: true,
       action: "delete",
-      pusher: { kind: null, app_id: parts.get(0), pushkey: parts.get(1) },
-      warnings: notes(parts, 2, warningCount),
+      pusher: { kind: null, app_id: str(0), pushkey: str(1) },
+      warnings: notes(str, 2, warningCount),
     };
   } else {
     /** @type {{ errcode: string, path: string, message: string }[]} */
     const errors = [];
-    for (let k = 0; k < count; k++, p += 3)
-      errors.push({ errcode: parts.get(p), path: parts.get(p + 1), message: parts.get(p + 2) });
+    for (let k = 0; k < count; k++, p += 3) errors.push({ errcode: str(p), path: str(p + 1), message: str(p + 2) });
     const first = errors[0];
     outcome = {
       ok: false,
       errcode: first === undefined ? null : first.errcode,
       error: first === undefined ? null : first.message,
       errors,
-      warnings: notes(parts, p, warningCount),
+      warnings: notes(str, p, warningCount),
     };
   }
   return outcome;
 }
 
-/** The strings of the pieces just answered, by their index. */
-class Strings {
-  /**
-   * @param {string} text
-   * @param {Uint32Array} numbers
-   * @param {number} ends where the strings' ends start in `numbers`
-   */
-  constructor(text, numbers, ends) {
-    this.text = text;
-    this.numbers = numbers;
-    this.ends = ends;
-  }
-
-  /** @param {number} k */
-  get(k) {
-    const { numbers, ends } = this;
-    return this.text.slice(k === 0 ? 0 : numbers[ends + k - 1], numbers[ends + k]);
-  }
-}
-
-/** `count` warnings from the `p`th string on: each its code, path and message. */
-function notes(parts, p, count) {
+/**
+ * `count` warnings from the `p`th string on: each its code, path and message.
+ * @param {(k: number) => string} str
+ * @param {number} p
+ * @param {number} count
+ */
+function notes(str, p, count) {
   /** @type {{ code: string, path: string, message: string }[]} */
   const list = [];
-  for (let k = 0; k < count; k++, p += 3)
-    list.push({ code: parts.get(p), path: parts.get(p + 1), message: parts.get(p + 2) });
+  for (let k = 0; k < count; k++, p += 3) list.push({ code: str(p), path: str(p + 1), message: str(p + 2) });
   return list;
 }
 
