@@ -133,6 +133,15 @@ if (sp) {
       "lrr",
     ),
   );
+  const wc = sp.without_collection;
+  if (wc) {
+    out.push("");
+    out.push(
+      `Each round above starts with a full collection (\`gc()\`), so that no contender pays for another's garbage. ` +
+        `The same rounds without it, for the package's two main paths: \`validate(bytes)\` ${fmt(wc.ns_per_payload.ours_bytes)} ns (${fmt(wc.ratio_bytes_vs_ajv)}× ajv's ${fmt(wc.ns_per_payload.ajv)} ns), ` +
+        `\`verdict(bytes)\` ${fmt(wc.ns_per_payload.ours_bytes_verdict)} ns (${fmt(wc.ratio_bytes_verdict_vs_ajv)}×).`,
+    );
+  }
   const br = sp.bridge;
   if (br) {
     out.push("");

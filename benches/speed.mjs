@@ -126,9 +126,9 @@ let sink = 0;
 function pass(fn) {
   for (let i = 0; i < corpus.length; i++) sink += fn(corpus[i]) ? 1 : 0;
 }
-/** One round: [CPU ns, wall ns] per payload. */
-function timeRound(fn, reps) {
-  globalThis.gc?.();
+/** One round: [CPU ns, wall ns] per payload; a full collection first unless `collect` is false. */
+function timeRound(fn, reps, collect = true) {
+  if (collect) globalThis.gc?.();
   const c0 = cpuNs();
   const w0 = wallNs();
   for (let r = 0; r < reps; r++) pass(fn);
@@ -165,6 +165,20 @@ for (let r = 0; r < ROUNDS; r++) {
 
 const pairRatio = (a, b) =>
   samples[a] && samples[b] ? round(median(samples[a].map((t, r) => t / samples[b][r]))) : null;
+
+// The same rounds for the package's two main paths and ajv without the full collection before
+// each round: the heap as a long-running process has it between major collections. (After a
+// collection the next calls run slower for a while, the package's more than ajv's: the engine
+// makes some of their optimized code again.)
+const STEADY = ["ours_bytes", "ours_bytes_verdict", "ajv"];
+const steadySamples = Object.fromEntries(STEADY.map((n) => [n, []]));
+for (let r = 0; r < ROUNDS; r++) {
+  for (let k = 0; k < STEADY.length; k++) {
+    const n = STEADY[(r + k) % STEADY.length];
+    steadySamples[n].push(timeRound(contenders[n], reps[n], false)[0]);
+  }
+}
+const steadyRatio = (a, b) => round(median(steadySamples[a].map((t, r) => t / steadySamples[b][r])));
 
 /** js-sys: reading the pusher's range of the last outcome, one call each or one Uint32Array. */
 function infoCrossing() {
@@ -235,6 +249,12 @@ const result = {
   ratio_text_verdict_vs_ajv: pairRatio("ours_text_verdict", "ajv"),
   ratio_object_verdict_vs_ajv: pairRatio("ours_object_verdict", "ajv"),
   ratio_bytes_check_vs_ajv: pairRatio("ours_bytes_check", "ajv"),
+  without_collection: {
+    note: "the same rounds with no full collection before each",
+    ns_per_payload: Object.fromEntries(STEADY.map((n) => [n, round(median(steadySamples[n]))])),
+    ratio_bytes_vs_ajv: steadyRatio("ours_bytes", "ajv"),
+    ratio_bytes_verdict_vs_ajv: steadyRatio("ours_bytes_verdict", "ajv"),
+  },
   bridge:
     bridge === null
       ? null
