@@ -5,12 +5,13 @@
 
 use std::borrow::Cow;
 
+use crate::ascii::{self, has_control};
 use crate::json::{self, Member, ParseError, Val, Value};
 use crate::lang::{canonical_lang, is_plain_canonical};
 use crate::model::{Checked, DEVICE_ID, Draft, ENABLED, Outcome, PusherKind};
 use crate::options::Options;
 use crate::problem::{ErrorCode, Problem, Warning, WarningCode};
-use crate::url::{check_gateway_url, check_web_push_url};
+use crate::url;
 use crate::webpush;
 
 /// Rule A: the longest `app_id`, in characters.
@@ -205,16 +206,10 @@ fn is_web_push(mode: Mode) -> bool {
     matches!(mode, Mode::Set(kind) if kind.is_web_push())
 }
 
-/// Whether `s` holds a control character (U+0000 to U+001F, U+007F). Those are ASCII, and the
-/// bytes of a longer UTF-8 sequence never are, so the bytes are read, not the characters.
-fn has_control(s: &str) -> bool {
-    s.bytes().any(|b| b < 0x20 || b == 0x7f)
-}
-
 /// Whether `s` has more than `max` characters (Unicode scalar values): each starts with a byte
 /// that is not a continuation byte, and a string of at most `max` bytes has at most `max`.
 fn more_chars_than(s: &str, max: usize) -> bool {
-    s.len() > max && s.bytes().filter(|&b| b & 0xC0 != 0x80).count() > max
+    s.len() > max && ascii::char_count(s) > max
 }
 
 /// `must be at most {max}{unit}`, written without `core::fmt` (which would add its code to the
@@ -651,12 +646,9 @@ fn check_auth(value: &Val<'_>, report: &mut Report) {
 /// Rule U (and rule W's push service URL): the URL, normalized in place.
 fn check_url(value: &mut Val<'_>, web_push: bool, options: &Options, report: &mut Report) {
     match value {
-        Val::Str(url) => match if web_push {
-            check_web_push_url(url, options)
-        } else {
-            check_gateway_url(url, options)
-        } {
-            Ok(normalized) => {
+        Val::Str(url) => match url::check_url(url, options, web_push || options.allow_any_path) {
+            Ok(Cow::Borrowed(_)) => {}
+            Ok(Cow::Owned(normalized)) => {
                 if normalized != **url {
                     report.warn(
                         WarningCode::Normalized,

@@ -6,6 +6,9 @@
 //! percent-encode, an empty port, ...) is refused rather than rewritten. The check makes one
 //! pass over the bytes, allocates only the returned string, and needs no Unicode tables.
 
+use std::borrow::Cow;
+
+use crate::ascii;
 use crate::options::Options;
 
 /// Why a gateway URL is refused: always `M_INVALID_PARAM` at `/data/url`.
@@ -22,7 +25,7 @@ const NOTIFY_PATH: &str = "/_matrix/push/v1/notify";
 /// A [`UrlError`] with a short lowercase sentence when a rule of docs/rules.md section 4
 /// refuses it.
 pub fn check_gateway_url(url: &str, options: &Options) -> Result<String, UrlError> {
-    check_url(url, options, options.allow_any_path)
+    check_url(url, options, options.allow_any_path).map(Cow::into_owned)
 }
 
 /// Checks the push service URL of a Web Push pusher (`data.url`, docs/rules.md section 3, rule
@@ -32,30 +35,35 @@ pub fn check_gateway_url(url: &str, options: &Options) -> Result<String, UrlErro
 /// # Errors
 /// A [`UrlError`] when a rule of docs/rules.md section 4 other than rule 7 refuses it.
 pub fn check_web_push_url(url: &str, options: &Options) -> Result<String, UrlError> {
-    check_url(url, options, true)
+    check_url(url, options, true).map(Cow::into_owned)
 }
 
-fn check_url(url: &str, options: &Options, any_path: bool) -> Result<String, UrlError> {
+/// [`check_gateway_url`] (`any_path` from the options) or [`check_web_push_url`] (`any_path`
+/// true): the URL itself, borrowed, when its normalized form is the same text.
+pub(crate) fn check_url<'u>(
+    url: &'u str,
+    options: &Options,
+    any_path: bool,
+) -> Result<Cow<'u, str>, UrlError> {
     // Rule 1. Counting characters only matters for non-ASCII input, which is refused next.
-    if url.len() > options.max_url_chars && url.chars().count() > options.max_url_chars {
+    if url.len() > options.max_url_chars && ascii::char_count(url) > options.max_url_chars {
         return Err(UrlError("url is too long"));
     }
-    if !url.is_ascii() {
-        return Err(UrlError(
-            "url must be ascii (a non-ascii host must be sent as punycode)",
-        ));
+    // The shape of nearly every gateway URL, `https://` a plain name and the notify path, passes
+    // every rule below unchanged but the host's rule 5.
+    if !any_path
+        && let Some(name) = url
+            .strip_prefix("https://")
+            .and_then(|rest| rest.strip_suffix(NOTIFY_PATH))
+        && is_plain_name(name.as_bytes())
+    {
+        check_public_host(&Host::Name(name), options)?;
+        return Ok(Cow::Borrowed(url));
     }
-    let bytes = url.as_bytes();
-    // WHATWG silently strips leading and trailing spaces and controls and drops tabs and
-    // newlines anywhere: refusing them keeps our reading and the parser's the same.
-    if bytes.iter().any(|&b| b <= b' ' || b == 0x7f) {
-        return Err(UrlError(
-            "url must not contain spaces or control characters",
-        ));
-    }
-    // WHATWG reads `\` as `/` in special URLs.
-    if bytes.contains(&b'\\') {
-        return Err(UrlError("url must not contain a backslash"));
+    // Without a byte that the single-character rules look for, they have nothing to find.
+    let suspect = ascii::has_url_suspect(url);
+    if suspect {
+        check_characters(url)?;
     }
 
     // Rule 2.
@@ -76,7 +84,7 @@ fn check_url(url: &str, options: &Options, any_path: bool) -> Result<String, Url
     };
 
     // Rule 3.
-    if after_scheme.bytes().any(|b| b == b'#') {
+    if suspect && after_scheme.bytes().any(|b| b == b'#') {
         return Err(UrlError("url must not have a fragment"));
     }
     let authority_end = after_scheme
@@ -86,20 +94,14 @@ fn check_url(url: &str, options: &Options, any_path: bool) -> Result<String, Url
     let (authority, path_and_query) = after_scheme
         .split_at_checked(authority_end)
         .unwrap_or((after_scheme, ""));
-    if authority.bytes().any(|b| b == b'@') {
+    if suspect && authority.bytes().any(|b| b == b'@') {
         return Err(UrlError("url must not contain a user name or password"));
     }
 
     // Rules 4 and 5.
     let (host, port) = split_host_port(authority)?;
     let host = parse_host(host)?;
-    if !options.allow_private_hosts {
-        if let Err(error) = host.check_public() {
-            if !host.is_allowed(&options.allowed_private_hosts) {
-                return Err(error);
-            }
-        }
-    }
+    check_public_host(&host, options)?;
 
     // Rule 6.
     let port = match port {
@@ -107,7 +109,7 @@ fn check_url(url: &str, options: &Options, any_path: bool) -> Result<String, Url
         Some(p) => check_port(p)?,
     };
     let default_port = if https { "443" } else { "80" };
-    let port = port.filter(|&p| p != default_port);
+    let written_port = port.filter(|&p| p != default_port);
 
     // Rules 7 and 8.
     let (path, query) = match path_and_query.bytes().position(|b| b == b'?') {
@@ -123,15 +125,59 @@ fn check_url(url: &str, options: &Options, any_path: bool) -> Result<String, Url
     }
     check_query(query)?;
 
+    // Only the scheme, the host and a default port can change.
+    let unchanged = matches!(scheme.as_bytes(), b"https" | b"http")
+        && written_port == port
+        && host.is_written_as_sent();
+    if unchanged {
+        return Ok(Cow::Borrowed(url));
+    }
     let mut out = String::with_capacity(url.len() + 8);
     out.push_str(if https { "https://" } else { "http://" });
     host.write(&mut out);
-    if let Some(p) = port {
+    if let Some(p) = written_port {
         out.push(':');
         out.push_str(p);
     }
     out.push_str(path_and_query);
-    Ok(out)
+    Ok(Cow::Owned(out))
+}
+
+/// Rule 5, unless the options allow the host.
+fn check_public_host(host: &Host<'_>, options: &Options) -> Result<(), UrlError> {
+    if !options.allow_private_hosts {
+        if let Err(error) = host.check_public() {
+            if !host.is_allowed(&options.allowed_private_hosts) {
+                return Err(error);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The rules on single characters, in the order they are told: rule 1's ASCII, and what
+/// WHATWG would strip or read otherwise.
+#[cold]
+#[inline(never)]
+fn check_characters(url: &str) -> Result<(), UrlError> {
+    if !url.is_ascii() {
+        return Err(UrlError(
+            "url must be ascii (a non-ascii host must be sent as punycode)",
+        ));
+    }
+    let bytes = url.as_bytes();
+    // WHATWG silently strips leading and trailing spaces and controls and drops tabs and
+    // newlines anywhere: refusing them keeps our reading and the parser's the same.
+    if bytes.iter().any(|&b| b <= b' ' || b == 0x7f) {
+        return Err(UrlError(
+            "url must not contain spaces or control characters",
+        ));
+    }
+    // WHATWG reads `\` as `/` in special URLs.
+    if bytes.contains(&b'\\') {
+        return Err(UrlError("url must not contain a backslash"));
+    }
+    Ok(())
 }
 
 /// Splits the authority (userinfo already refused) into the host and the text after `:`.
@@ -235,6 +281,16 @@ impl Host<'_> {
         }
     }
 
+    /// Whether [`Host::write`] writes the host as it was sent: a name in lowercase, or an IPv4
+    /// address.
+    fn is_written_as_sent(&self) -> bool {
+        match *self {
+            Self::Name(name) => !name.bytes().any(|b| b.is_ascii_uppercase()),
+            Self::V4(..) => true,
+            Self::V6(_) => false,
+        }
+    }
+
     fn write(&self, out: &mut String) {
         match *self {
             Self::Name(name) => {
@@ -256,6 +312,14 @@ impl Host<'_> {
 
 #[inline(never)]
 fn parse_host(host: &str) -> Result<Host<'_>, UrlError> {
+    if is_plain_name(host.as_bytes()) {
+        return Ok(Host::Name(host));
+    }
+    parse_any_host(host)
+}
+
+/// [`parse_host`] for any host, plain names included.
+fn parse_any_host(host: &str) -> Result<Host<'_>, UrlError> {
     if let Some(inner) = host.strip_prefix('[') {
         // `split_host_port` cut the host just after the first `]`.
         let inner = inner.strip_suffix(']').unwrap_or(inner);
@@ -300,6 +364,38 @@ fn parse_host(host: &str) -> Result<Host<'_>, UrlError> {
     }
     check_dns_name(name)?;
     Ok(Host::Name(host))
+}
+
+/// Whether `host` is a name that every check below passes as it is, and that is written as it
+/// was sent: at most 253 bytes of lowercase letters, digits, hyphens and dots, in labels of 1 to
+/// 63 bytes that neither start nor end with a hyphen nor have one in their third and fourth
+/// places (where `xn--` has), no trailing dot, and a last label that starts with a letter, which
+/// WHATWG cannot read as a number. Most hosts are such a name; the others take the long way.
+fn is_plain_name(host: &[u8]) -> bool {
+    fn plain_label(label: &[u8]) -> bool {
+        match label {
+            [] | [b'-', ..] | [.., b'-'] | [_, _, b'-', b'-', ..] => false,
+            _ => label.len() <= 63,
+        }
+    }
+    if host.len() > 253 {
+        return false;
+    }
+    let mut start = 0;
+    for (i, &b) in host.iter().enumerate() {
+        match b {
+            b'a'..=b'z' | b'0'..=b'9' | b'-' => {}
+            b'.' => {
+                if !plain_label(&host[start..i]) {
+                    return false;
+                }
+                start = i + 1;
+            }
+            _ => return false,
+        }
+    }
+    let last = &host[start..];
+    plain_label(last) && last[0].is_ascii_lowercase()
 }
 
 /// Whether WHATWG's "ends in a number" reads this last label as an IPv4 number: all decimal
@@ -862,6 +958,46 @@ mod tests {
     }
 
     // ---- rule 1: length and characters -----------------------------------------------------
+
+    #[test]
+    fn reads_plain_names_as_the_long_way_does() {
+        let alphabet = [b'a', b'x', b'n', b'0', b'9', b'-', b'.', b'A', b'_'];
+        let mut hosts: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut last = hosts.clone();
+        for _ in 0..6 {
+            last = last
+                .iter()
+                .flat_map(|h| {
+                    alphabet.iter().map(move |&b| {
+                        let mut h = h.clone();
+                        h.push(b);
+                        h
+                    })
+                })
+                .collect();
+            hosts.extend(last.iter().cloned());
+        }
+        for long in [
+            "a".repeat(63),
+            "a".repeat(64),
+            format!("{}.a", "b".repeat(251)),
+        ] {
+            hosts.push(long.into_bytes());
+        }
+        hosts.push(format!("{}.ab", "b".repeat(251)).into_bytes());
+        hosts.push(b"xn--abc.org".to_vec());
+        hosts.push(b"a.xn--abc".to_vec());
+        let mut plain = 0;
+        for host in hosts {
+            let host = String::from_utf8(host).unwrap_or_default();
+            if is_plain_name(host.as_bytes()) {
+                plain += 1;
+                assert_eq!(parse_any_host(&host), Ok(Host::Name(&host)), "{host}");
+                assert!(Host::Name(&host).is_written_as_sent(), "{host}");
+            }
+        }
+        assert!(plain > 10_000, "{plain}");
+    }
 
     #[test]
     fn accepts_url_of_exactly_max_url_chars() {
