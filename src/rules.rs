@@ -281,6 +281,9 @@ fn pushkey_problem(s: &str, mode: Mode) -> Option<String> {
     }
 }
 
+/// The JSON Pointer of `org.matrix.msc3881.device_id` (no character of it is escaped).
+const DEVICE_ID_POINTER: &str = "/org.matrix.msc3881.device_id";
+
 /// The required members of a set request, in the order their absence is reported.
 const REQUIRED: [&str; 7] = [
     "kind",
@@ -322,26 +325,36 @@ fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a>
     let mut report = Report::default();
     let mut fields = Fields::default();
     for (name, value) in members {
-        if let Some(slot) = REQUIRED.iter().position(|r| *r == name) {
-            fields.present[slot] = true;
-        }
+        // Each required member marks its place in `REQUIRED`.
         match &*name {
             "kind" => {
+                fields.present[0] = true;
                 if let Some((errcode, message)) = kind_problem {
                     report.error(errcode, "/kind", message);
                 }
             }
-            "app_id" => fields.app_id = app_id(value, mode, &mut report),
-            "pushkey" => fields.pushkey = pushkey(value, mode, &mut report),
+            "app_id" => {
+                fields.present[1] = true;
+                fields.app_id = app_id(value, mode, &mut report);
+            }
+            "pushkey" => {
+                fields.present[2] = true;
+                fields.pushkey = pushkey(value, mode, &mut report);
+            }
             "app_display_name" => {
+                fields.present[3] = true;
                 fields.app_display_name =
                     display_name(value, "/app_display_name", options, &mut report);
             }
             "device_display_name" => {
+                fields.present[4] = true;
                 fields.device_display_name =
                     display_name(value, "/device_display_name", options, &mut report);
             }
-            "lang" => fields.lang = lang(value, &mut report),
+            "lang" => {
+                fields.present[5] = true;
+                fields.lang = lang(value, &mut report);
+            }
             "profile_tag" => {
                 if value.is_null() {
                     report.warn(
@@ -373,7 +386,10 @@ fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a>
                     }
                 }
             }
-            "data" => fields.data = check_data(value, mode, options, &mut report),
+            "data" => {
+                fields.present[6] = true;
+                fields.data = check_data(value, mode, options, &mut report);
+            }
             ENABLED => match value {
                 Val::Bool(enabled) => fields.enabled = Some(enabled),
                 Val::Null => msc3881_null(ENABLED, &mut report),
@@ -386,7 +402,7 @@ fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a>
                     } else {
                         text_problem(&id, MAX_DEVICE_ID_CHARS)
                     };
-                    fields.device_id = report.check(id, &pointer(DEVICE_ID), problem);
+                    fields.device_id = report.check(id, DEVICE_ID_POINTER, problem);
                 }
                 Val::Null => msc3881_null(DEVICE_ID, &mut report),
                 _ => report.error(ErrorCode::BadJson, pointer(DEVICE_ID), "must be a string"),
@@ -817,6 +833,18 @@ mod tests {
             app_id_problem("org.x", Mode::Set(PusherKind::Email)).as_deref(),
             Some("must be m.email for an email pusher")
         );
+    }
+
+    #[test]
+    fn writes_the_pointers_of_members_as_their_names_say() {
+        assert_eq!(REQUIRED[0], "kind");
+        assert_eq!(REQUIRED[1], "app_id");
+        assert_eq!(REQUIRED[2], "pushkey");
+        assert_eq!(REQUIRED[3], "app_display_name");
+        assert_eq!(REQUIRED[4], "device_display_name");
+        assert_eq!(REQUIRED[5], "lang");
+        assert_eq!(REQUIRED[6], "data");
+        assert_eq!(DEVICE_ID_POINTER, pointer(DEVICE_ID));
     }
 
     #[test]
