@@ -92,7 +92,37 @@ pub(crate) enum Val<'a> {
     /// A string; see [`plain`] for what `Borrowed` promises.
     Str(Cow<'a, str>),
     Array(Vec<Val<'a>>),
-    Object(Vec<Member<'a>>),
+    /// An object, and where it lies in the body when that text can be copied (see [`Span`]).
+    Object(Vec<Member<'a>>, Span),
+}
+
+/// Where an object lies in the body when its text there is exactly its compact serialization
+/// (no whitespace, no escape inside), so that it is copied rather than written again;
+/// [`Span::NONE`] otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Span {
+    start: u32,
+    /// 0 for none: an object's text ends two bytes after its start at the earliest.
+    end: u32,
+}
+
+impl Span {
+    pub(crate) const NONE: Self = Self { start: 0, end: 0 };
+
+    fn new(start: usize, end: usize) -> Self {
+        match (u32::try_from(start), u32::try_from(end)) {
+            (Ok(start), Ok(end)) => Self { start, end },
+            _ => Self::NONE,
+        }
+    }
+
+    /// The object's text in `body`, the document it was read from.
+    pub(crate) fn text(self, body: &str) -> Option<&str> {
+        if self.end == 0 {
+            return None;
+        }
+        body.get(self.start as usize..self.end as usize)
+    }
 }
 
 /// An object member read in place.
@@ -119,7 +149,7 @@ impl<'a> Val<'a> {
             Self::Number(text) => Value::Number(text.to_owned()),
             Self::Str(s) => Value::String(s.into_owned()),
             Self::Array(items) => Value::Array(items.into_iter().map(Val::into_owned).collect()),
-            Self::Object(members) => Value::Object(members_into_owned(members)),
+            Self::Object(members, _) => Value::Object(members_into_owned(members)),
         }
     }
 
@@ -132,7 +162,7 @@ impl<'a> Val<'a> {
             Value::Number(text) => Self::Number(text),
             Value::String(s) => Self::Str(plain(s)),
             Value::Array(items) => Self::Array(items.iter().map(Val::of).collect()),
-            Value::Object(members) => Self::Object(members_of(members)),
+            Value::Object(members) => Self::Object(members_of(members), Span::NONE),
         }
     }
 }
@@ -217,6 +247,12 @@ pub(crate) fn parse_in_place(input: &[u8], max_depth: usize) -> Result<Val<'_>, 
     let Ok(text) = std::str::from_utf8(input) else {
         return Err(ParseError::NotJson);
     };
+    parse_text(text, max_depth)
+}
+
+/// [`parse_in_place`] of a document already known to be UTF-8.
+pub(crate) fn parse_text(text: &str, max_depth: usize) -> Result<Val<'_>, ParseError> {
+    let input = text.as_bytes();
     let mut parser = Parser::new(text, max_depth.min(MAX_NESTING));
     parser.skip_ws();
     let value = match parser.value(1) {
@@ -439,6 +475,9 @@ struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
     max_depth: usize,
+    /// How many runs of whitespace and escaped strings were read so far: an object's text is
+    /// its compact serialization when this did not change while it was read.
+    irregular: usize,
     /// The pointer of each repeated member, in document order. Each is written relative to the
     /// object it is found in; every container it lies in adds its own step in front of it as
     /// the value returns, so that no path is kept while nothing is wrong.
@@ -479,6 +518,7 @@ impl<'a> Parser<'a> {
             bytes: text.as_bytes(),
             pos: 0,
             max_depth,
+            irregular: 0,
             duplicates: Vec::new(),
             members: Vec::with_capacity(16),
             items: Vec::new(),
@@ -490,8 +530,12 @@ impl<'a> Parser<'a> {
     }
 
     fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+        if let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.irregular += 1;
             self.pos += 1;
+            while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+                self.pos += 1;
+            }
         }
     }
 
@@ -499,8 +543,15 @@ impl<'a> Parser<'a> {
     fn value(&mut self, depth: usize) -> Result<Val<'a>, Stop> {
         match self.peek() {
             Some(b'{') => {
+                let (start, irregular) = (self.pos, self.irregular);
                 self.enter(depth)?;
-                self.object(depth)
+                let members = self.object(depth)?;
+                let span = if self.irregular == irregular {
+                    Span::new(start, self.pos)
+                } else {
+                    Span::NONE
+                };
+                Ok(Val::Object(members, span))
             }
             Some(b'[') => {
                 self.enter(depth)?;
@@ -609,10 +660,10 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn object(&mut self, depth: usize) -> Result<Val<'a>, Stop> {
+    fn object(&mut self, depth: usize) -> Result<Vec<Member<'a>>, Stop> {
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Val::Object(Vec::new()));
+            return Ok(Vec::new());
         }
         let base = self.members.len();
         let mut seen = SeenNames::default();
@@ -653,7 +704,7 @@ impl<'a> Parser<'a> {
                     } else {
                         self.members.drain(base..).collect()
                     };
-                    return Ok(Val::Object(members));
+                    return Ok(members);
                 }
                 _ => return Err(Stop::NotJson),
             }
@@ -798,6 +849,7 @@ impl<'a> Parser<'a> {
 
     /// The rest of a string whose plain content from `start` ends at a backslash.
     fn escaped_string(&mut self, start: usize) -> Result<String, Stop> {
+        self.irregular += 1;
         let mut out = String::with_capacity(self.pos - start + 16);
         let mut run = start;
         loop {
@@ -969,7 +1021,7 @@ pub(crate) fn write_val(out: &mut String, value: &Val<'_>) {
             }
             out.push(']');
         }
-        Val::Object(members) => write_val_members(out, members),
+        Val::Object(members, _) => write_val_members(out, members),
     }
 }
 
@@ -997,7 +1049,7 @@ pub(crate) fn val_len(value: &Val<'_>) -> usize {
         Val::Array(items) => {
             2 + items.len().saturating_sub(1) + items.iter().map(val_len).sum::<usize>()
         }
-        Val::Object(members) => val_members_len(members),
+        Val::Object(members, _) => val_members_len(members),
     }
 }
 
@@ -1510,6 +1562,35 @@ mod tests {
         let value = parsed(text).unwrap_or(Value::Null);
         assert_eq!(value.to_json(), text);
         assert_eq!(compact_len(&value), text.len());
+    }
+
+    #[test]
+    fn keeps_the_span_of_an_object_written_compactly() {
+        let text = r#"{"a":{"b":[1,{"c":"d"}],"e":{}},"f":{ },"g":{"h":"\u0041"},"i":{"j":[ ]}}"#;
+        let Ok(Val::Object(members, span)) = parse_text(text, 16) else {
+            unreachable!("the text is JSON")
+        };
+        assert_eq!(span, Span::NONE);
+        let spans: Vec<_> = members
+            .iter()
+            .map(|(_, value)| match value {
+                Val::Object(members, span) => {
+                    let mut written = String::new();
+                    write_val_members(&mut written, members);
+                    span.text(text)
+                        .inspect(|copied| assert_eq!(*copied, written))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            spans,
+            [Some(r#"{"b":[1,{"c":"d"}],"e":{}}"#), None, None, None]
+        );
+        let Ok(Val::Object(_, span)) = parse_text("{}", 16) else {
+            unreachable!("the text is JSON")
+        };
+        assert_eq!(span.text("{}"), Some("{}"));
     }
 
     #[test]

@@ -319,6 +319,8 @@ pub(crate) struct Draft<'a> {
     pub(crate) profile_tag: Option<Cow<'a, str>>,
     pub(crate) lang: Cow<'a, str>,
     pub(crate) data: Vec<json::Member<'a>>,
+    /// The text of `data` in the body when it is its compact serialization, as it is.
+    pub(crate) data_text: Option<&'a str>,
     pub(crate) enabled: Option<bool>,
     pub(crate) device_id: Option<Cow<'a, str>>,
 }
@@ -348,7 +350,13 @@ impl Draft<'_> {
             + self.profile_tag.as_ref().map_or(0, |t| t.len())
             + self.lang.len()
             + self.device_id.as_ref().map_or(0, |d| d.len())
-            + json::val_members_len(&self.data)
+            + self.data_len()
+    }
+
+    /// The length of the compact serialization of `data`.
+    fn data_len(&self) -> usize {
+        self.data_text
+            .map_or_else(|| json::val_members_len(&self.data), str::len)
     }
 
     fn write_json(&self, out: &mut String) {
@@ -364,7 +372,10 @@ impl Draft<'_> {
         }
         text_member(out, r#","lang":"#, &self.lang);
         out.push_str(r#","data":"#);
-        json::write_val_members(out, &self.data);
+        match self.data_text {
+            Some(text) => out.push_str(text),
+            None => json::write_val_members(out, &self.data),
+        }
         if let Some(enabled) = self.enabled {
             write_name(out, ENABLED);
             out.push_str(if enabled { "true" } else { "false" });
@@ -388,6 +399,7 @@ impl<'a> Draft<'a> {
             profile_tag: pusher.profile_tag.as_deref().map(json::plain),
             lang: json::plain(&pusher.lang),
             data: json::members_of(&pusher.data.0),
+            data_text: None,
             enabled: pusher.enabled,
             device_id: pusher.device_id.as_deref().map(json::plain),
         }

@@ -38,8 +38,13 @@ pub(crate) fn check_bytes<'a>(body: &'a [u8], options: &Options) -> Checked<'a> 
     if body.len() > options.max_body_bytes {
         return Report::fatal(ErrorCode::TooLarge, String::new(), "the body is too large");
     }
-    match json::parse_in_place(body, options.max_depth) {
-        Ok(Val::Object(members)) => check_members(members, options),
+    // Wherever a byte that is not UTF-8 lies, in a string or between tokens, the body is not
+    // JSON.
+    let Ok(text) = std::str::from_utf8(body) else {
+        return parse_error(ParseError::NotJson);
+    };
+    match json::parse_text(text, options.max_depth) {
+        Ok(Val::Object(members, _)) => check_members(members, text, options),
         Ok(_) => not_an_object(),
         Err(error) => parse_error(error),
     }
@@ -49,7 +54,7 @@ pub(crate) fn validate_value(value: &Value, options: &Options) -> Outcome {
     match json::check_tree(value, options.max_depth) {
         // The tree was checked for depth first, so viewing it recursively is safe.
         Ok(()) => match value {
-            Value::Object(members) => check_members(json::members_of(members), options),
+            Value::Object(members) => check_members(json::members_of(members), "", options),
             _ => not_an_object(),
         }
         .into_outcome(),
@@ -306,13 +311,15 @@ struct Fields<'a> {
     lang: Option<Cow<'a, str>>,
     profile_tag: Option<Cow<'a, str>>,
     instance_handle: Option<Cow<'a, str>>,
-    data: Option<Vec<Member<'a>>>,
+    data: Option<(Vec<Member<'a>>, Option<&'a str>)>,
     append: bool,
     enabled: Option<bool>,
     device_id: Option<Cow<'a, str>>,
 }
 
-fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a> {
+/// The rules over the members of the body, `body` the text they were read from (where the
+/// [`json::Span`]s of its objects lie).
+fn check_members<'a>(members: Vec<Member<'a>>, body: &'a str, options: &Options) -> Checked<'a> {
     let kind = members.iter().find(|(name, _)| name == "kind");
     let (mode, kind_problem) = mode_of(kind.map(|(_, v)| v), options);
     if mode == Mode::Delete {
@@ -388,7 +395,7 @@ fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a>
             }
             "data" => {
                 fields.present[6] = true;
-                fields.data = check_data(value, mode, options, &mut report);
+                fields.data = check_data(value, body, mode, options, &mut report);
             }
             ENABLED => match value {
                 Val::Bool(enabled) => fields.enabled = Some(enabled),
@@ -443,7 +450,7 @@ fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a>
             app_display_name: Some(app_display_name),
             device_display_name: Some(device_display_name),
             lang: Some(lang),
-            data: Some(data),
+            data: Some((data, data_text)),
             profile_tag,
             instance_handle,
             append,
@@ -460,6 +467,7 @@ fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a>
                 profile_tag: profile_tag.or(instance_handle),
                 lang,
                 data,
+                data_text,
                 enabled,
                 device_id,
             },
@@ -569,16 +577,18 @@ fn profile_tag<'a>(value: Val<'a>, path: &str, report: &mut Report) -> Option<Co
     }
 }
 
-/// Rules G, U and F, and rule W for `data`.
+/// Rules G, U and F, and rule W for `data`: its members, and its text in `body` when that is
+/// its compact serialization and nothing in it changed.
 #[inline(never)]
 fn check_data<'a>(
     value: Val<'a>,
+    body: &'a str,
     mode: Mode,
     options: &Options,
     report: &mut Report,
-) -> Option<Vec<Member<'a>>> {
-    let mut members = match value {
-        Val::Object(members) => members,
+) -> Option<(Vec<Member<'a>>, Option<&'a str>)> {
+    let (mut members, mut text) = match value {
+        Val::Object(members, span) => (members, span.text(body)),
         Val::Null => {
             report.error(ErrorCode::MissingParam, "/data", "a value is required");
             return None;
@@ -589,7 +599,8 @@ fn check_data<'a>(
         }
     };
     let errors_before = report.errors.len();
-    if json::val_members_len(&members) > options.max_data_bytes {
+    let len = text.map_or_else(|| json::val_members_len(&members), str::len);
+    if len > options.max_data_bytes {
         report.error(
             ErrorCode::InvalidParam,
             "/data",
@@ -603,7 +614,9 @@ fn check_data<'a>(
         match &**name {
             "url" if needs_url => {
                 has_url = true;
-                check_url(value, web_push, options, report);
+                if check_url(value, web_push, options, report) {
+                    text = None;
+                }
             }
             "auth" if web_push => {
                 has_auth = true;
@@ -641,7 +654,7 @@ fn check_data<'a>(
             "is required for a web push pusher",
         );
     }
-    (report.errors.len() == errors_before).then_some(members)
+    (report.errors.len() == errors_before).then_some((members, text))
 }
 
 /// Rule W: the auth secret of a Web Push pusher.
@@ -659,8 +672,9 @@ fn check_auth(value: &Val<'_>, report: &mut Report) {
     }
 }
 
-/// Rule U (and rule W's push service URL): the URL, normalized in place.
-fn check_url(value: &mut Val<'_>, web_push: bool, options: &Options, report: &mut Report) {
+/// Rule U (and rule W's push service URL): the URL, normalized in place. Returns whether that
+/// changed it.
+fn check_url(value: &mut Val<'_>, web_push: bool, options: &Options, report: &mut Report) -> bool {
     match value {
         Val::Str(url) => match url::check_url(url, options, web_push || options.allow_any_path) {
             Ok(Cow::Borrowed(_)) => {}
@@ -672,6 +686,7 @@ fn check_url(value: &mut Val<'_>, web_push: bool, options: &Options, report: &mu
                         "was written in canonical form",
                     );
                     *url = Cow::Owned(normalized);
+                    return true;
                 }
             }
             Err(error) => report.error(ErrorCode::InvalidParam, "/data/url", error.0),
@@ -679,6 +694,7 @@ fn check_url(value: &mut Val<'_>, web_push: bool, options: &Options, report: &mu
         Val::Null => report.error(ErrorCode::MissingParam, "/data/url", "a value is required"),
         _ => report.error(ErrorCode::BadJson, "/data/url", "must be a string"),
     }
+    false
 }
 
 /// A delete reads only `app_id` and `pushkey` (rules A and P, not the e-mail forms); every
