@@ -377,12 +377,14 @@ impl Draft<'_> {
             None => json::write_val_members(out, &self.data),
         }
         if let Some(enabled) = self.enabled {
-            write_name(out, ENABLED);
-            out.push_str(if enabled { "true" } else { "false" });
+            out.push_str(if enabled {
+                r#","org.matrix.msc3881.enabled":true"#
+            } else {
+                r#","org.matrix.msc3881.enabled":false"#
+            });
         }
         if let Some(device_id) = &self.device_id {
-            write_name(out, DEVICE_ID);
-            json::write_text(out, device_id);
+            text_member(out, r#","org.matrix.msc3881.device_id":"#, device_id);
         }
         out.push('}');
     }
@@ -550,22 +552,25 @@ impl Checked<'_> {
                 out.push_str(r#""ok":false"#);
                 match errors.first() {
                     Some(first) => {
-                        write_string_member(&mut out, "errcode", first.errcode.as_str());
-                        write_string_member(&mut out, "error", &first.message);
+                        out.push_str(r#","errcode":""#);
+                        out.push_str(first.errcode.as_str());
+                        out.push_str(r#"","error":"#);
+                        json::write_str(&mut out, &first.message);
                     }
                     None => out.push_str(r#","errcode":null,"error":null"#),
                 }
-                write_name(&mut out, "errors");
-                out.push('[');
+                out.push_str(r#","errors":["#);
                 for (i, problem) in errors.iter().enumerate() {
                     if i > 0 {
                         out.push(',');
                     }
-                    out.push('{');
-                    write_string_member(&mut out, "errcode", problem.errcode.as_str());
-                    write_string_member(&mut out, "path", &problem.path);
-                    write_string_member(&mut out, "message", &problem.message);
-                    out.push('}');
+                    write_note(
+                        &mut out,
+                        r#"{"errcode":""#,
+                        problem.errcode.as_str(),
+                        &problem.path,
+                        &problem.message,
+                    );
                 }
                 out.push(']');
                 write_warnings(&mut out, warnings);
@@ -585,34 +590,34 @@ fn text_member(out: &mut String, prefix: &str, value: &Cow<'_, str>) {
     json::write_text(out, value);
 }
 
-/// Writes `,"name":` (or `"name":` first in an object).
-fn write_name(out: &mut String, name: &str) {
-    if !out.ends_with('{') {
-        out.push(',');
-    }
-    json::write_str(out, name);
-    out.push(':');
-}
-
-fn write_string_member(out: &mut String, name: &str, value: &str) {
-    write_name(out, name);
-    json::write_str(out, value);
-}
-
+/// Writes `,"warnings":[...]`.
 fn write_warnings(out: &mut String, warnings: &[Warning]) {
-    write_name(out, "warnings");
-    out.push('[');
+    out.push_str(r#","warnings":["#);
     for (i, warning) in warnings.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push('{');
-        write_string_member(out, "code", warning.code.as_str());
-        write_string_member(out, "path", &warning.path);
-        write_string_member(out, "message", &warning.message);
-        out.push('}');
+        write_note(
+            out,
+            r#"{"code":""#,
+            warning.code.as_str(),
+            &warning.path,
+            &warning.message,
+        );
     }
     out.push(']');
+}
+
+/// Writes a problem or a warning: `opening` (`{"code":"` or `{"errcode":"`), its code (a wire
+/// name, which needs no escape), then its path and message.
+fn write_note(out: &mut String, opening: &str, code: &str, path: &str, message: &str) {
+    out.push_str(opening);
+    out.push_str(code);
+    out.push_str(r#"","path":"#);
+    json::write_str(out, path);
+    out.push_str(r#","message":"#);
+    json::write_str(out, message);
+    out.push('}');
 }
 
 impl Pusher {
