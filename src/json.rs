@@ -502,13 +502,12 @@ const fn is_string_stop(b: u8) -> bool {
 const fn string_stops(word: u64) -> u64 {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    const fn zero_byte(x: u64) -> u64 {
-        x.wrapping_sub(ONES) & !x & HIGH
-    }
-    let quote = zero_byte(word ^ (ONES * b'"' as u64));
-    let backslash = zero_byte(word ^ (ONES * b'\\' as u64));
-    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-    quote | backslash | control
+    // Flipping bit 1 maps `"` (0x22) to 0x20 and the controls onto themselves: the bytes then
+    // below 0x21 are exactly the controls and `"`. Neither flip touches the high bits, so `!word`
+    // serves both tests.
+    let quote_or_control = (word ^ (ONES * 0x02)).wrapping_sub(ONES * 0x21);
+    let backslash = (word ^ (ONES * b'\\' as u64)).wrapping_sub(ONES);
+    (quote_or_control | backslash) & !word & HIGH
 }
 
 impl<'a> Parser<'a> {
@@ -932,14 +931,17 @@ const fn escape_of(b: u8) -> Option<&'static str> {
 /// The end of the run of bytes from `pos` that [`write_str`] copies as they are: up to the next
 /// byte it escapes (the string stop bytes of the parser), or the end.
 fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
-    while let Some(chunk) = bytes.get(pos..).and_then(<[u8]>::first_chunk::<8>) {
-        let stops = string_stops(u64::from_le_bytes(*chunk));
+    let mut chunks = bytes.get(pos..).unwrap_or_default().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let stops = string_stops(u64::from_le_bytes(word));
         if stops != 0 {
             return pos + (stops.trailing_zeros() / 8) as usize;
         }
         pos += 8;
     }
-    while let Some(&b) = bytes.get(pos) {
+    for &b in chunks.remainder() {
         if is_string_stop(b) {
             break;
         }
@@ -1591,6 +1593,31 @@ mod tests {
             unreachable!("the text is JSON")
         };
         assert_eq!(span.text("{}"), Some("{}"));
+    }
+
+    #[test]
+    fn finds_the_first_string_stop_of_a_word() {
+        // Near misses of every stop byte as the filler, and a second stop after the first.
+        for filler in [
+            b'a', 0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff,
+        ] {
+            for b in 0..=255u8 {
+                for at in 0..8 {
+                    let mut word = [filler; 8];
+                    word[at] = b;
+                    let stops = string_stops(u64::from_le_bytes(word));
+                    let expected = word.iter().position(|&c| is_string_stop(c));
+                    let found = (stops != 0).then(|| (stops.trailing_zeros() / 8) as usize);
+                    assert_eq!(found, expected, "{word:?}");
+                    if at < 7 {
+                        word[7] = b'"';
+                        let stops = string_stops(u64::from_le_bytes(word));
+                        let expected = word.iter().position(|&c| is_string_stop(c));
+                        assert_eq!(Some((stops.trailing_zeros() / 8) as usize), expected);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
