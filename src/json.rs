@@ -832,14 +832,16 @@ impl<'a> Parser<'a> {
 
     /// A string starting at its opening quote. Without escapes it is a slice of the body.
     fn string(&mut self) -> Result<Cow<'a, str>, Stop> {
-        self.pos += 1;
-        let start = self.pos;
-        self.skip_plain();
-        match self.peek() {
+        let start = self.pos + 1;
+        let end = plain_run_end(self.bytes, start);
+        self.pos = end;
+        match self.bytes.get(end) {
             Some(b'"') => {
-                let s = self.text.get(start..self.pos).ok_or(Stop::NotJson)?;
-                self.pos += 1;
-                Ok(Cow::Borrowed(s))
+                self.pos = end + 1;
+                self.text
+                    .get(start..end)
+                    .map(Cow::Borrowed)
+                    .ok_or(Stop::NotJson)
             }
             Some(b'\\') => self.escaped_string(start).map(Cow::Owned),
             _ => Err(Stop::NotJson),
@@ -847,6 +849,8 @@ impl<'a> Parser<'a> {
     }
 
     /// The rest of a string whose plain content from `start` ends at a backslash.
+    #[cold]
+    #[inline(never)]
     fn escaped_string(&mut self, start: usize) -> Result<String, Stop> {
         self.irregular += 1;
         let mut out = String::with_capacity(self.pos - start + 16);
