@@ -937,9 +937,8 @@ const fn escape_of(b: u8) -> Option<&'static str> {
 fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
     let mut chunks = bytes.get(pos..).unwrap_or_default().chunks_exact(8);
     for chunk in &mut chunks {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let stops = string_stops(u64::from_le_bytes(word));
+        let word = chunk.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
+        let stops = string_stops(word);
         if stops != 0 {
             return pos + (stops.trailing_zeros() / 8) as usize;
         }

@@ -322,9 +322,9 @@ struct Fields<'a> {
 fn check_members<'a>(members: Vec<Member<'a>>, body: &'a str, options: &Options) -> Checked<'a> {
     let kind = members.iter().find(|(name, _)| name == "kind");
     let (mode, kind_problem) = mode_of(kind.map(|(_, v)| v), options);
-    if mode == Mode::Delete {
-        return check_delete(members);
-    }
+    // A delete reads only `app_id` and `pushkey` (rules A and P, not the e-mail forms); every
+    // other member is ignored silently, since clients echo the stored pusher back.
+    let delete = mode == Mode::Delete;
     // `profile_tag` wins over `instance_handle` wherever each comes in the body.
     let has_profile_tag = members
         .iter()
@@ -334,12 +334,6 @@ fn check_members<'a>(members: Vec<Member<'a>>, body: &'a str, options: &Options)
     for (name, value) in members {
         // Each required member marks its place in `REQUIRED`.
         match &*name {
-            "kind" => {
-                fields.present[0] = true;
-                if let Some((errcode, message)) = kind_problem {
-                    report.error(errcode, "/kind", message);
-                }
-            }
             "app_id" => {
                 fields.present[1] = true;
                 fields.app_id = app_id(value, mode, &mut report);
@@ -347,6 +341,13 @@ fn check_members<'a>(members: Vec<Member<'a>>, body: &'a str, options: &Options)
             "pushkey" => {
                 fields.present[2] = true;
                 fields.pushkey = pushkey(value, mode, &mut report);
+            }
+            _ if delete => {}
+            "kind" => {
+                fields.present[0] = true;
+                if let Some((errcode, message)) = kind_problem {
+                    report.error(errcode, "/kind", message);
+                }
             }
             "app_display_name" => {
                 fields.present[3] = true;
@@ -428,14 +429,25 @@ fn check_members<'a>(members: Vec<Member<'a>>, body: &'a str, options: &Options)
             ),
         }
     }
-    for (name, present) in REQUIRED.iter().zip(fields.present) {
-        if !present {
+    for (slot, (name, present)) in REQUIRED.iter().zip(fields.present).enumerate() {
+        // `app_id` and `pushkey` are the two a delete requires.
+        if !present && (!delete || matches!(slot, 1 | 2)) {
             report.error(
                 ErrorCode::MissingParam,
                 json::member_pointer(name),
                 "is required",
             );
         }
+    }
+    if delete {
+        return match (fields.app_id, fields.pushkey) {
+            (Some(app_id), Some(pushkey)) if report.errors.is_empty() => Checked::Delete {
+                app_id,
+                pushkey,
+                warnings: Cow::Owned(report.warnings),
+            },
+            _ => report.into_rejection(),
+        };
     }
     let Mode::Set(kind) = mode else {
         return report.into_rejection();
@@ -695,44 +707,6 @@ fn check_url(value: &mut Val<'_>, web_push: bool, options: &Options, report: &mu
         _ => report.error(ErrorCode::BadJson, "/data/url", "must be a string"),
     }
     false
-}
-
-/// A delete reads only `app_id` and `pushkey` (rules A and P, not the e-mail forms); every
-/// other member is ignored silently, since clients echo the stored pusher back.
-#[cold]
-#[inline(never)]
-fn check_delete(members: Vec<Member<'_>>) -> Checked<'_> {
-    let mut report = Report::default();
-    let mut app_id_value = None;
-    let mut pushkey_value = None;
-    let (mut has_app_id, mut has_pushkey) = (false, false);
-    for (name, value) in members {
-        match &*name {
-            "app_id" => {
-                has_app_id = true;
-                app_id_value = app_id(value, Mode::Delete, &mut report);
-            }
-            "pushkey" => {
-                has_pushkey = true;
-                pushkey_value = pushkey(value, Mode::Delete, &mut report);
-            }
-            _ => {}
-        }
-    }
-    if !has_app_id {
-        report.error(ErrorCode::MissingParam, "/app_id", "is required");
-    }
-    if !has_pushkey {
-        report.error(ErrorCode::MissingParam, "/pushkey", "is required");
-    }
-    match (app_id_value, pushkey_value) {
-        (Some(app_id), Some(pushkey)) if report.errors.is_empty() => Checked::Delete {
-            app_id,
-            pushkey,
-            warnings: Cow::Owned(report.warnings),
-        },
-        _ => report.into_rejection(),
-    }
 }
 
 #[cfg(test)]

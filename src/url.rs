@@ -60,11 +60,7 @@ pub(crate) fn check_url<'u>(
         check_public_host(&Host::Name(name), options)?;
         return Ok(Cow::Borrowed(url));
     }
-    // Without a byte that the single-character rules look for, they have nothing to find.
-    let suspect = ascii::has_url_suspect(url);
-    if suspect {
-        check_characters(url)?;
-    }
+    check_characters(url)?;
 
     // Rule 2.
     let Some((scheme, after_colon)) = url.split_once(':') else {
@@ -84,7 +80,7 @@ pub(crate) fn check_url<'u>(
     };
 
     // Rule 3.
-    if suspect && after_scheme.bytes().any(|b| b == b'#') {
+    if after_scheme.bytes().any(|b| b == b'#') {
         return Err(UrlError("url must not have a fragment"));
     }
     let authority_end = after_scheme
@@ -94,7 +90,7 @@ pub(crate) fn check_url<'u>(
     let (authority, path_and_query) = after_scheme
         .split_at_checked(authority_end)
         .unwrap_or((after_scheme, ""));
-    if suspect && authority.bytes().any(|b| b == b'@') {
+    if authority.bytes().any(|b| b == b'@') {
         return Err(UrlError("url must not contain a user name or password"));
     }
 
@@ -144,6 +140,7 @@ pub(crate) fn check_url<'u>(
 }
 
 /// Rule 5, unless the options allow the host.
+#[inline(never)]
 fn check_public_host(host: &Host<'_>, options: &Options) -> Result<(), UrlError> {
     if !options.allow_private_hosts {
         if let Err(error) = host.check_public() {
@@ -157,7 +154,6 @@ fn check_public_host(host: &Host<'_>, options: &Options) -> Result<(), UrlError>
 
 /// The rules on single characters, in the order they are told: rule 1's ASCII, and what
 /// WHATWG would strip or read otherwise.
-#[cold]
 #[inline(never)]
 fn check_characters(url: &str) -> Result<(), UrlError> {
     if !url.is_ascii() {
@@ -312,14 +308,6 @@ impl Host<'_> {
 
 #[inline(never)]
 fn parse_host(host: &str) -> Result<Host<'_>, UrlError> {
-    if is_plain_name(host.as_bytes()) {
-        return Ok(Host::Name(host));
-    }
-    parse_any_host(host)
-}
-
-/// [`parse_host`] for any host, plain names included.
-fn parse_any_host(host: &str) -> Result<Host<'_>, UrlError> {
     if let Some(inner) = host.strip_prefix('[') {
         // `split_host_port` cut the host just after the first `]`.
         let inner = inner.strip_suffix(']').unwrap_or(inner);
@@ -367,35 +355,23 @@ fn parse_any_host(host: &str) -> Result<Host<'_>, UrlError> {
 }
 
 /// Whether `host` is a name that every check below passes as it is, and that is written as it
-/// was sent: at most 253 bytes of lowercase letters, digits, hyphens and dots, in labels of 1 to
-/// 63 bytes that neither start nor end with a hyphen nor have one in their third and fourth
-/// places (where `xn--` has), no trailing dot, and a last label that starts with a letter, which
-/// WHATWG cannot read as a number. Most hosts are such a name; the others take the long way.
+/// was sent: at most 253 bytes, in labels of at most 63 lowercase letters, digits and hyphens
+/// that start with a letter, end with a letter or a digit and have no hyphen in their third and
+/// fourth places (where `xn--` has), without a trailing dot. Its last label, starting with a
+/// letter, cannot be read by WHATWG as a number. Most hosts are such a name; the others take the
+/// long way.
+#[inline(never)]
 fn is_plain_name(host: &[u8]) -> bool {
-    fn plain_label(label: &[u8]) -> bool {
-        match label {
-            [] | [b'-', ..] | [.., b'-'] | [_, _, b'-', b'-', ..] => false,
-            _ => label.len() <= 63,
-        }
-    }
-    if host.len() > 253 {
-        return false;
-    }
-    let mut start = 0;
-    for (i, &b) in host.iter().enumerate() {
-        match b {
-            b'a'..=b'z' | b'0'..=b'9' | b'-' => {}
-            b'.' => {
-                if !plain_label(&host[start..i]) {
-                    return false;
-                }
-                start = i + 1;
-            }
-            _ => return false,
-        }
-    }
-    let last = &host[start..];
-    plain_label(last) && last[0].is_ascii_lowercase()
+    host.len() <= 253
+        && host.split(|&b| b == b'.').all(|label| {
+            label.len() <= 63
+                && matches!(label.first(), Some(b'a'..=b'z'))
+                && matches!(label.last(), Some(b'a'..=b'z' | b'0'..=b'9'))
+                && !matches!(label, [_, _, b'-', b'-', ..])
+                && label
+                    .iter()
+                    .all(|&b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
+        })
 }
 
 /// Whether WHATWG's "ends in a number" reads this last label as an IPv4 number: all decimal
@@ -992,7 +968,7 @@ mod tests {
             let host = String::from_utf8(host).unwrap_or_default();
             if is_plain_name(host.as_bytes()) {
                 plain += 1;
-                assert_eq!(parse_any_host(&host), Ok(Host::Name(&host)), "{host}");
+                assert_eq!(parse_host(&host), Ok(Host::Name(&host)), "{host}");
                 assert!(Host::Name(&host).is_written_as_sent(), "{host}");
             }
         }
