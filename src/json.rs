@@ -670,7 +670,7 @@ impl<'a> Parser<'a> {
             if self.peek() != Some(b'"') {
                 return Err(Stop::NotJson);
             }
-            let name = self.string()?;
+            let name = self.string_here()?;
             // Reported before anything inside its value, which comes later in the document.
             if seen.contains(&self.members[base..], &name) {
                 self.duplicates.push(member_pointer(&name));
@@ -831,7 +831,14 @@ impl<'a> Parser<'a> {
     }
 
     /// A string starting at its opening quote. Without escapes it is a slice of the body.
+    #[inline(never)]
     fn string(&mut self) -> Result<Cow<'a, str>, Stop> {
+        self.string_here()
+    }
+
+    /// [`Parser::string`], inlined where most strings are short: member names.
+    #[inline(always)]
+    fn string_here(&mut self) -> Result<Cow<'a, str>, Stop> {
         let start = self.pos + 1;
         let end = plain_run_end(self.bytes, start);
         self.pos = end;
