@@ -21,7 +21,9 @@ const fn equal(word: u64, b: u8) -> u64 {
 pub(crate) fn has_control(s: &str) -> bool {
     let mut words = s.as_bytes().chunks_exact(8);
     let hit = |word: &[u8]| {
-        let word = word.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
+        let word = word
+            .first_chunk::<8>()
+            .map_or(0, |w| u64::from_le_bytes(*w));
         below(word, 0x20) | equal(word, 0x7f) != 0
     };
     words.by_ref().any(hit) || words.remainder().iter().any(|&b| b < 0x20 || b == 0x7f)

@@ -402,16 +402,29 @@ impl SeenNames {
     }
 }
 
+/// One of 64 bits, picked from a member name's length and three of its bytes: two names with
+/// different bits are different names. The names of a pusher all have different bits.
+fn name_bit(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let byte = |i: usize| usize::from(b.get(i).copied().unwrap_or(0));
+    let len = b.len();
+    let hash =
+        len.wrapping_mul(5) ^ byte(0) ^ byte(len / 2).wrapping_mul(3) ^ byte(len.wrapping_sub(1));
+    1 << (hash & 63)
+}
+
 /// Appends `/token` to a JSON Pointer, escaping `~` as `~0` and `/` as `~1` (RFC 6901).
 pub(crate) fn push_pointer_token(pointer: &mut String, token: &str) {
     pointer.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            _ => pointer.push(c),
-        }
+    // `~` and `/` are ASCII, so the runs between them end on character boundaries.
+    let mut rest = token;
+    while let Some(at) = rest.bytes().position(|b| b == b'~' || b == b'/') {
+        let (run, tail) = rest.split_at_checked(at).unwrap_or((rest, ""));
+        pointer.push_str(run);
+        pointer.push_str(if tail.starts_with('~') { "~0" } else { "~1" });
+        rest = tail.get(1..).unwrap_or_default();
     }
+    pointer.push_str(rest);
 }
 
 /// Appends `n` in decimal, without `core::fmt` (which would add its code to the WebAssembly
@@ -666,13 +679,18 @@ impl<'a> Parser<'a> {
         }
         let base = self.members.len();
         let mut seen = SeenNames::default();
+        // One bit for each name read (see `name_bit`): a name whose bit is not set yet is new.
+        let mut names = 0u64;
         loop {
             if self.peek() != Some(b'"') {
                 return Err(Stop::NotJson);
             }
             let name = self.string_here()?;
+            let bit = name_bit(&name);
+            let maybe_seen = names & bit != 0;
+            names |= bit;
             // Reported before anything inside its value, which comes later in the document.
-            if seen.contains(&self.members[base..], &name) {
+            if maybe_seen && seen.contains(&self.members[base..], &name) {
                 self.duplicates.push(member_pointer(&name));
             }
             self.skip_ws();
@@ -944,7 +962,9 @@ const fn escape_of(b: u8) -> Option<&'static str> {
 fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
     let mut chunks = bytes.get(pos..).unwrap_or_default().chunks_exact(8);
     for chunk in &mut chunks {
-        let word = chunk.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
+        let word = chunk
+            .first_chunk::<8>()
+            .map_or(0, |w| u64::from_le_bytes(*w));
         let stops = string_stops(word);
         if stops != 0 {
             return pos + (stops.trailing_zeros() / 8) as usize;
@@ -1452,6 +1472,36 @@ mod tests {
     }
 
     #[test]
+    fn gives_the_names_of_a_pusher_different_bits() {
+        let names = [
+            "kind",
+            "app_id",
+            "pushkey",
+            "app_display_name",
+            "device_display_name",
+            "profile_tag",
+            "instance_handle",
+            "lang",
+            "data",
+            "append",
+            "org.matrix.msc3881.enabled",
+            "org.matrix.msc3881.device_id",
+        ];
+        let bits = names.iter().fold(0u64, |bits, name| bits | name_bit(name));
+        assert_eq!(bits.count_ones() as usize, names.len());
+        let data = [
+            "url",
+            "format",
+            "auth",
+            "default_payload",
+            "endpoint",
+            "events_only",
+        ];
+        let bits = data.iter().fold(0u64, |bits, name| bits | name_bit(name));
+        assert_eq!(bits.count_ones() as usize, data.len());
+    }
+
+    #[test]
     fn finds_repeated_members_in_large_objects() {
         let names = ["m05", "m31", "m17", "m05", "m39", "m00", "m31", "m31"];
         let mut text = String::from("{");
@@ -1643,6 +1693,7 @@ mod tests {
     fn escapes_pointer_tokens() {
         assert_eq!(member_pointer("a/b~c"), "/a~1b~0c");
         assert_eq!(member_pointer(""), "/");
+        assert_eq!(member_pointer("é/ü~~/\u{1F600}"), "/é~1ü~0~0~1\u{1F600}");
     }
 
     #[test]
