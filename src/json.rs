@@ -940,21 +940,26 @@ impl<'a> Parser<'a> {
 
 // ---- writer -------------------------------------------------------------------------------------
 
-/// The escape `JSON.stringify` writes for a byte of a string, if it writes one. Only ASCII
-/// characters are escaped, and the bytes of a longer UTF-8 sequence are never ASCII.
-const fn escape_of(b: u8) -> Option<&'static str> {
-    const CONTROL: [&str; 32] = [
-        "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007",
-        "\\b", "\\t", "\\n", "\\u000b", "\\f", "\\r", "\\u000e", "\\u000f", "\\u0010", "\\u0011",
-        "\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017", "\\u0018", "\\u0019",
-        "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
-    ];
-    match b {
-        b'"' => Some("\\\""),
-        b'\\' => Some("\\\\"),
-        0..0x20 => Some(CONTROL[b as usize]),
-        _ => None,
-    }
+/// Appends the escape `JSON.stringify` writes for a string stop byte (see [`is_string_stop`]):
+/// `\"`, `\\`, the short forms of five controls, `\u00xx` for the others.
+fn push_escape(out: &mut String, b: u8) {
+    out.push('\\');
+    let short = match b {
+        b'"' | b'\\' => b,
+        0x08 => b'b',
+        0x09 => b't',
+        0x0a => b'n',
+        0x0c => b'f',
+        0x0d => b'r',
+        // The other controls, below 0x20: their high digit is 0 or 1.
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("u00");
+            out.push(char::from(HEX[usize::from(b >> 4 & 1)]));
+            HEX[usize::from(b & 15)]
+        }
+    };
+    out.push(char::from(short));
 }
 
 /// The end of the run of bytes from `pos` that [`write_str`] copies as they are: up to the next
@@ -990,8 +995,8 @@ pub(crate) fn write_str(out: &mut String, s: &str) {
         // Runs end at an ASCII byte, so every slice here is on character boundaries.
         let end = plain_run_end(bytes, start);
         out.push_str(s.get(start..end).unwrap_or_default());
-        match bytes.get(end).copied().and_then(escape_of) {
-            Some(escape) => out.push_str(escape),
+        match bytes.get(end) {
+            Some(&b) => push_escape(out, b),
             None => break,
         }
         start = end + 1;
@@ -1616,6 +1621,21 @@ mod tests {
             str_len("a\"b\\c\u{8}\u{c}\n\r\t\u{0}\u{1f}\u{7f}é/\u{2028}"),
             out.len()
         );
+    }
+
+    #[test]
+    fn escapes_every_ascii_character_as_serde_json_does() {
+        for b in 0..0x80u8 {
+            let s = format!("a{}b", char::from(b));
+            let mut out = String::new();
+            write_str(&mut out, &s);
+            assert_eq!(
+                Some(&out),
+                serde_json::to_string(&s).ok().as_ref(),
+                "{b:#x}"
+            );
+            assert_eq!(str_len(&s), out.len());
+        }
     }
 
     #[test]
