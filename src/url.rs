@@ -362,16 +362,26 @@ fn parse_host(host: &str) -> Result<Host<'_>, UrlError> {
 /// long way.
 #[inline(never)]
 fn is_plain_name(host: &[u8]) -> bool {
-    host.len() <= 253
-        && host.split(|&b| b == b'.').all(|label| {
-            label.len() <= 63
-                && matches!(label.first(), Some(b'a'..=b'z'))
-                && matches!(label.last(), Some(b'a'..=b'z' | b'0'..=b'9'))
-                && !matches!(label, [_, _, b'-', b'-', ..])
-                && label
-                    .iter()
-                    .all(|&b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
-        })
+    // The length of the label read so far, and the byte before this one (`.` at a label's start).
+    let (mut label, mut previous) = (0, b'.');
+    for &b in host {
+        match b {
+            b'a'..=b'z' => {}
+            b'0'..=b'9' | b'-' if label > 0 => {}
+            b'.' if label > 0 && previous != b'-' => {
+                label = 0;
+                previous = b;
+                continue;
+            }
+            _ => return false,
+        }
+        if (label == 3 && b == b'-' && previous == b'-') || label == 63 {
+            return false;
+        }
+        label += 1;
+        previous = b;
+    }
+    host.len() <= 253 && label > 0 && previous != b'-'
 }
 
 /// Whether WHATWG's "ends in a number" reads this last label as an IPv4 number: all decimal
