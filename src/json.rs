@@ -700,11 +700,12 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             self.skip_ws();
             let marked = self.duplicates.len();
-            // Most values are scalars: read them without the container machinery.
-            let mut value = if matches!(self.peek(), Some(b'{' | b'[')) {
-                self.value(depth + 1)
-            } else {
-                self.scalar()
+            // Most values are strings or other scalars: read them without the dispatch on
+            // containers.
+            let mut value = match self.peek() {
+                Some(b'{' | b'[') => self.value(depth + 1),
+                Some(b'"') => self.string().map(Val::Str),
+                _ => self.scalar(),
             };
             if value.is_err() || self.duplicates.len() > marked {
                 value = self.within(marked, value, Step::Member(&name));
