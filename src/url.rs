@@ -123,7 +123,7 @@ pub(crate) fn check_url<'u>(
 
     // Only the scheme, the host and a default port can change.
     let unchanged = matches!(scheme.as_bytes(), b"https" | b"http")
-        && written_port == port
+        && written_port.is_some() == port.is_some()
         && host.is_written_as_sent();
     if unchanged {
         return Ok(Cow::Borrowed(url));
