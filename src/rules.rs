@@ -269,10 +269,9 @@ fn pushkey_problem(s: &str, mode: Mode) -> Option<String> {
     } else if is_web_push(mode) {
         webpush::key_problem(s).map(Into::into)
     } else if mode == Mode::Set(PusherKind::Email) {
-        let mut parts = s.split('@');
         let well_formed = matches!(
-            (parts.next(), parts.next(), parts.next()),
-            (Some(local), Some(domain), None) if !local.is_empty() && !domain.is_empty()
+            s.split_once('@'),
+            Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !domain.contains('@')
         );
         if !well_formed {
             Some("must be an email address with one @".into())

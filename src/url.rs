@@ -843,7 +843,7 @@ fn check_any_path(path: &str) -> Result<(), UrlError> {
             "path has a character that must be percent-encoded",
         ));
     }
-    for segment in path.split('/') {
+    for segment in path.as_bytes().split(|&b| b == b'/') {
         if is_dot_segment(segment) {
             return Err(UrlError("path must not contain dot segments"));
         }
@@ -872,8 +872,7 @@ fn kept_verbatim(text: &str, encoded: &[u8]) -> bool {
 }
 
 /// `.`, `..` and their percent-encoded spellings, which WHATWG resolves away.
-fn is_dot_segment(segment: &str) -> bool {
-    let s = segment.as_bytes();
+fn is_dot_segment(s: &[u8]) -> bool {
     let is_dot = |part: &[u8]| part == b"." || part.eq_ignore_ascii_case(b"%2e");
     match s.len() {
         1 | 3 => is_dot(s),
