@@ -704,7 +704,7 @@ impl<'a> Parser<'a> {
             // containers.
             let mut value = match self.peek() {
                 Some(b'{' | b'[') => self.value(depth + 1),
-                Some(b'"') => self.string().map(Val::Str),
+                Some(b'"') => self.string_here().map(Val::Str),
                 _ => self.scalar(),
             };
             if value.is_err() || self.duplicates.len() > marked {
@@ -860,7 +860,7 @@ impl<'a> Parser<'a> {
         self.string_here()
     }
 
-    /// [`Parser::string`], inlined where most strings are short: member names.
+    /// [`Parser::string`], inlined where most strings are read: member names and values.
     #[inline(always)]
     fn string_here(&mut self) -> Result<Cow<'a, str>, Stop> {
         let start = self.pos + 1;
