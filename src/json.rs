@@ -92,7 +92,37 @@ pub(crate) enum Val<'a> {
     /// A string; see [`plain`] for what `Borrowed` promises.
     Str(Cow<'a, str>),
     Array(Vec<Val<'a>>),
-    Object(Vec<Member<'a>>),
+    /// An object, and where it lies in the body when that text can be copied (see [`Span`]).
+    Object(Vec<Member<'a>>, Span),
+}
+
+/// Where an object lies in the body when its text there is exactly its compact serialization
+/// (no whitespace, no escape inside), so that it is copied rather than written again;
+/// [`Span::NONE`] otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Span {
+    start: u32,
+    /// 0 for none: an object's text ends two bytes after its start at the earliest.
+    end: u32,
+}
+
+impl Span {
+    pub(crate) const NONE: Self = Self { start: 0, end: 0 };
+
+    fn new(start: usize, end: usize) -> Self {
+        match (u32::try_from(start), u32::try_from(end)) {
+            (Ok(start), Ok(end)) => Self { start, end },
+            _ => Self::NONE,
+        }
+    }
+
+    /// The object's text in `body`, the document it was read from.
+    pub(crate) fn text(self, body: &str) -> Option<&str> {
+        if self.end == 0 {
+            return None;
+        }
+        body.get(self.start as usize..self.end as usize)
+    }
 }
 
 /// An object member read in place.
@@ -119,7 +149,7 @@ impl<'a> Val<'a> {
             Self::Number(text) => Value::Number(text.to_owned()),
             Self::Str(s) => Value::String(s.into_owned()),
             Self::Array(items) => Value::Array(items.into_iter().map(Val::into_owned).collect()),
-            Self::Object(members) => Value::Object(members_into_owned(members)),
+            Self::Object(members, _) => Value::Object(members_into_owned(members)),
         }
     }
 
@@ -132,7 +162,7 @@ impl<'a> Val<'a> {
             Value::Number(text) => Self::Number(text),
             Value::String(s) => Self::Str(plain(s)),
             Value::Array(items) => Self::Array(items.iter().map(Val::of).collect()),
-            Value::Object(members) => Self::Object(members_of(members)),
+            Value::Object(members) => Self::Object(members_of(members), Span::NONE),
         }
     }
 }
@@ -217,6 +247,12 @@ pub(crate) fn parse_in_place(input: &[u8], max_depth: usize) -> Result<Val<'_>, 
     let Ok(text) = std::str::from_utf8(input) else {
         return Err(ParseError::NotJson);
     };
+    parse_text(text, max_depth)
+}
+
+/// [`parse_in_place`] of a document already known to be UTF-8.
+pub(crate) fn parse_text(text: &str, max_depth: usize) -> Result<Val<'_>, ParseError> {
+    let input = text.as_bytes();
     let mut parser = Parser::new(text, max_depth.min(MAX_NESTING));
     parser.skip_ws();
     let value = match parser.value(1) {
@@ -366,16 +402,29 @@ impl SeenNames {
     }
 }
 
+/// One of 64 bits, picked from a member name's length and three of its bytes: two names with
+/// different bits are different names. The names of a pusher all have different bits.
+fn name_bit(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let byte = |i: usize| usize::from(b.get(i).copied().unwrap_or(0));
+    let len = b.len();
+    let hash =
+        len.wrapping_mul(5) ^ byte(0) ^ byte(len / 2).wrapping_mul(3) ^ byte(len.wrapping_sub(1));
+    1 << (hash & 63)
+}
+
 /// Appends `/token` to a JSON Pointer, escaping `~` as `~0` and `/` as `~1` (RFC 6901).
 pub(crate) fn push_pointer_token(pointer: &mut String, token: &str) {
     pointer.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            _ => pointer.push(c),
-        }
+    // `~` and `/` are ASCII, so the runs between them end on character boundaries.
+    let mut rest = token;
+    while let Some(at) = rest.bytes().position(|b| b == b'~' || b == b'/') {
+        let (run, tail) = rest.split_at_checked(at).unwrap_or((rest, ""));
+        pointer.push_str(run);
+        pointer.push_str(if tail.starts_with('~') { "~0" } else { "~1" });
+        rest = tail.get(1..).unwrap_or_default();
     }
+    pointer.push_str(rest);
 }
 
 /// Appends `n` in decimal, without `core::fmt` (which would add its code to the WebAssembly
@@ -439,6 +488,9 @@ struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
     max_depth: usize,
+    /// How many runs of whitespace and escaped strings were read so far: an object's text is
+    /// its compact serialization when this did not change while it was read.
+    irregular: usize,
     /// The pointer of each repeated member, in document order. Each is written relative to the
     /// object it is found in; every container it lies in adds its own step in front of it as
     /// the value returns, so that no path is kept while nothing is wrong.
@@ -463,13 +515,12 @@ const fn is_string_stop(b: u8) -> bool {
 const fn string_stops(word: u64) -> u64 {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    const fn zero_byte(x: u64) -> u64 {
-        x.wrapping_sub(ONES) & !x & HIGH
-    }
-    let quote = zero_byte(word ^ (ONES * b'"' as u64));
-    let backslash = zero_byte(word ^ (ONES * b'\\' as u64));
-    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-    quote | backslash | control
+    // Flipping bit 1 maps `"` (0x22) to 0x20 and the controls onto themselves: the bytes then
+    // below 0x21 are exactly the controls and `"`. Neither flip touches the high bits, so `!word`
+    // serves both tests.
+    let quote_or_control = (word ^ (ONES * 0x02)).wrapping_sub(ONES * 0x21);
+    let backslash = (word ^ (ONES * b'\\' as u64)).wrapping_sub(ONES);
+    (quote_or_control | backslash) & !word & HIGH
 }
 
 impl<'a> Parser<'a> {
@@ -479,6 +530,7 @@ impl<'a> Parser<'a> {
             bytes: text.as_bytes(),
             pos: 0,
             max_depth,
+            irregular: 0,
             duplicates: Vec::new(),
             members: Vec::with_capacity(16),
             items: Vec::new(),
@@ -490,8 +542,12 @@ impl<'a> Parser<'a> {
     }
 
     fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+        if let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.irregular += 1;
             self.pos += 1;
+            while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+                self.pos += 1;
+            }
         }
     }
 
@@ -499,8 +555,15 @@ impl<'a> Parser<'a> {
     fn value(&mut self, depth: usize) -> Result<Val<'a>, Stop> {
         match self.peek() {
             Some(b'{') => {
+                let (start, irregular) = (self.pos, self.irregular);
                 self.enter(depth)?;
-                self.object(depth)
+                let members = self.object(depth)?;
+                let span = if self.irregular == irregular {
+                    Span::new(start, self.pos)
+                } else {
+                    Span::NONE
+                };
+                Ok(Val::Object(members, span))
             }
             Some(b'[') => {
                 self.enter(depth)?;
@@ -609,20 +672,25 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn object(&mut self, depth: usize) -> Result<Val<'a>, Stop> {
+    fn object(&mut self, depth: usize) -> Result<Vec<Member<'a>>, Stop> {
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Val::Object(Vec::new()));
+            return Ok(Vec::new());
         }
         let base = self.members.len();
         let mut seen = SeenNames::default();
+        // One bit for each name read (see `name_bit`): a name whose bit is not set yet is new.
+        let mut names = 0u64;
         loop {
             if self.peek() != Some(b'"') {
                 return Err(Stop::NotJson);
             }
-            let name = self.string()?;
+            let name = self.string_here()?;
+            let bit = name_bit(&name);
+            let maybe_seen = names & bit != 0;
+            names |= bit;
             // Reported before anything inside its value, which comes later in the document.
-            if seen.contains(&self.members[base..], &name) {
+            if maybe_seen && seen.contains(&self.members[base..], &name) {
                 self.duplicates.push(member_pointer(&name));
             }
             self.skip_ws();
@@ -632,7 +700,13 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             self.skip_ws();
             let marked = self.duplicates.len();
-            let mut value = self.value(depth + 1);
+            // Most values are strings or other scalars: read them without the dispatch on
+            // containers.
+            let mut value = match self.peek() {
+                Some(b'{' | b'[') => self.value(depth + 1),
+                Some(b'"') => self.string_here().map(Val::Str),
+                _ => self.scalar(),
+            };
             if value.is_err() || self.duplicates.len() > marked {
                 value = self.within(marked, value, Step::Member(&name));
             }
@@ -653,7 +727,7 @@ impl<'a> Parser<'a> {
                     } else {
                         self.members.drain(base..).collect()
                     };
-                    return Ok(Val::Object(members));
+                    return Ok(members);
                 }
                 _ => return Err(Stop::NotJson),
             }
@@ -781,15 +855,24 @@ impl<'a> Parser<'a> {
     }
 
     /// A string starting at its opening quote. Without escapes it is a slice of the body.
+    #[inline(never)]
     fn string(&mut self) -> Result<Cow<'a, str>, Stop> {
-        self.pos += 1;
-        let start = self.pos;
-        self.skip_plain();
-        match self.peek() {
+        self.string_here()
+    }
+
+    /// [`Parser::string`], inlined where most strings are read: member names and values.
+    #[inline(always)]
+    fn string_here(&mut self) -> Result<Cow<'a, str>, Stop> {
+        let start = self.pos + 1;
+        let end = plain_run_end(self.bytes, start);
+        self.pos = end;
+        match self.bytes.get(end) {
             Some(b'"') => {
-                let s = self.text.get(start..self.pos).ok_or(Stop::NotJson)?;
-                self.pos += 1;
-                Ok(Cow::Borrowed(s))
+                self.pos = end + 1;
+                self.text
+                    .get(start..end)
+                    .map(Cow::Borrowed)
+                    .ok_or(Stop::NotJson)
             }
             Some(b'\\') => self.escaped_string(start).map(Cow::Owned),
             _ => Err(Stop::NotJson),
@@ -797,7 +880,10 @@ impl<'a> Parser<'a> {
     }
 
     /// The rest of a string whose plain content from `start` ends at a backslash.
+    #[cold]
+    #[inline(never)]
     fn escaped_string(&mut self, start: usize) -> Result<String, Stop> {
+        self.irregular += 1;
         let mut out = String::with_capacity(self.pos - start + 16);
         let mut run = start;
         loop {
@@ -860,34 +946,43 @@ impl<'a> Parser<'a> {
 
 // ---- writer -------------------------------------------------------------------------------------
 
-/// The escape `JSON.stringify` writes for a byte of a string, if it writes one. Only ASCII
-/// characters are escaped, and the bytes of a longer UTF-8 sequence are never ASCII.
-const fn escape_of(b: u8) -> Option<&'static str> {
-    const CONTROL: [&str; 32] = [
-        "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007",
-        "\\b", "\\t", "\\n", "\\u000b", "\\f", "\\r", "\\u000e", "\\u000f", "\\u0010", "\\u0011",
-        "\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017", "\\u0018", "\\u0019",
-        "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
-    ];
-    match b {
-        b'"' => Some("\\\""),
-        b'\\' => Some("\\\\"),
-        0..0x20 => Some(CONTROL[b as usize]),
-        _ => None,
-    }
+/// Appends the escape `JSON.stringify` writes for a string stop byte (see [`is_string_stop`]):
+/// `\"`, `\\`, the short forms of five controls, `\u00xx` for the others.
+fn push_escape(out: &mut String, b: u8) {
+    out.push('\\');
+    let short = match b {
+        b'"' | b'\\' => b,
+        0x08 => b'b',
+        0x09 => b't',
+        0x0a => b'n',
+        0x0c => b'f',
+        0x0d => b'r',
+        // The other controls, below 0x20: their high digit is 0 or 1.
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("u00");
+            out.push(char::from(HEX[usize::from(b >> 4 & 1)]));
+            HEX[usize::from(b & 15)]
+        }
+    };
+    out.push(char::from(short));
 }
 
 /// The end of the run of bytes from `pos` that [`write_str`] copies as they are: up to the next
 /// byte it escapes (the string stop bytes of the parser), or the end.
 fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
-    while let Some(chunk) = bytes.get(pos..).and_then(<[u8]>::first_chunk::<8>) {
-        let stops = string_stops(u64::from_le_bytes(*chunk));
+    let mut chunks = bytes.get(pos..).unwrap_or_default().chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = chunk
+            .first_chunk::<8>()
+            .map_or(0, |w| u64::from_le_bytes(*w));
+        let stops = string_stops(word);
         if stops != 0 {
             return pos + (stops.trailing_zeros() / 8) as usize;
         }
         pos += 8;
     }
-    while let Some(&b) = bytes.get(pos) {
+    for &b in chunks.remainder() {
         if is_string_stop(b) {
             break;
         }
@@ -906,8 +1001,8 @@ pub(crate) fn write_str(out: &mut String, s: &str) {
         // Runs end at an ASCII byte, so every slice here is on character boundaries.
         let end = plain_run_end(bytes, start);
         out.push_str(s.get(start..end).unwrap_or_default());
-        match bytes.get(end).copied().and_then(escape_of) {
-            Some(escape) => out.push_str(escape),
+        match bytes.get(end) {
+            Some(&b) => push_escape(out, b),
             None => break,
         }
         start = end + 1;
@@ -969,7 +1064,7 @@ pub(crate) fn write_val(out: &mut String, value: &Val<'_>) {
             }
             out.push(']');
         }
-        Val::Object(members) => write_val_members(out, members),
+        Val::Object(members, _) => write_val_members(out, members),
     }
 }
 
@@ -997,7 +1092,7 @@ pub(crate) fn val_len(value: &Val<'_>) -> usize {
         Val::Array(items) => {
             2 + items.len().saturating_sub(1) + items.iter().map(val_len).sum::<usize>()
         }
-        Val::Object(members) => val_members_len(members),
+        Val::Object(members, _) => val_members_len(members),
     }
 }
 
@@ -1388,6 +1483,36 @@ mod tests {
     }
 
     #[test]
+    fn gives_the_names_of_a_pusher_different_bits() {
+        let names = [
+            "kind",
+            "app_id",
+            "pushkey",
+            "app_display_name",
+            "device_display_name",
+            "profile_tag",
+            "instance_handle",
+            "lang",
+            "data",
+            "append",
+            "org.matrix.msc3881.enabled",
+            "org.matrix.msc3881.device_id",
+        ];
+        let bits = names.iter().fold(0u64, |bits, name| bits | name_bit(name));
+        assert_eq!(bits.count_ones() as usize, names.len());
+        let data = [
+            "url",
+            "format",
+            "auth",
+            "default_payload",
+            "endpoint",
+            "events_only",
+        ];
+        let bits = data.iter().fold(0u64, |bits, name| bits | name_bit(name));
+        assert_eq!(bits.count_ones() as usize, data.len());
+    }
+
+    #[test]
     fn finds_repeated_members_in_large_objects() {
         let names = ["m05", "m31", "m17", "m05", "m39", "m00", "m31", "m31"];
         let mut text = String::from("{");
@@ -1505,11 +1630,80 @@ mod tests {
     }
 
     #[test]
+    fn escapes_every_ascii_character_as_serde_json_does() {
+        for b in 0..0x80u8 {
+            let s = format!("a{}b", char::from(b));
+            let mut out = String::new();
+            write_str(&mut out, &s);
+            assert_eq!(
+                Some(&out),
+                serde_json::to_string(&s).ok().as_ref(),
+                "{b:#x}"
+            );
+            assert_eq!(str_len(&s), out.len());
+        }
+    }
+
+    #[test]
     fn compact_len_matches_what_is_written() {
         let text = r#"{"a":[1,-2.5e3,true,false,null,"x\n"],"b":{},"c":[],"d":{"e":"\u0001"}}"#;
         let value = parsed(text).unwrap_or(Value::Null);
         assert_eq!(value.to_json(), text);
         assert_eq!(compact_len(&value), text.len());
+    }
+
+    #[test]
+    fn keeps_the_span_of_an_object_written_compactly() {
+        let text = r#"{"a":{"b":[1,{"c":"d"}],"e":{}},"f":{ },"g":{"h":"\u0041"},"i":{"j":[ ]}}"#;
+        let Ok(Val::Object(members, span)) = parse_text(text, 16) else {
+            unreachable!("the text is JSON")
+        };
+        assert_eq!(span, Span::NONE);
+        let spans: Vec<_> = members
+            .iter()
+            .map(|(_, value)| match value {
+                Val::Object(members, span) => {
+                    let mut written = String::new();
+                    write_val_members(&mut written, members);
+                    span.text(text)
+                        .inspect(|copied| assert_eq!(*copied, written))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            spans,
+            [Some(r#"{"b":[1,{"c":"d"}],"e":{}}"#), None, None, None]
+        );
+        let Ok(Val::Object(_, span)) = parse_text("{}", 16) else {
+            unreachable!("the text is JSON")
+        };
+        assert_eq!(span.text("{}"), Some("{}"));
+    }
+
+    #[test]
+    fn finds_the_first_string_stop_of_a_word() {
+        // Near misses of every stop byte as the filler, and a second stop after the first.
+        for filler in [
+            b'a', 0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff,
+        ] {
+            for b in 0..=255u8 {
+                for at in 0..8 {
+                    let mut word = [filler; 8];
+                    word[at] = b;
+                    let stops = string_stops(u64::from_le_bytes(word));
+                    let expected = word.iter().position(|&c| is_string_stop(c));
+                    let found = (stops != 0).then(|| (stops.trailing_zeros() / 8) as usize);
+                    assert_eq!(found, expected, "{word:?}");
+                    if at < 7 {
+                        word[7] = b'"';
+                        let stops = string_stops(u64::from_le_bytes(word));
+                        let expected = word.iter().position(|&c| is_string_stop(c));
+                        assert_eq!(Some((stops.trailing_zeros() / 8) as usize), expected);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
@@ -1525,6 +1719,7 @@ mod tests {
     fn escapes_pointer_tokens() {
         assert_eq!(member_pointer("a/b~c"), "/a~1b~0c");
         assert_eq!(member_pointer(""), "/");
+        assert_eq!(member_pointer("é/ü~~/\u{1F600}"), "/é~1ü~0~0~1\u{1F600}");
     }
 
     #[test]

@@ -19,6 +19,7 @@
 
 use std::ops::Range;
 
+mod ascii;
 mod json;
 mod lang;
 mod model;

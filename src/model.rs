@@ -319,6 +319,8 @@ pub(crate) struct Draft<'a> {
     pub(crate) profile_tag: Option<Cow<'a, str>>,
     pub(crate) lang: Cow<'a, str>,
     pub(crate) data: Vec<json::Member<'a>>,
+    /// The text of `data` in the body when it is its compact serialization, as it is.
+    pub(crate) data_text: Option<&'a str>,
     pub(crate) enabled: Option<bool>,
     pub(crate) device_id: Option<Cow<'a, str>>,
 }
@@ -348,7 +350,13 @@ impl Draft<'_> {
             + self.profile_tag.as_ref().map_or(0, |t| t.len())
             + self.lang.len()
             + self.device_id.as_ref().map_or(0, |d| d.len())
-            + json::val_members_len(&self.data)
+            + self.data_len()
+    }
+
+    /// The length of the compact serialization of `data`.
+    fn data_len(&self) -> usize {
+        self.data_text
+            .map_or_else(|| json::val_members_len(&self.data), str::len)
     }
 
     fn write_json(&self, out: &mut String) {
@@ -364,14 +372,19 @@ impl Draft<'_> {
         }
         text_member(out, r#","lang":"#, &self.lang);
         out.push_str(r#","data":"#);
-        json::write_val_members(out, &self.data);
+        match self.data_text {
+            Some(text) => out.push_str(text),
+            None => json::write_val_members(out, &self.data),
+        }
         if let Some(enabled) = self.enabled {
-            write_name(out, ENABLED);
-            out.push_str(if enabled { "true" } else { "false" });
+            out.push_str(if enabled {
+                r#","org.matrix.msc3881.enabled":true"#
+            } else {
+                r#","org.matrix.msc3881.enabled":false"#
+            });
         }
         if let Some(device_id) = &self.device_id {
-            write_name(out, DEVICE_ID);
-            json::write_text(out, device_id);
+            text_member(out, r#","org.matrix.msc3881.device_id":"#, device_id);
         }
         out.push('}');
     }
@@ -388,6 +401,7 @@ impl<'a> Draft<'a> {
             profile_tag: pusher.profile_tag.as_deref().map(json::plain),
             lang: json::plain(&pusher.lang),
             data: json::members_of(&pusher.data.0),
+            data_text: None,
             enabled: pusher.enabled,
             device_id: pusher.device_id.as_deref().map(json::plain),
         }
@@ -538,22 +552,25 @@ impl Checked<'_> {
                 out.push_str(r#""ok":false"#);
                 match errors.first() {
                     Some(first) => {
-                        write_string_member(&mut out, "errcode", first.errcode.as_str());
-                        write_string_member(&mut out, "error", &first.message);
+                        out.push_str(r#","errcode":""#);
+                        out.push_str(first.errcode.as_str());
+                        out.push_str(r#"","error":"#);
+                        json::write_str(&mut out, &first.message);
                     }
                     None => out.push_str(r#","errcode":null,"error":null"#),
                 }
-                write_name(&mut out, "errors");
-                out.push('[');
+                out.push_str(r#","errors":["#);
                 for (i, problem) in errors.iter().enumerate() {
                     if i > 0 {
                         out.push(',');
                     }
-                    out.push('{');
-                    write_string_member(&mut out, "errcode", problem.errcode.as_str());
-                    write_string_member(&mut out, "path", &problem.path);
-                    write_string_member(&mut out, "message", &problem.message);
-                    out.push('}');
+                    write_note(
+                        &mut out,
+                        r#"{"errcode":""#,
+                        problem.errcode.as_str(),
+                        &problem.path,
+                        &problem.message,
+                    );
                 }
                 out.push(']');
                 write_warnings(&mut out, warnings);
@@ -573,34 +590,34 @@ fn text_member(out: &mut String, prefix: &str, value: &Cow<'_, str>) {
     json::write_text(out, value);
 }
 
-/// Writes `,"name":` (or `"name":` first in an object).
-fn write_name(out: &mut String, name: &str) {
-    if !out.ends_with('{') {
-        out.push(',');
-    }
-    json::write_str(out, name);
-    out.push(':');
-}
-
-fn write_string_member(out: &mut String, name: &str, value: &str) {
-    write_name(out, name);
-    json::write_str(out, value);
-}
-
+/// Writes `,"warnings":[...]`.
 fn write_warnings(out: &mut String, warnings: &[Warning]) {
-    write_name(out, "warnings");
-    out.push('[');
+    out.push_str(r#","warnings":["#);
     for (i, warning) in warnings.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push('{');
-        write_string_member(out, "code", warning.code.as_str());
-        write_string_member(out, "path", &warning.path);
-        write_string_member(out, "message", &warning.message);
-        out.push('}');
+        write_note(
+            out,
+            r#"{"code":""#,
+            warning.code.as_str(),
+            &warning.path,
+            &warning.message,
+        );
     }
     out.push(']');
+}
+
+/// Writes a problem or a warning: `opening` (`{"code":"` or `{"errcode":"`), its code (a wire
+/// name, which needs no escape), then its path and message.
+fn write_note(out: &mut String, opening: &str, code: &str, path: &str, message: &str) {
+    out.push_str(opening);
+    out.push_str(code);
+    out.push_str(r#"","path":"#);
+    json::write_str(out, path);
+    out.push_str(r#","message":"#);
+    json::write_str(out, message);
+    out.push('}');
 }
 
 impl Pusher {

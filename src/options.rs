@@ -128,7 +128,7 @@ impl Options {
 
     /// Reads the members of an object without repeated names.
     fn from_members(value: &Val<'_>) -> Result<Self, OptionError> {
-        let Val::Object(members) = value else {
+        let Val::Object(members, _) = value else {
             return Err(error("", " must be an object"));
         };
         let mut options = Self::default();

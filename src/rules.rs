@@ -5,12 +5,13 @@
 
 use std::borrow::Cow;
 
+use crate::ascii::{self, has_control};
 use crate::json::{self, Member, ParseError, Val, Value};
 use crate::lang::{canonical_lang, is_plain_canonical};
 use crate::model::{Checked, DEVICE_ID, Draft, ENABLED, Outcome, PusherKind};
 use crate::options::Options;
 use crate::problem::{ErrorCode, Problem, Warning, WarningCode};
-use crate::url::{check_gateway_url, check_web_push_url};
+use crate::url;
 use crate::webpush;
 
 /// Rule A: the longest `app_id`, in characters.
@@ -37,8 +38,13 @@ pub(crate) fn check_bytes<'a>(body: &'a [u8], options: &Options) -> Checked<'a> 
     if body.len() > options.max_body_bytes {
         return Report::fatal(ErrorCode::TooLarge, String::new(), "the body is too large");
     }
-    match json::parse_in_place(body, options.max_depth) {
-        Ok(Val::Object(members)) => check_members(members, options),
+    // Wherever a byte that is not UTF-8 lies, in a string or between tokens, the body is not
+    // JSON.
+    let Ok(text) = std::str::from_utf8(body) else {
+        return parse_error(ParseError::NotJson);
+    };
+    match json::parse_text(text, options.max_depth) {
+        Ok(Val::Object(members, _)) => check_members(members, text, options),
         Ok(_) => not_an_object(),
         Err(error) => parse_error(error),
     }
@@ -48,7 +54,7 @@ pub(crate) fn validate_value(value: &Value, options: &Options) -> Outcome {
     match json::check_tree(value, options.max_depth) {
         // The tree was checked for depth first, so viewing it recursively is safe.
         Ok(()) => match value {
-            Value::Object(members) => check_members(json::members_of(members), options),
+            Value::Object(members) => check_members(json::members_of(members), "", options),
             _ => not_an_object(),
         }
         .into_outcome(),
@@ -205,16 +211,10 @@ fn is_web_push(mode: Mode) -> bool {
     matches!(mode, Mode::Set(kind) if kind.is_web_push())
 }
 
-/// Whether `s` holds a control character (U+0000 to U+001F, U+007F). Those are ASCII, and the
-/// bytes of a longer UTF-8 sequence never are, so the bytes are read, not the characters.
-fn has_control(s: &str) -> bool {
-    s.bytes().any(|b| b < 0x20 || b == 0x7f)
-}
-
 /// Whether `s` has more than `max` characters (Unicode scalar values): each starts with a byte
 /// that is not a continuation byte, and a string of at most `max` bytes has at most `max`.
 fn more_chars_than(s: &str, max: usize) -> bool {
-    s.len() > max && s.bytes().filter(|&b| b & 0xC0 != 0x80).count() > max
+    s.len() > max && ascii::char_count(s) > max
 }
 
 /// `must be at most {max}{unit}`, written without `core::fmt` (which would add its code to the
@@ -269,10 +269,9 @@ fn pushkey_problem(s: &str, mode: Mode) -> Option<String> {
     } else if is_web_push(mode) {
         webpush::key_problem(s).map(Into::into)
     } else if mode == Mode::Set(PusherKind::Email) {
-        let mut parts = s.split('@');
         let well_formed = matches!(
-            (parts.next(), parts.next(), parts.next()),
-            (Some(local), Some(domain), None) if !local.is_empty() && !domain.is_empty()
+            s.split_once('@'),
+            Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !domain.contains('@')
         );
         if !well_formed {
             Some("must be an email address with one @".into())
@@ -285,6 +284,9 @@ fn pushkey_problem(s: &str, mode: Mode) -> Option<String> {
         None
     }
 }
+
+/// The JSON Pointer of `org.matrix.msc3881.device_id` (no character of it is escaped).
+const DEVICE_ID_POINTER: &str = "/org.matrix.msc3881.device_id";
 
 /// The required members of a set request, in the order their absence is reported.
 const REQUIRED: [&str; 7] = [
@@ -308,18 +310,20 @@ struct Fields<'a> {
     lang: Option<Cow<'a, str>>,
     profile_tag: Option<Cow<'a, str>>,
     instance_handle: Option<Cow<'a, str>>,
-    data: Option<Vec<Member<'a>>>,
+    data: Option<(Vec<Member<'a>>, Option<&'a str>)>,
     append: bool,
     enabled: Option<bool>,
     device_id: Option<Cow<'a, str>>,
 }
 
-fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a> {
+/// The rules over the members of the body, `body` the text they were read from (where the
+/// [`json::Span`]s of its objects lie).
+fn check_members<'a>(members: Vec<Member<'a>>, body: &'a str, options: &Options) -> Checked<'a> {
     let kind = members.iter().find(|(name, _)| name == "kind");
     let (mode, kind_problem) = mode_of(kind.map(|(_, v)| v), options);
-    if mode == Mode::Delete {
-        return check_delete(members);
-    }
+    // A delete reads only `app_id` and `pushkey` (rules A and P, not the e-mail forms); every
+    // other member is ignored silently, since clients echo the stored pusher back.
+    let delete = mode == Mode::Delete;
     // `profile_tag` wins over `instance_handle` wherever each comes in the body.
     let has_profile_tag = members
         .iter()
@@ -327,26 +331,37 @@ fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a>
     let mut report = Report::default();
     let mut fields = Fields::default();
     for (name, value) in members {
-        if let Some(slot) = REQUIRED.iter().position(|r| *r == name) {
-            fields.present[slot] = true;
-        }
+        // Each required member marks its place in `REQUIRED`.
         match &*name {
+            "app_id" => {
+                fields.present[1] = true;
+                fields.app_id = app_id(value, mode, &mut report);
+            }
+            "pushkey" => {
+                fields.present[2] = true;
+                fields.pushkey = pushkey(value, mode, &mut report);
+            }
+            _ if delete => {}
             "kind" => {
+                fields.present[0] = true;
                 if let Some((errcode, message)) = kind_problem {
                     report.error(errcode, "/kind", message);
                 }
             }
-            "app_id" => fields.app_id = app_id(value, mode, &mut report),
-            "pushkey" => fields.pushkey = pushkey(value, mode, &mut report),
             "app_display_name" => {
+                fields.present[3] = true;
                 fields.app_display_name =
                     display_name(value, "/app_display_name", options, &mut report);
             }
             "device_display_name" => {
+                fields.present[4] = true;
                 fields.device_display_name =
                     display_name(value, "/device_display_name", options, &mut report);
             }
-            "lang" => fields.lang = lang(value, &mut report),
+            "lang" => {
+                fields.present[5] = true;
+                fields.lang = lang(value, &mut report);
+            }
             "profile_tag" => {
                 if value.is_null() {
                     report.warn(
@@ -378,7 +393,10 @@ fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a>
                     }
                 }
             }
-            "data" => fields.data = check_data(value, mode, options, &mut report),
+            "data" => {
+                fields.present[6] = true;
+                fields.data = check_data(value, body, mode, options, &mut report);
+            }
             ENABLED => match value {
                 Val::Bool(enabled) => fields.enabled = Some(enabled),
                 Val::Null => msc3881_null(ENABLED, &mut report),
@@ -391,7 +409,7 @@ fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a>
                     } else {
                         text_problem(&id, MAX_DEVICE_ID_CHARS)
                     };
-                    fields.device_id = report.check(id, &pointer(DEVICE_ID), problem);
+                    fields.device_id = report.check(id, DEVICE_ID_POINTER, problem);
                 }
                 Val::Null => msc3881_null(DEVICE_ID, &mut report),
                 _ => report.error(ErrorCode::BadJson, pointer(DEVICE_ID), "must be a string"),
@@ -410,14 +428,25 @@ fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a>
             ),
         }
     }
-    for (name, present) in REQUIRED.iter().zip(fields.present) {
-        if !present {
+    for (slot, (name, present)) in REQUIRED.iter().zip(fields.present).enumerate() {
+        // `app_id` and `pushkey` are the two a delete requires.
+        if !present && (!delete || matches!(slot, 1 | 2)) {
             report.error(
                 ErrorCode::MissingParam,
                 json::member_pointer(name),
                 "is required",
             );
         }
+    }
+    if delete {
+        return match (fields.app_id, fields.pushkey) {
+            (Some(app_id), Some(pushkey)) if report.errors.is_empty() => Checked::Delete {
+                app_id,
+                pushkey,
+                warnings: Cow::Owned(report.warnings),
+            },
+            _ => report.into_rejection(),
+        };
     }
     let Mode::Set(kind) = mode else {
         return report.into_rejection();
@@ -432,7 +461,7 @@ fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a>
             app_display_name: Some(app_display_name),
             device_display_name: Some(device_display_name),
             lang: Some(lang),
-            data: Some(data),
+            data: Some((data, data_text)),
             profile_tag,
             instance_handle,
             append,
@@ -449,6 +478,7 @@ fn check_members<'a>(members: Vec<Member<'a>>, options: &Options) -> Checked<'a>
                 profile_tag: profile_tag.or(instance_handle),
                 lang,
                 data,
+                data_text,
                 enabled,
                 device_id,
             },
@@ -558,16 +588,18 @@ fn profile_tag<'a>(value: Val<'a>, path: &str, report: &mut Report) -> Option<Co
     }
 }
 
-/// Rules G, U and F, and rule W for `data`.
+/// Rules G, U and F, and rule W for `data`: its members, and its text in `body` when that is
+/// its compact serialization and nothing in it changed.
 #[inline(never)]
 fn check_data<'a>(
     value: Val<'a>,
+    body: &'a str,
     mode: Mode,
     options: &Options,
     report: &mut Report,
-) -> Option<Vec<Member<'a>>> {
-    let mut members = match value {
-        Val::Object(members) => members,
+) -> Option<(Vec<Member<'a>>, Option<&'a str>)> {
+    let (mut members, mut text) = match value {
+        Val::Object(members, span) => (members, span.text(body)),
         Val::Null => {
             report.error(ErrorCode::MissingParam, "/data", "a value is required");
             return None;
@@ -578,7 +610,8 @@ fn check_data<'a>(
         }
     };
     let errors_before = report.errors.len();
-    if json::val_members_len(&members) > options.max_data_bytes {
+    let len = text.map_or_else(|| json::val_members_len(&members), str::len);
+    if len > options.max_data_bytes {
         report.error(
             ErrorCode::InvalidParam,
             "/data",
@@ -592,7 +625,9 @@ fn check_data<'a>(
         match &**name {
             "url" if needs_url => {
                 has_url = true;
-                check_url(value, web_push, options, report);
+                if check_url(value, web_push, options, report) {
+                    text = None;
+                }
             }
             "auth" if web_push => {
                 has_auth = true;
@@ -630,7 +665,7 @@ fn check_data<'a>(
             "is required for a web push pusher",
         );
     }
-    (report.errors.len() == errors_before).then_some(members)
+    (report.errors.len() == errors_before).then_some((members, text))
 }
 
 /// Rule W: the auth secret of a Web Push pusher.
@@ -648,15 +683,13 @@ fn check_auth(value: &Val<'_>, report: &mut Report) {
     }
 }
 
-/// Rule U (and rule W's push service URL): the URL, normalized in place.
-fn check_url(value: &mut Val<'_>, web_push: bool, options: &Options, report: &mut Report) {
+/// Rule U (and rule W's push service URL): the URL, normalized in place. Returns whether that
+/// changed it.
+fn check_url(value: &mut Val<'_>, web_push: bool, options: &Options, report: &mut Report) -> bool {
     match value {
-        Val::Str(url) => match if web_push {
-            check_web_push_url(url, options)
-        } else {
-            check_gateway_url(url, options)
-        } {
-            Ok(normalized) => {
+        Val::Str(url) => match url::check_url(url, options, web_push || options.allow_any_path) {
+            Ok(Cow::Borrowed(_)) => {}
+            Ok(Cow::Owned(normalized)) => {
                 if normalized != **url {
                     report.warn(
                         WarningCode::Normalized,
@@ -664,6 +697,7 @@ fn check_url(value: &mut Val<'_>, web_push: bool, options: &Options, report: &mu
                         "was written in canonical form",
                     );
                     *url = Cow::Owned(normalized);
+                    return true;
                 }
             }
             Err(error) => report.error(ErrorCode::InvalidParam, "/data/url", error.0),
@@ -671,44 +705,7 @@ fn check_url(value: &mut Val<'_>, web_push: bool, options: &Options, report: &mu
         Val::Null => report.error(ErrorCode::MissingParam, "/data/url", "a value is required"),
         _ => report.error(ErrorCode::BadJson, "/data/url", "must be a string"),
     }
-}
-
-/// A delete reads only `app_id` and `pushkey` (rules A and P, not the e-mail forms); every
-/// other member is ignored silently, since clients echo the stored pusher back.
-#[cold]
-#[inline(never)]
-fn check_delete(members: Vec<Member<'_>>) -> Checked<'_> {
-    let mut report = Report::default();
-    let mut app_id_value = None;
-    let mut pushkey_value = None;
-    let (mut has_app_id, mut has_pushkey) = (false, false);
-    for (name, value) in members {
-        match &*name {
-            "app_id" => {
-                has_app_id = true;
-                app_id_value = app_id(value, Mode::Delete, &mut report);
-            }
-            "pushkey" => {
-                has_pushkey = true;
-                pushkey_value = pushkey(value, Mode::Delete, &mut report);
-            }
-            _ => {}
-        }
-    }
-    if !has_app_id {
-        report.error(ErrorCode::MissingParam, "/app_id", "is required");
-    }
-    if !has_pushkey {
-        report.error(ErrorCode::MissingParam, "/pushkey", "is required");
-    }
-    match (app_id_value, pushkey_value) {
-        (Some(app_id), Some(pushkey)) if report.errors.is_empty() => Checked::Delete {
-            app_id,
-            pushkey,
-            warnings: Cow::Owned(report.warnings),
-        },
-        _ => report.into_rejection(),
-    }
+    false
 }
 
 #[cfg(test)]
@@ -825,6 +822,18 @@ mod tests {
             app_id_problem("org.x", Mode::Set(PusherKind::Email)).as_deref(),
             Some("must be m.email for an email pusher")
         );
+    }
+
+    #[test]
+    fn writes_the_pointers_of_members_as_their_names_say() {
+        assert_eq!(REQUIRED[0], "kind");
+        assert_eq!(REQUIRED[1], "app_id");
+        assert_eq!(REQUIRED[2], "pushkey");
+        assert_eq!(REQUIRED[3], "app_display_name");
+        assert_eq!(REQUIRED[4], "device_display_name");
+        assert_eq!(REQUIRED[5], "lang");
+        assert_eq!(REQUIRED[6], "data");
+        assert_eq!(DEVICE_ID_POINTER, pointer(DEVICE_ID));
     }
 
     #[test]

@@ -6,6 +6,9 @@
 //! percent-encode, an empty port, ...) is refused rather than rewritten. The check makes one
 //! pass over the bytes, allocates only the returned string, and needs no Unicode tables.
 
+use std::borrow::Cow;
+
+use crate::ascii;
 use crate::options::Options;
 
 /// Why a gateway URL is refused: always `M_INVALID_PARAM` at `/data/url`.
@@ -22,7 +25,7 @@ const NOTIFY_PATH: &str = "/_matrix/push/v1/notify";
 /// A [`UrlError`] with a short lowercase sentence when a rule of docs/rules.md section 4
 /// refuses it.
 pub fn check_gateway_url(url: &str, options: &Options) -> Result<String, UrlError> {
-    check_url(url, options, options.allow_any_path)
+    check_url(url, options, options.allow_any_path).map(Cow::into_owned)
 }
 
 /// Checks the push service URL of a Web Push pusher (`data.url`, docs/rules.md section 3, rule
@@ -32,31 +35,32 @@ pub fn check_gateway_url(url: &str, options: &Options) -> Result<String, UrlErro
 /// # Errors
 /// A [`UrlError`] when a rule of docs/rules.md section 4 other than rule 7 refuses it.
 pub fn check_web_push_url(url: &str, options: &Options) -> Result<String, UrlError> {
-    check_url(url, options, true)
+    check_url(url, options, true).map(Cow::into_owned)
 }
 
-fn check_url(url: &str, options: &Options, any_path: bool) -> Result<String, UrlError> {
+/// [`check_gateway_url`] (`any_path` from the options) or [`check_web_push_url`] (`any_path`
+/// true): the URL itself, borrowed, when its normalized form is the same text.
+pub(crate) fn check_url<'u>(
+    url: &'u str,
+    options: &Options,
+    any_path: bool,
+) -> Result<Cow<'u, str>, UrlError> {
     // Rule 1. Counting characters only matters for non-ASCII input, which is refused next.
-    if url.len() > options.max_url_chars && url.chars().count() > options.max_url_chars {
+    if url.len() > options.max_url_chars && ascii::char_count(url) > options.max_url_chars {
         return Err(UrlError("url is too long"));
     }
-    if !url.is_ascii() {
-        return Err(UrlError(
-            "url must be ascii (a non-ascii host must be sent as punycode)",
-        ));
+    // The shape of nearly every gateway URL, `https://` a plain name and the notify path, passes
+    // every rule below unchanged but the host's rule 5.
+    if !any_path
+        && let Some(name) = url
+            .strip_prefix("https://")
+            .and_then(|rest| rest.strip_suffix(NOTIFY_PATH))
+        && is_plain_name(name.as_bytes())
+    {
+        check_public_host(&Host::Name(name), options)?;
+        return Ok(Cow::Borrowed(url));
     }
-    let bytes = url.as_bytes();
-    // WHATWG silently strips leading and trailing spaces and controls and drops tabs and
-    // newlines anywhere: refusing them keeps our reading and the parser's the same.
-    if bytes.iter().any(|&b| b <= b' ' || b == 0x7f) {
-        return Err(UrlError(
-            "url must not contain spaces or control characters",
-        ));
-    }
-    // WHATWG reads `\` as `/` in special URLs.
-    if bytes.contains(&b'\\') {
-        return Err(UrlError("url must not contain a backslash"));
-    }
+    check_characters(url)?;
 
     // Rule 2.
     let Some((scheme, after_colon)) = url.split_once(':') else {
@@ -93,13 +97,7 @@ fn check_url(url: &str, options: &Options, any_path: bool) -> Result<String, Url
     // Rules 4 and 5.
     let (host, port) = split_host_port(authority)?;
     let host = parse_host(host)?;
-    if !options.allow_private_hosts {
-        if let Err(error) = host.check_public() {
-            if !host.is_allowed(&options.allowed_private_hosts) {
-                return Err(error);
-            }
-        }
-    }
+    check_public_host(&host, options)?;
 
     // Rule 6.
     let port = match port {
@@ -107,7 +105,7 @@ fn check_url(url: &str, options: &Options, any_path: bool) -> Result<String, Url
         Some(p) => check_port(p)?,
     };
     let default_port = if https { "443" } else { "80" };
-    let port = port.filter(|&p| p != default_port);
+    let written_port = port.filter(|&p| p != default_port);
 
     // Rules 7 and 8.
     let (path, query) = match path_and_query.bytes().position(|b| b == b'?') {
@@ -123,15 +121,59 @@ fn check_url(url: &str, options: &Options, any_path: bool) -> Result<String, Url
     }
     check_query(query)?;
 
+    // Only the scheme, the host and a default port can change.
+    let unchanged = matches!(scheme.as_bytes(), b"https" | b"http")
+        && written_port.is_some() == port.is_some()
+        && host.is_written_as_sent();
+    if unchanged {
+        return Ok(Cow::Borrowed(url));
+    }
     let mut out = String::with_capacity(url.len() + 8);
     out.push_str(if https { "https://" } else { "http://" });
     host.write(&mut out);
-    if let Some(p) = port {
+    if let Some(p) = written_port {
         out.push(':');
         out.push_str(p);
     }
     out.push_str(path_and_query);
-    Ok(out)
+    Ok(Cow::Owned(out))
+}
+
+/// Rule 5, unless the options allow the host.
+#[inline(never)]
+fn check_public_host(host: &Host<'_>, options: &Options) -> Result<(), UrlError> {
+    if !options.allow_private_hosts {
+        if let Err(error) = host.check_public() {
+            if !host.is_allowed(&options.allowed_private_hosts) {
+                return Err(error);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The rules on single characters, in the order they are told: rule 1's ASCII, and what
+/// WHATWG would strip or read otherwise.
+#[inline(never)]
+fn check_characters(url: &str) -> Result<(), UrlError> {
+    if !url.is_ascii() {
+        return Err(UrlError(
+            "url must be ascii (a non-ascii host must be sent as punycode)",
+        ));
+    }
+    let bytes = url.as_bytes();
+    // WHATWG silently strips leading and trailing spaces and controls and drops tabs and
+    // newlines anywhere: refusing them keeps our reading and the parser's the same.
+    if bytes.iter().any(|&b| b <= b' ' || b == 0x7f) {
+        return Err(UrlError(
+            "url must not contain spaces or control characters",
+        ));
+    }
+    // WHATWG reads `\` as `/` in special URLs.
+    if bytes.contains(&b'\\') {
+        return Err(UrlError("url must not contain a backslash"));
+    }
+    Ok(())
 }
 
 /// Splits the authority (userinfo already refused) into the host and the text after `:`.
@@ -235,6 +277,16 @@ impl Host<'_> {
         }
     }
 
+    /// Whether [`Host::write`] writes the host as it was sent: a name in lowercase, or an IPv4
+    /// address.
+    fn is_written_as_sent(&self) -> bool {
+        match *self {
+            Self::Name(name) => !name.bytes().any(|b| b.is_ascii_uppercase()),
+            Self::V4(..) => true,
+            Self::V6(_) => false,
+        }
+    }
+
     fn write(&self, out: &mut String) {
         match *self {
             Self::Name(name) => {
@@ -300,6 +352,36 @@ fn parse_host(host: &str) -> Result<Host<'_>, UrlError> {
     }
     check_dns_name(name)?;
     Ok(Host::Name(host))
+}
+
+/// Whether `host` is a name that every check below passes as it is, and that is written as it
+/// was sent: at most 253 bytes, in labels of at most 63 lowercase letters, digits and hyphens
+/// that start with a letter, end with a letter or a digit and have no hyphen in their third and
+/// fourth places (where `xn--` has), without a trailing dot. Its last label, starting with a
+/// letter, cannot be read by WHATWG as a number. Most hosts are such a name; the others take the
+/// long way.
+#[inline(never)]
+fn is_plain_name(host: &[u8]) -> bool {
+    // The length of the label read so far, and the byte before this one (`.` at a label's start).
+    let (mut label, mut previous) = (0, b'.');
+    for &b in host {
+        match b {
+            b'a'..=b'z' => {}
+            b'0'..=b'9' | b'-' if label > 0 => {}
+            b'.' if label > 0 && previous != b'-' => {
+                label = 0;
+                previous = b;
+                continue;
+            }
+            _ => return false,
+        }
+        if (label == 3 && b == b'-' && previous == b'-') || label == 63 {
+            return false;
+        }
+        label += 1;
+        previous = b;
+    }
+    host.len() <= 253 && label > 0 && previous != b'-'
 }
 
 /// Whether WHATWG's "ends in a number" reads this last label as an IPv4 number: all decimal
@@ -761,7 +843,7 @@ fn check_any_path(path: &str) -> Result<(), UrlError> {
             "path has a character that must be percent-encoded",
         ));
     }
-    for segment in path.split('/') {
+    for segment in path.as_bytes().split(|&b| b == b'/') {
         if is_dot_segment(segment) {
             return Err(UrlError("path must not contain dot segments"));
         }
@@ -790,8 +872,7 @@ fn kept_verbatim(text: &str, encoded: &[u8]) -> bool {
 }
 
 /// `.`, `..` and their percent-encoded spellings, which WHATWG resolves away.
-fn is_dot_segment(segment: &str) -> bool {
-    let s = segment.as_bytes();
+fn is_dot_segment(s: &[u8]) -> bool {
     let is_dot = |part: &[u8]| part == b"." || part.eq_ignore_ascii_case(b"%2e");
     match s.len() {
         1 | 3 => is_dot(s),
@@ -862,6 +943,46 @@ mod tests {
     }
 
     // ---- rule 1: length and characters -----------------------------------------------------
+
+    #[test]
+    fn reads_plain_names_as_the_long_way_does() {
+        let alphabet = [b'a', b'x', b'n', b'0', b'9', b'-', b'.', b'A', b'_'];
+        let mut hosts: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut last = hosts.clone();
+        for _ in 0..6 {
+            last = last
+                .iter()
+                .flat_map(|h| {
+                    alphabet.iter().map(move |&b| {
+                        let mut h = h.clone();
+                        h.push(b);
+                        h
+                    })
+                })
+                .collect();
+            hosts.extend(last.iter().cloned());
+        }
+        for long in [
+            "a".repeat(63),
+            "a".repeat(64),
+            format!("{}.a", "b".repeat(251)),
+        ] {
+            hosts.push(long.into_bytes());
+        }
+        hosts.push(format!("{}.ab", "b".repeat(251)).into_bytes());
+        hosts.push(b"xn--abc.org".to_vec());
+        hosts.push(b"a.xn--abc".to_vec());
+        let mut plain = 0;
+        for host in hosts {
+            let host = String::from_utf8(host).unwrap_or_default();
+            if is_plain_name(host.as_bytes()) {
+                plain += 1;
+                assert_eq!(parse_host(&host), Ok(Host::Name(&host)), "{host}");
+                assert!(Host::Name(&host).is_written_as_sent(), "{host}");
+            }
+        }
+        assert!(plain > 10_000, "{plain}");
+    }
 
     #[test]
     fn accepts_url_of_exactly_max_url_chars() {

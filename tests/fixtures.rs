@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use matrix_pusher_validator::{Options, Outcome, Value, validate, validate_value};
+use matrix_pusher_validator::{
+    Options, Outcome, Value, validate, validate_to_json, validate_value,
+};
 use serde::Deserialize;
 use serde_json::{Map, Value as Json};
 
@@ -312,6 +314,21 @@ fn every_fixture_case_gives_the_expected_outcome() {
         let outcome = validate(&bytes, &options);
         for diff in compare(&outcome, &case.expect) {
             failures.push(format!("{label}: validate: {diff}"));
+        }
+        // The text the package returns is written from the body, without the outcome: the
+        // same text, with the body compact (spans copied) and pretty-printed (written anew).
+        let mut forms = vec![bytes.clone()];
+        if let Input::Body(body) = &case.input {
+            forms.push(serde_json::to_vec_pretty(body).expect("a JSON value serializes"));
+        }
+        for form in forms {
+            let expected = validate(&form, &options).to_json_with_pusher_range();
+            if validate_to_json(&form, &options) != expected {
+                failures.push(format!(
+                    "{label}: validate_to_json differs from the outcome's text {}",
+                    expected.0
+                ));
+            }
         }
         let body = match &case.input {
             Input::Body(body) if !expects_too_large(&case.expect) => Some(body),

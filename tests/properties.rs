@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use matrix_pusher_validator::{
-    AllowedHost, Options, Outcome, PusherKind, WarningCode, validate, validate_value,
+    AllowedHost, Options, Outcome, PusherKind, WarningCode, validate, validate_to_json,
+    validate_value,
 };
 use matrix_pusher_validator::{MAX_NESTING, Value};
 use proptest::collection::vec;
@@ -120,6 +121,12 @@ fn check_agreement(value: &Value, options: &Options) -> Result<Outcome, TestCase
     let from_bytes = validate(text.as_bytes(), options);
     let from_value = validate_value(value, options);
     prop_assert_eq!(&from_bytes, &from_value, "{}", text);
+    prop_assert_eq!(
+        validate_to_json(text.as_bytes(), options),
+        from_bytes.to_json_with_pusher_range(),
+        "{}",
+        text
+    );
     check_paths(Some(value), &from_bytes)?;
     Ok(from_bytes)
 }

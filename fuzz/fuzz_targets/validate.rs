@@ -2,6 +2,7 @@
 //!
 //! Input: one options byte (see common.rs), then the request body. Invariants:
 //! - it never panics;
+//! - `validate_to_json` writes exactly the text of `validate`'s outcome, and its pusher range;
 //! - the outcome serializes to valid JSON of the docs/rules.md section 5 shape;
 //! - `M_TOO_LARGE` exactly when the body is longer than `maxBodyBytes`, and parse-level problems
 //!   come alone;
@@ -26,7 +27,7 @@ mod writer;
 use libfuzzer_sys::fuzz_target;
 use matrix_pusher_validator::{
     ErrorCode, Outcome, PusherKind, Value, WarningCode, check_gateway_url, check_web_push_url,
-    validate, validate_value,
+    validate, validate_to_json, validate_value,
 };
 use serde_json::Value as Reference;
 
@@ -51,6 +52,11 @@ fuzz_target!(|data: &[u8]| {
     let reference = serde_json::from_slice::<Reference>(body);
 
     check_outcome_json(&outcome);
+    assert_eq!(
+        validate_to_json(body, &opts),
+        outcome.to_json_with_pusher_range(),
+        "validate_to_json differs from the outcome's text"
+    );
 
     // The crate's JSON parser and writer against serde_json, and the two entry points against
     // each other.
