@@ -725,7 +725,7 @@ impl<'a> Parser<'a> {
                     let members = if base == 0 {
                         std::mem::take(&mut self.members)
                     } else {
-                        self.members.drain(base..).collect()
+                        self.members.split_off(base)
                     };
                     return Ok(members);
                 }
@@ -757,7 +757,7 @@ impl<'a> Parser<'a> {
                 }
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Val::Array(self.items.drain(base..).collect()));
+                    return Ok(Val::Array(self.items.split_off(base)));
                 }
                 _ => return Err(Stop::NotJson),
             }
