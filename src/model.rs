@@ -366,7 +366,11 @@ impl Draft<'_> {
         text_member(out, r#"","app_id":""#, &self.app_id);
         text_member(out, r#"","pushkey":""#, &self.pushkey);
         text_member(out, r#"","app_display_name":""#, &self.app_display_name);
-        text_member(out, r#"","device_display_name":""#, &self.device_display_name);
+        text_member(
+            out,
+            r#"","device_display_name":""#,
+            &self.device_display_name,
+        );
         if let Some(tag) = &self.profile_tag {
             text_member(out, r#"","profile_tag":""#, tag);
         }

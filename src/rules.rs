@@ -241,15 +241,14 @@ fn text_problem(s: &str, max: usize) -> Option<String> {
 }
 
 /// Rule A. The e-mail form is checked only for a set of kind `email`.
-fn app_id_problem(s: &str, mode: Mode) -> Option<String> {
+///
+/// `plain`: whether its every character is one an `app_id` may hold ([`ascii::app_id_chars`]).
+fn app_id_problem(s: &str, plain: bool, mode: Mode) -> Option<String> {
     if s.is_empty() {
         Some("must not be empty".into())
     } else if more_chars_than(s, MAX_APP_ID_CHARS) {
         Some(at_most(MAX_APP_ID_CHARS, " characters"))
-    } else if !s
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-    {
+    } else if !plain {
         Some("may hold only ascii letters, digits, dots, underscores and hyphens".into())
     } else if mode == Mode::Set(PusherKind::Email) && s != EMAIL_APP_ID {
         Some(["must be ", EMAIL_APP_ID, " for an email pusher"].concat())
@@ -514,9 +513,10 @@ fn msc3881_null(name: &str, report: &mut Report) {
 #[inline(never)]
 fn app_id<'a>(value: Val<'a>, mode: Mode, report: &mut Report) -> Option<Cow<'a, str>> {
     let app_id = report.string(value, "/app_id")?;
-    let problem = app_id_problem(&app_id, mode);
+    let (plain, has_dot) = ascii::app_id_chars(&app_id);
+    let problem = app_id_problem(&app_id, plain, mode);
     let app_id = report.check(app_id, "/app_id", problem)?;
-    if !app_id.contains('.') {
+    if !has_dot {
         report.warn(WarningCode::Unusual, "/app_id", "has no dot");
     }
     Some(app_id)
@@ -819,7 +819,7 @@ mod tests {
             format!("must be at most {} bytes", usize::MAX)
         );
         assert_eq!(
-            app_id_problem("org.x", Mode::Set(PusherKind::Email)).as_deref(),
+            app_id_problem("org.x", true, Mode::Set(PusherKind::Email)).as_deref(),
             Some("must be m.email for an email pusher")
         );
     }
