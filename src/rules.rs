@@ -132,17 +132,25 @@ impl Report {
     }
 
     /// A required string: `null` is missing, another type is the wrong type.
+    #[inline(always)]
     fn string<'a>(&mut self, value: Val<'a>, path: &str) -> Option<Cow<'a, str>> {
         match value {
             Val::Str(s) => Some(s),
-            Val::Null => {
-                self.error(ErrorCode::MissingParam, path, "a value is required");
+            other => {
+                self.not_a_string(&other, path);
                 None
             }
-            _ => {
-                self.error(ErrorCode::BadJson, path, "must be a string");
-                None
-            }
+        }
+    }
+
+    /// [`Report::string`]'s problem with a value that is not a string.
+    #[cold]
+    #[inline(never)]
+    fn not_a_string(&mut self, value: &Val<'_>, path: &str) {
+        if value.is_null() {
+            self.error(ErrorCode::MissingParam, path, "a value is required");
+        } else {
+            self.error(ErrorCode::BadJson, path, "must be a string");
         }
     }
 
