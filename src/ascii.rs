@@ -44,7 +44,7 @@ pub(crate) fn app_id_chars(s: &str) -> (bool, bool) {
     let (mut bad, mut dots) = (0, 0);
     let mut scan = |word: u64| {
         let ascii = word & !HIGH;
-        let allowed = in_range(ascii | ONES * 0x20, b'a', b'z')
+        let allowed = in_range(ascii | (ONES * 0x20), b'a', b'z')
             | in_range(ascii, b'0', b'9')
             | in_range(ascii, b'-', b'.')
             | in_range(ascii, b'_', b'_');
