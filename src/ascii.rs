@@ -57,11 +57,18 @@ pub(crate) fn app_id_chars(s: &str) -> (bool, bool) {
                 .map_or(0, |w| u64::from_le_bytes(*w)),
         );
     }
-    // The rest, filled up with a letter.
-    let mut last = [b'a'; 8];
     let rest = words.remainder();
-    last[..rest.len()].copy_from_slice(rest);
-    scan(u64::from_le_bytes(last));
+    if let Some(last) = s.as_bytes().last_chunk::<8>() {
+        // The rest as the last eight bytes: those read twice are told the same way again.
+        if !rest.is_empty() {
+            scan(u64::from_le_bytes(*last));
+        }
+    } else {
+        // A string shorter than a word, filled up with a letter.
+        let mut last = [b'a'; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        scan(u64::from_le_bytes(last));
+    }
     (bad == 0, dots != 0)
 }
 
