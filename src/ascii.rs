@@ -19,14 +19,21 @@ const fn equal(word: u64, b: u8) -> u64 {
 
 /// Whether `s` holds a control character (U+0000 to U+001F, U+007F).
 pub(crate) fn has_control(s: &str) -> bool {
-    let mut words = s.as_bytes().chunks_exact(8);
-    let hit = |word: &[u8]| {
-        let word = word
-            .first_chunk::<8>()
-            .map_or(0, |w| u64::from_le_bytes(*w));
-        below(word, 0x20) | equal(word, 0x7f) != 0
-    };
-    words.by_ref().any(hit) || words.remainder().iter().any(|&b| b < 0x20 || b == 0x7f)
+    let bytes = s.as_bytes();
+    let hits = |word: u64| below(word, 0x20) | equal(word, 0x7f);
+    let mut words = bytes.chunks_exact(8);
+    // Every word is read (no early exit): a string with a control is the rare case.
+    let mut found = 0;
+    for word in words.by_ref() {
+        found |= hits(word.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w)));
+    }
+    let rest = words.remainder();
+    match bytes.last_chunk::<8>() {
+        // The rest as the last eight bytes: those read twice are told the same way again.
+        Some(last) => found |= hits(u64::from_le_bytes(*last)),
+        None => return rest.iter().any(|&b| b < 0x20 || b == 0x7f),
+    }
+    found != 0
 }
 
 /// The high bit of each byte of `word` that lies in `lo..=hi`, for a `word` whose bytes are all
