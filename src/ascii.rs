@@ -25,7 +25,10 @@ pub(crate) fn has_control(s: &str) -> bool {
     // Every word is read (no early exit): a string with a control is the rare case.
     let mut found = 0;
     for word in words.by_ref() {
-        found |= hits(word.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w)));
+        found |= hits(
+            word.first_chunk::<8>()
+                .map_or(0, |w| u64::from_le_bytes(*w)),
+        );
     }
     let rest = words.remainder();
     match bytes.last_chunk::<8>() {
