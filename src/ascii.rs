@@ -82,40 +82,6 @@ pub(crate) fn app_id_chars(s: &str) -> (bool, bool) {
     (bad == 0, dots != 0)
 }
 
-/// Whether `s`, of 8 to 63 bytes, is lowercase ASCII letters in labels parted by single dots,
-/// none of them empty: a host name in its plainest shape. `false` for any other length.
-pub(crate) fn is_lowercase_dotted(s: &[u8]) -> bool {
-    if !(8..=63).contains(&s.len()) || s.first() == Some(&b'.') || s.last() == Some(&b'.') {
-        return false;
-    }
-    // `carry`: the high bit of the first byte set when the byte before the word is a dot.
-    let scan = |word: u64, carry: u64| {
-        let ascii = word & !HIGH;
-        let dots = in_range(ascii, b'.', b'.');
-        let letters = in_range(ascii, b'a', b'z');
-        let bad = (word & HIGH) | (!(dots | letters) & HIGH) | (dots & ((dots << 8) | carry));
-        (bad, dots >> 56)
-    };
-    let mut words = s.chunks_exact(8);
-    let (mut bad, mut carry) = (0, 0);
-    for word in words.by_ref() {
-        let (b, c) = scan(
-            word.first_chunk::<8>()
-                .map_or(0, |w| u64::from_le_bytes(*w)),
-            carry,
-        );
-        (bad, carry) = (bad | b, c);
-    }
-    // The rest as the last eight bytes: the pair across their start was read already.
-    if let Some(last) = s
-        .last_chunk::<8>()
-        .filter(|_| !words.remainder().is_empty())
-    {
-        bad |= scan(u64::from_le_bytes(*last), 0).0;
-    }
-    bad == 0
-}
-
 /// The number of characters (Unicode scalar values) of `s`: its bytes that are not UTF-8
 /// continuation bytes.
 pub(crate) fn char_count(s: &str) -> usize {
@@ -169,44 +135,6 @@ mod tests {
             }
         }
         assert_eq!(app_id_chars(""), (true, false));
-    }
-
-    #[test]
-    fn tells_lowercase_dotted_names() {
-        let slow = |s: &[u8]| {
-            (8..=63).contains(&s.len())
-                && s.iter().all(|&b| b.is_ascii_lowercase() || b == b'.')
-                && s.split(|&b| b == b'.').all(|label| !label.is_empty())
-        };
-        let mut strings = Vec::new();
-        for len in [0, 1, 7, 8, 9, 12, 15, 16, 17, 23, 24, 25, 62, 63, 64, 70] {
-            for at in 0..len {
-                for put in [
-                    &b".."[..],
-                    b".",
-                    b"-",
-                    b"A",
-                    b"0",
-                    b"`",
-                    b"{",
-                    b"/",
-                    b"\xff",
-                ] {
-                    for base in [&b"ab.cd"[..], b"abcdefghijklm", b"a.b"] {
-                        let mut s = base.repeat(len / base.len() + 1)[..len].to_vec();
-                        for (i, &b) in put.iter().enumerate() {
-                            if let Some(slot) = s.get_mut(at + i) {
-                                *slot = b;
-                            }
-                        }
-                        strings.push(s);
-                    }
-                }
-            }
-        }
-        for s in &strings {
-            assert_eq!(is_lowercase_dotted(s), slow(s), "{s:?}");
-        }
     }
 
     #[test]

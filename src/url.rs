@@ -362,10 +362,6 @@ fn parse_host(host: &str) -> Result<Host<'_>, UrlError> {
 /// long way.
 #[inline(never)]
 fn is_plain_name(host: &[u8]) -> bool {
-    // The plainest of them (letters and dots) eight bytes at a time.
-    if ascii::is_lowercase_dotted(host) {
-        return true;
-    }
     // The length of the label read so far, and the byte before this one (`.` at a label's start).
     let (mut label, mut previous) = (0, b'.');
     for &b in host {
