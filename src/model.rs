@@ -590,7 +590,7 @@ impl Checked<'_> {
 /// content of the string member's value, held as [`json::plain`] says, without its closing quote.
 // The variant is the point: it says whether the string needs escapes.
 #[allow(clippy::ptr_arg)]
-#[inline(never)]
+#[inline(always)]
 fn text_member(out: &mut String, prefix: &str, value: &Cow<'_, str>) {
     out.push_str(prefix);
     json::write_text_content(out, value);
