@@ -19,14 +19,67 @@ const fn equal(word: u64, b: u8) -> u64 {
 
 /// Whether `s` holds a control character (U+0000 to U+001F, U+007F).
 pub(crate) fn has_control(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let hits = |word: u64| below(word, 0x20) | equal(word, 0x7f);
+    let mut words = bytes.chunks_exact(8);
+    // Every word is read (no early exit): a string with a control is the rare case.
+    let mut found = 0;
+    for word in words.by_ref() {
+        found |= hits(
+            word.first_chunk::<8>()
+                .map_or(0, |w| u64::from_le_bytes(*w)),
+        );
+    }
+    let rest = words.remainder();
+    match bytes.last_chunk::<8>() {
+        // The rest as the last eight bytes: those read twice are told the same way again.
+        Some(last) => found |= hits(u64::from_le_bytes(*last)),
+        None => return rest.iter().any(|&b| b < 0x20 || b == 0x7f),
+    }
+    found != 0
+}
+
+/// The high bit of each byte of `word` that lies in `lo..=hi`, for a `word` whose bytes are all
+/// ASCII (below 0x80): then neither sum carries out of a byte, so every byte is told exactly.
+const fn in_range(word: u64, lo: u8, hi: u8) -> u64 {
+    let at_least_lo = word.wrapping_add(ONES * (0x80 - lo) as u64);
+    let above_hi = word.wrapping_add(ONES * (0x7f - hi) as u64);
+    at_least_lo & !above_hi & HIGH
+}
+
+/// Whether every byte of `s` is an ASCII letter, digit, `.`, `_` or `-` (the characters of an
+/// `app_id`), and whether one of them is a `.`.
+pub(crate) fn app_id_chars(s: &str) -> (bool, bool) {
     let mut words = s.as_bytes().chunks_exact(8);
-    let hit = |word: &[u8]| {
-        let word = word
-            .first_chunk::<8>()
-            .map_or(0, |w| u64::from_le_bytes(*w));
-        below(word, 0x20) | equal(word, 0x7f) != 0
+    let (mut bad, mut dots) = (0, 0);
+    let mut scan = |word: u64| {
+        let ascii = word & !HIGH;
+        let allowed = in_range(ascii | (ONES * 0x20), b'a', b'z')
+            | in_range(ascii, b'0', b'9')
+            | in_range(ascii, b'-', b'.')
+            | in_range(ascii, b'_', b'_');
+        bad |= (word & HIGH) | (!allowed & HIGH);
+        dots |= in_range(ascii, b'.', b'.');
     };
-    words.by_ref().any(hit) || words.remainder().iter().any(|&b| b < 0x20 || b == 0x7f)
+    for word in words.by_ref() {
+        scan(
+            word.first_chunk::<8>()
+                .map_or(0, |w| u64::from_le_bytes(*w)),
+        );
+    }
+    let rest = words.remainder();
+    if let Some(last) = s.as_bytes().last_chunk::<8>() {
+        // The rest as the last eight bytes: those read twice are told the same way again.
+        if !rest.is_empty() {
+            scan(u64::from_le_bytes(*last));
+        }
+    } else {
+        // A string shorter than a word, filled up with a letter.
+        let mut last = [b'a'; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        scan(u64::from_le_bytes(last));
+    }
+    (bad == 0, dots != 0)
 }
 
 /// The number of characters (Unicode scalar values) of `s`: its bytes that are not UTF-8
@@ -58,6 +111,30 @@ mod tests {
                 assert!(!has_control(&s), "{s:?}");
             }
         }
+    }
+
+    #[test]
+    fn tells_app_id_characters_byte_by_byte() {
+        let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
+        // Every byte at every position of strings of every length up to two words and a half,
+        // around bytes of each kind (so that a neighbour never decides for a byte).
+        for len in 1..=20 {
+            for at in 0..len {
+                for fill in [b'a', b'.', b'_', b'Z', b'9', b'-'] {
+                    for b in 0..=0x7f_u8 {
+                        let mut bytes = vec![fill; len];
+                        bytes[at] = b;
+                        let s = String::from_utf8(bytes).unwrap();
+                        let dot = (fill == b'.' && len > 1) || b == b'.';
+                        assert_eq!(app_id_chars(&s), (allowed(b), dot), "{s:?}");
+                    }
+                }
+                let mut s = "a".repeat(len - 1);
+                s.insert(at, '\u{e9}');
+                assert_eq!(app_id_chars(&s), (false, false), "{s:?}");
+            }
+        }
+        assert_eq!(app_id_chars(""), (true, false));
     }
 
     #[test]

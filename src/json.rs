@@ -198,13 +198,17 @@ pub(crate) fn plain(s: &str) -> Cow<'_, str> {
 // The variant is the point: it says whether the string needs escapes.
 #[allow(clippy::ptr_arg)]
 pub(crate) fn write_text(out: &mut String, s: &Cow<'_, str>) {
+    out.push('"');
+    write_text_content(out, s);
+    out.push('"');
+}
+
+/// [`write_text`]'s literal without its quotes.
+#[allow(clippy::ptr_arg)]
+pub(crate) fn write_text_content(out: &mut String, s: &Cow<'_, str>) {
     match s {
-        Cow::Borrowed(s) => {
-            out.push('"');
-            out.push_str(s);
-            out.push('"');
-        }
-        Cow::Owned(s) => write_str(out, s),
+        Cow::Borrowed(s) => out.push_str(s),
+        Cow::Owned(s) => write_str_content(out, s),
     }
 }
 
@@ -725,7 +729,7 @@ impl<'a> Parser<'a> {
                     let members = if base == 0 {
                         std::mem::take(&mut self.members)
                     } else {
-                        self.members.drain(base..).collect()
+                        self.members.split_off(base)
                     };
                     return Ok(members);
                 }
@@ -757,7 +761,7 @@ impl<'a> Parser<'a> {
                 }
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Val::Array(self.items.drain(base..).collect()));
+                    return Ok(Val::Array(self.items.split_off(base)));
                 }
                 _ => return Err(Stop::NotJson),
             }
@@ -993,9 +997,15 @@ fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
 
 /// Appends a JSON string literal, escaped as `JSON.stringify` escapes it.
 pub(crate) fn write_str(out: &mut String, s: &str) {
-    let bytes = s.as_bytes();
     out.reserve(s.len() + 2);
     out.push('"');
+    write_str_content(out, s);
+    out.push('"');
+}
+
+/// [`write_str`]'s literal without its quotes.
+fn write_str_content(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
     let mut start = 0;
     loop {
         // Runs end at an ASCII byte, so every slice here is on character boundaries.
@@ -1007,7 +1017,6 @@ pub(crate) fn write_str(out: &mut String, s: &str) {
         }
         start = end + 1;
     }
-    out.push('"');
 }
 
 /// Appends the compact serialization of a value.

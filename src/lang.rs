@@ -118,16 +118,13 @@ pub(crate) fn canonical_lang(tag: &str) -> Option<String> {
 /// region (`en-US`), already in canonical case: such a tag is well-formed and its own canonical
 /// form, so [`canonical_lang`] need not build it again.
 pub(crate) fn is_plain_canonical(tag: &str) -> bool {
-    let bytes = tag.as_bytes();
-    let language = bytes.iter().position(|&b| b == b'-').unwrap_or(bytes.len());
-    let (lang, rest) = bytes.split_at(language);
-    (2..=3).contains(&lang.len())
-        && lang.iter().all(u8::is_ascii_lowercase)
-        && match rest {
-            [] => true,
-            [b'-', r1, r2] => r1.is_ascii_uppercase() && r2.is_ascii_uppercase(),
-            _ => false,
-        }
+    let (language, region) = match tag.as_bytes() {
+        [language @ .., b'-', r1, r2] => (language, [*r1, *r2]),
+        language => (language, [b'A'; 2]),
+    };
+    matches!(language.len(), 2 | 3)
+        && language.iter().all(u8::is_ascii_lowercase)
+        && region.iter().all(u8::is_ascii_uppercase)
 }
 
 /// The subtags not yet read (`None` once the last one is taken).

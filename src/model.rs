@@ -360,18 +360,22 @@ impl Draft<'_> {
     }
 
     fn write_json(&self, out: &mut String) {
+        // Each string's closing quote is written with the next member's name.
         out.push_str(r#"{"kind":""#);
         out.push_str(self.kind.as_str());
-        out.push('"');
-        text_member(out, r#","app_id":"#, &self.app_id);
-        text_member(out, r#","pushkey":"#, &self.pushkey);
-        text_member(out, r#","app_display_name":"#, &self.app_display_name);
-        text_member(out, r#","device_display_name":"#, &self.device_display_name);
+        text_member(out, r#"","app_id":""#, &self.app_id);
+        text_member(out, r#"","pushkey":""#, &self.pushkey);
+        text_member(out, r#"","app_display_name":""#, &self.app_display_name);
+        text_member(
+            out,
+            r#"","device_display_name":""#,
+            &self.device_display_name,
+        );
         if let Some(tag) = &self.profile_tag {
-            text_member(out, r#","profile_tag":"#, tag);
+            text_member(out, r#"","profile_tag":""#, tag);
         }
-        text_member(out, r#","lang":"#, &self.lang);
-        out.push_str(r#","data":"#);
+        text_member(out, r#"","lang":""#, &self.lang);
+        out.push_str(r#"","data":"#);
         match self.data_text {
             Some(text) => out.push_str(text),
             None => json::write_val_members(out, &self.data),
@@ -384,7 +388,8 @@ impl Draft<'_> {
             });
         }
         if let Some(device_id) = &self.device_id {
-            text_member(out, r#","org.matrix.msc3881.device_id":"#, device_id);
+            text_member(out, r#","org.matrix.msc3881.device_id":""#, device_id);
+            out.push('"');
         }
         out.push('}');
     }
@@ -581,13 +586,14 @@ impl Checked<'_> {
     }
 }
 
-/// Writes `prefix` (`,"name":`) and the string member's value, held as [`json::plain`] says.
+/// Writes `prefix` (`,"name":"`, after the closing quote of the string before it) and the
+/// content of the string member's value, held as [`json::plain`] says, without its closing quote.
 // The variant is the point: it says whether the string needs escapes.
 #[allow(clippy::ptr_arg)]
-#[inline(never)]
+#[inline(always)]
 fn text_member(out: &mut String, prefix: &str, value: &Cow<'_, str>) {
     out.push_str(prefix);
-    json::write_text(out, value);
+    json::write_text_content(out, value);
 }
 
 /// Writes `,"warnings":[...]`.

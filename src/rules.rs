@@ -132,17 +132,25 @@ impl Report {
     }
 
     /// A required string: `null` is missing, another type is the wrong type.
+    #[inline(always)]
     fn string<'a>(&mut self, value: Val<'a>, path: &str) -> Option<Cow<'a, str>> {
         match value {
             Val::Str(s) => Some(s),
-            Val::Null => {
-                self.error(ErrorCode::MissingParam, path, "a value is required");
+            other => {
+                self.not_a_string(&other, path);
                 None
             }
-            _ => {
-                self.error(ErrorCode::BadJson, path, "must be a string");
-                None
-            }
+        }
+    }
+
+    /// [`Report::string`]'s problem with a value that is not a string.
+    #[cold]
+    #[inline(never)]
+    fn not_a_string(&mut self, value: &Val<'_>, path: &str) {
+        if value.is_null() {
+            self.error(ErrorCode::MissingParam, path, "a value is required");
+        } else {
+            self.error(ErrorCode::BadJson, path, "must be a string");
         }
     }
 
@@ -241,15 +249,14 @@ fn text_problem(s: &str, max: usize) -> Option<String> {
 }
 
 /// Rule A. The e-mail form is checked only for a set of kind `email`.
-fn app_id_problem(s: &str, mode: Mode) -> Option<String> {
+///
+/// `plain`: whether its every character is one an `app_id` may hold ([`ascii::app_id_chars`]).
+fn app_id_problem(s: &str, plain: bool, mode: Mode) -> Option<String> {
     if s.is_empty() {
         Some("must not be empty".into())
     } else if more_chars_than(s, MAX_APP_ID_CHARS) {
         Some(at_most(MAX_APP_ID_CHARS, " characters"))
-    } else if !s
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-    {
+    } else if !plain {
         Some("may hold only ascii letters, digits, dots, underscores and hyphens".into())
     } else if mode == Mode::Set(PusherKind::Email) && s != EMAIL_APP_ID {
         Some(["must be ", EMAIL_APP_ID, " for an email pusher"].concat())
@@ -511,19 +518,20 @@ fn msc3881_null(name: &str, report: &mut Report) {
 }
 
 /// Rule A, with its warning for an `app_id` without a dot.
-#[inline(never)]
+#[inline(always)]
 fn app_id<'a>(value: Val<'a>, mode: Mode, report: &mut Report) -> Option<Cow<'a, str>> {
     let app_id = report.string(value, "/app_id")?;
-    let problem = app_id_problem(&app_id, mode);
+    let (plain, has_dot) = ascii::app_id_chars(&app_id);
+    let problem = app_id_problem(&app_id, plain, mode);
     let app_id = report.check(app_id, "/app_id", problem)?;
-    if !app_id.contains('.') {
+    if !has_dot {
         report.warn(WarningCode::Unusual, "/app_id", "has no dot");
     }
     Some(app_id)
 }
 
 /// Rule P.
-#[inline(never)]
+#[inline(always)]
 fn pushkey<'a>(value: Val<'a>, mode: Mode, report: &mut Report) -> Option<Cow<'a, str>> {
     let pushkey = report.string(value, "/pushkey")?;
     let problem = pushkey_problem(&pushkey, mode);
@@ -531,7 +539,7 @@ fn pushkey<'a>(value: Val<'a>, mode: Mode, report: &mut Report) -> Option<Cow<'a
 }
 
 /// Rule L: the tag in canonical case, with a warning when that changed it.
-#[inline(never)]
+#[inline(always)]
 fn lang<'a>(value: Val<'a>, report: &mut Report) -> Option<Cow<'a, str>> {
     let tag = report.string(value, "/lang")?;
     if is_plain_canonical(&tag) {
@@ -557,7 +565,7 @@ fn lang<'a>(value: Val<'a>, report: &mut Report) -> Option<Cow<'a, str>> {
 }
 
 /// Rule D.
-#[inline(never)]
+#[inline(always)]
 fn display_name<'a>(
     value: Val<'a>,
     path: &str,
@@ -590,7 +598,7 @@ fn profile_tag<'a>(value: Val<'a>, path: &str, report: &mut Report) -> Option<Co
 
 /// Rules G, U and F, and rule W for `data`: its members, and its text in `body` when that is
 /// its compact serialization and nothing in it changed.
-#[inline(never)]
+#[inline(always)]
 fn check_data<'a>(
     value: Val<'a>,
     body: &'a str,
@@ -819,7 +827,7 @@ mod tests {
             format!("must be at most {} bytes", usize::MAX)
         );
         assert_eq!(
-            app_id_problem("org.x", Mode::Set(PusherKind::Email)).as_deref(),
+            app_id_problem("org.x", true, Mode::Set(PusherKind::Email)).as_deref(),
             Some("must be m.email for an email pusher")
         );
     }
