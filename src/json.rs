@@ -545,13 +545,21 @@ impl<'a> Parser<'a> {
         self.bytes.get(self.pos).copied()
     }
 
+    /// Inlined where it is called for its test alone: compact JSON, what clients send, has no
+    /// whitespace, and the run is read out of line.
+    #[inline]
     fn skip_ws(&mut self) {
         if let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.irregular += 1;
+            self.skip_ws_run();
+        }
+    }
+
+    #[inline(never)]
+    fn skip_ws_run(&mut self) {
+        self.irregular += 1;
+        self.pos += 1;
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
-            while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-                self.pos += 1;
-            }
         }
     }
 
