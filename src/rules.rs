@@ -518,7 +518,7 @@ fn msc3881_null(name: &str, report: &mut Report) {
 }
 
 /// Rule A, with its warning for an `app_id` without a dot.
-#[inline(always)]
+#[inline(never)]
 fn app_id<'a>(value: Val<'a>, mode: Mode, report: &mut Report) -> Option<Cow<'a, str>> {
     let app_id = report.string(value, "/app_id")?;
     let (plain, has_dot) = ascii::app_id_chars(&app_id);
@@ -531,7 +531,7 @@ fn app_id<'a>(value: Val<'a>, mode: Mode, report: &mut Report) -> Option<Cow<'a,
 }
 
 /// Rule P.
-#[inline(always)]
+#[inline(never)]
 fn pushkey<'a>(value: Val<'a>, mode: Mode, report: &mut Report) -> Option<Cow<'a, str>> {
     let pushkey = report.string(value, "/pushkey")?;
     let problem = pushkey_problem(&pushkey, mode);
@@ -539,7 +539,7 @@ fn pushkey<'a>(value: Val<'a>, mode: Mode, report: &mut Report) -> Option<Cow<'a
 }
 
 /// Rule L: the tag in canonical case, with a warning when that changed it.
-#[inline(always)]
+#[inline(never)]
 fn lang<'a>(value: Val<'a>, report: &mut Report) -> Option<Cow<'a, str>> {
     let tag = report.string(value, "/lang")?;
     if is_plain_canonical(&tag) {
@@ -565,7 +565,7 @@ fn lang<'a>(value: Val<'a>, report: &mut Report) -> Option<Cow<'a, str>> {
 }
 
 /// Rule D.
-#[inline(always)]
+#[inline(never)]
 fn display_name<'a>(
     value: Val<'a>,
     path: &str,
@@ -598,7 +598,7 @@ fn profile_tag<'a>(value: Val<'a>, path: &str, report: &mut Report) -> Option<Co
 
 /// Rules G, U and F, and rule W for `data`: its members, and its text in `body` when that is
 /// its compact serialization and nothing in it changed.
-#[inline(always)]
+#[inline(never)]
 fn check_data<'a>(
     value: Val<'a>,
     body: &'a str,
