@@ -8,7 +8,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { groupCpuSeconds, startGroup, stopGroup, waitForLog } from "./lib/process.mjs";
 import { median, round } from "./lib/stats.mjs";
@@ -264,7 +264,8 @@ async function main() {
     const t = Object.fromEntries(names.map((n) => [n, summary(samples[n])]));
     return {
       synapse_version: synapseVersion(),
-      store_dir: work,
+      // Inside the repository, its path from the root (no machine's own path in the results).
+      store_dir: work.startsWith(join(here, "..")) ? relative(join(here, ".."), work) : work,
       method: {
         rounds: ROUNDS,
         seconds: SECONDS,
