@@ -304,17 +304,23 @@ function outcomeText(input, options, flags) {
     // for its length before reading it.
     if (utf8Length(text) <= maxBodyBytes) return rejection("M_NOT_JSON", "not UTF-8: the text has a lone surrogate");
   }
-  // Encoded straight into the module's input buffer: at most three bytes a UTF-16 code unit.
-  const room = text.length * 3;
-  const at = inputRoom(room);
-  length = encoder.encodeInto(text, memoryBytes().subarray(at, at + room)).written;
+  // Encoded straight into the module's input buffer: room for one byte a UTF-16 code unit (all
+  // an ASCII text needs), then, if the encoder stopped short, for at most three a unit left.
+  let at = inputRoom(text.length);
+  const { read, written } = encoder.encodeInto(text, memoryBytes().subarray(at, at + text.length));
+  length = written;
+  if (read < text.length) {
+    const room = written + (text.length - read) * 3;
+    at = inputRoom(room);
+    length += encoder.encodeInto(text.slice(read), memoryBytes().subarray(at + written, at + room)).written;
+  }
   return ask(length, flags);
 }
 
 /**
  * The module's input buffer, as last made (`inputBuffer`): where it starts and how many bytes
- * it holds. Like `held`, this mirrors the module's state; the buffer stays where it is (wasm
- * memory only grows) until a larger one is asked for.
+ * it holds. Like `held`, this mirrors the module's state; the buffer stays where it is until a
+ * larger one is asked for, and a larger one keeps the bytes written so far.
  */
 let input = { at: 0, room: 0 };
 

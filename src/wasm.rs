@@ -109,19 +109,20 @@ pub fn max_body_bytes() -> u32 {
 static PUSHER_START: AtomicU32 = AtomicU32::new(0);
 static PUSHER_END: AtomicU32 = AtomicU32::new(0);
 
-/// Makes the module's input buffer `len` bytes long and returns where it starts in wasm memory:
-/// the caller writes a body there (its bytes, or a string encoded straight into it) and then
-/// asks [`validate_input`] or [`verdict_input`] about its first bytes. The buffer stays where it
-/// is until this is called again, so the caller asks for it only when a body needs more room,
-/// and a body costs no allocation and no copy besides its writing.
+/// Makes the module's input buffer at least `len` bytes long, keeping the bytes it holds, and
+/// returns where it starts in wasm memory: the caller writes a body there (its bytes, or a string
+/// encoded straight into it) and then asks [`validate_input`] or [`verdict_input`] about its
+/// first bytes. The buffer stays where it is until it grows, so the caller asks for it only when
+/// a body needs more room, and a body costs no allocation and no copy besides its writing.
 #[wasm_bindgen(js_name = inputBuffer)]
 #[must_use]
 pub fn input_buffer(len: u32) -> u32 {
     INPUT
         .try_with(|cell| {
             cell.try_borrow_mut().map_or(0, |mut input| {
-                input.clear();
-                input.resize(len as usize, 0);
+                if input.len() < len as usize {
+                    input.resize(len as usize, 0);
+                }
                 input.as_ptr() as u32
             })
         })

@@ -8,11 +8,11 @@
 export function httpStatus(errcode: string): number;
 
 /**
- * Makes the module's input buffer `len` bytes long and returns where it starts in wasm memory:
- * the caller writes a body there (its bytes, or a string encoded straight into it) and then
- * asks [`validate_input`] or [`verdict_input`] about its first bytes. The buffer stays where it
- * is until this is called again, so the caller asks for it only when a body needs more room,
- * and a body costs no allocation and no copy besides its writing.
+ * Makes the module's input buffer at least `len` bytes long, keeping the bytes it holds, and
+ * returns where it starts in wasm memory: the caller writes a body there (its bytes, or a string
+ * encoded straight into it) and then asks [`validate_input`] or [`verdict_input`] about its
+ * first bytes. The buffer stays where it is until it grows, so the caller asks for it only when
+ * a body needs more room, and a body costs no allocation and no copy besides its writing.
  */
 export function inputBuffer(len: number): number;
 
