@@ -196,7 +196,7 @@ fn run(body: &[u8], options: &Options, flags: u32) -> String {
             numbers,
         };
         write_pieces(&checked, &mut pieces);
-        let Pieces { text, numbers, .. } = pieces;
+        let Pieces { text, numbers } = pieces;
         let _ = NUMBERS.try_with(|cell| {
             if let Ok(mut held) = cell.try_borrow_mut() {
                 *held = numbers;
@@ -261,7 +261,6 @@ pub fn pieces_numbers() -> u32 {
 /// the number of strings), then for a set the kind of each `data` value ([`DATA_STRING`] or
 /// [`DATA_JSON`]), then where each string ends in `text`, in UTF-16 code units (the unit of
 /// JavaScript string offsets).
-#[derive(Default)]
 struct Pieces {
     text: String,
     numbers: Vec<u32>,
