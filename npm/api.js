@@ -461,8 +461,7 @@ function outcomeOfPieces(text) {
             lang: str(5),
             data,
           };
-    if (head & HAS_ENABLED) pusher["org.matrix.msc3881.enabled"] = (head & ENABLED_TRUE) !== 0;
-    if (head & HAS_DEVICE_ID) pusher["org.matrix.msc3881.device_id"] = str(p++);
+    if (head & (HAS_ENABLED | HAS_DEVICE_ID)) p = addMsc3881(pusher, head, str, p);
     outcome = {
       ok: true,
       action: "set",
@@ -491,6 +490,25 @@ function outcomeOfPieces(text) {
     };
   }
   return outcome;
+}
+
+/**
+ * Adds the MSC3881 members to `pusher`, and answers the index of the next string. They are
+ * added by `Object.assign` from whole literals, not by assignments in `outcomeOfPieces`: an
+ * assignment that adds a member makes the engine's optimized code depend on the layout it leads
+ * to, and when no pusher with that layout is alive at a full collection, the layout is dropped
+ * and that code thrown away; `outcomeOfPieces` was then compiled again after every collection.
+ * @param {Record<string, unknown>} pusher
+ * @param {number} head
+ * @param {(k: number) => string} str
+ * @param {number} p
+ */
+function addMsc3881(pusher, head, str, p) {
+  const enabled = (head & ENABLED_TRUE) !== 0;
+  if (!(head & HAS_DEVICE_ID)) Object.assign(pusher, { "org.matrix.msc3881.enabled": enabled });
+  else if (!(head & HAS_ENABLED)) Object.assign(pusher, { "org.matrix.msc3881.device_id": str(p++) });
+  else Object.assign(pusher, { "org.matrix.msc3881.enabled": enabled, "org.matrix.msc3881.device_id": str(p++) });
+  return p;
 }
 
 /**
@@ -661,6 +679,14 @@ class Checked {
   get warnings() {
     return this.outcome.warnings;
   }
+
+  /**
+   * One answer kept while the module lives. The engine's optimized code for `check` depends on
+   * the layout of the answers, which the fields build one after another; when no answer is alive
+   * at a full collection, the layout is dropped and that code thrown away, to be compiled again
+   * (after every full collection, in a server between two requests). This one keeps it alive.
+   */
+  static kept = new Checked(undefined, REJECTED_VERDICT);
 }
 
 /**
