@@ -11,8 +11,8 @@ import {
   piecesNumbers,
   pusherEnd,
   pusherStart,
+  selectOptions,
   setOptions,
-  httpStatus as statusOfCode,
   validateInput,
   verdictInput,
 } from "./matrix_pusher_validator.js";
@@ -30,7 +30,8 @@ export function markReady(exports) {
   if (ready) return;
   memory = exports.memory;
   ready = true;
-  held = { text: "", maxBodyBytes: heldMaxBodyBytes() };
+  defaults = { text: "", slot: 0, maxBodyBytes: heldMaxBodyBytes() };
+  held = defaults;
 }
 
 // ---- options (docs/rules.md section 6) ---------------------------------------------------------
@@ -62,39 +63,36 @@ function isPlainObject(value) {
 }
 
 /**
- * A copy of an option value made only of what JSON carries, each value read once (a getter
- * cannot answer differently the second time), or a TypeError naming the value. `path` holds the
- * member names and indexes from the options down to `value`.
+ * The JSON text of an option value made only of what JSON carries, each value read once (a
+ * getter cannot answer differently the second time), or a TypeError naming the value. `path`
+ * holds the member names and indexes from the options down to `value`. Written in one pass: the
+ * text is what `JSON.stringify` gives for a copy of the value, without making the copy.
  */
-function plainCopy(value, path) {
+function plainJson(value, path) {
   const type = typeof value;
-  if (value === null || type === "boolean" || type === "string" || (type === "number" && Number.isFinite(value)))
-    return value;
+  if (type === "string") return JSON.stringify(value);
+  if (value === null || type === "boolean" || (type === "number" && Number.isFinite(value))) return String(value);
   if (type === "object" && path.length < 8) {
     if (Array.isArray(value)) {
-      const copy = [];
+      let text = "[";
       for (let i = 0; i < value.length; i++) {
         path.push(i);
-        copy.push(plainCopy(value[i], path));
+        text += (i === 0 ? "" : ",") + plainJson(value[i], path);
         path.pop();
       }
-      return copy;
+      return `${text}]`;
     }
     if (isPlainObject(value)) {
-      const copy = {};
+      let text = "{";
       for (const key of Object.keys(value)) {
         const member = value[key];
         // As in JSON.stringify, a member whose value is undefined is absent.
         if (member === undefined) continue;
         path.push(key);
-        const item = plainCopy(member, path);
-        // A member named "__proto__" stays a member (an assignment would set the prototype).
-        if (key === "__proto__")
-          Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
-        else copy[key] = item;
+        text += `${text.length === 1 ? "" : ","}${JSON.stringify(key)}:${plainJson(member, path)}`;
         path.pop();
       }
-      return copy;
+      return `${text}}`;
     }
   }
   const name = path
@@ -104,27 +102,44 @@ function plainCopy(value, path) {
 }
 
 /**
- * The options the module holds (their text, and their `maxBodyBytes`): the module
- * keeps the options it was last given (src/wasm.rs), so they cross only when they change. This
- * mirrors the module's state and is no call's own: a call hands its options over right before
- * it validates, whenever the module holds others (a getter in the input may have called
- * `validate` with other options meanwhile).
+ * The options the module uses (their text, slot and `maxBodyBytes`). The module keeps several
+ * option sets, each read once into a slot (src/wasm.rs), so that going back to options used
+ * before costs a call that names the slot, not a second reading. This mirrors the module's state
+ * and is no call's own: a call makes the module use its options right before it validates,
+ * whenever it uses others (a getter in the input may have called `validate` with other options
+ * meanwhile).
  */
-let held = { text: "", maxBodyBytes: 0 };
+let held = { text: "", slot: 0, maxBodyBytes: 0 };
+/** The defaults' entry (slot 0, made by the module itself). */
+let defaults = held;
+/** The option sets in the module's slots, by their text. */
+const slots = new Map();
+/** How many slots the module has besides the defaults' (slot 0): `OPTION_SLOTS` in src/wasm.rs. */
+const OPTION_SLOTS = 32;
 
-/** Makes the module hold the options of `text`; their `maxBodyBytes`, or a TypeError when refused. */
+/** Makes the module use the options of `text`; their `maxBodyBytes`, or a TypeError when refused. */
 function hold(text) {
-  if (text !== held.text) {
-    const refused = setOptions(text);
+  if (text === held.text) return held.maxBodyBytes;
+  let entry = text === "" ? defaults : slots.get(text);
+  if (entry !== undefined) {
+    selectOptions(entry.slot);
+  } else {
+    // The next slot; when all are taken, the slots start over (an application uses a handful).
+    const slot = slots.size < OPTION_SLOTS ? slots.size + 1 : 1;
+    // The options' text crosses in the input buffer: the body is written after this.
+    const refused = setOptions(writeInput(text), slot);
     if (refused !== "") throw new TypeError(`matrix-pusher-validator: ${refused}`);
-    held = { text, maxBodyBytes: heldMaxBodyBytes() };
+    if (slot === 1) slots.clear();
+    entry = { text, slot, maxBodyBytes: heldMaxBodyBytes() };
+    slots.set(text, entry);
   }
-  return held.maxBodyBytes;
+  held = entry;
+  return entry.maxBodyBytes;
 }
 
 /** The JSON text of the caller's options ("" for the defaults). */
 function optionsTextOf(options) {
-  return options === undefined || options === null ? "" : JSON.stringify(plainCopy(options, ["options"]));
+  return options === undefined || options === null ? "" : plainJson(options, ["options"]);
 }
 
 // ---- input -------------------------------------------------------------------------------------
@@ -284,12 +299,11 @@ function outcomeText(input, options, flags) {
     // Reading the object may have run a getter that called `validate` with other options.
     hold(optionsText);
   }
-  let length;
   if (bytes !== undefined) {
     // A body past the limit is refused for its size alone: only the first maxBodyBytes + 1
     // bytes are copied into wasm memory (which never shrinks), enough for the core to see it.
     if (bytes.length > maxBodyBytes + 1) bytes = bytes.subarray(0, maxBodyBytes + 1);
-    length = bytes.length;
+    const length = bytes.length;
     // The room first: making it may grow the memory, which detaches the views of it.
     const at = inputRoom(length);
     memoryBytes().set(bytes, at);
@@ -304,17 +318,21 @@ function outcomeText(input, options, flags) {
     // for its length before reading it.
     if (utf8Length(text) <= maxBodyBytes) return rejection("M_NOT_JSON", "not UTF-8: the text has a lone surrogate");
   }
-  // Encoded straight into the module's input buffer: room for one byte a UTF-16 code unit (all
-  // an ASCII text needs), then, if the encoder stopped short, for at most three a unit left.
+  return ask(writeInput(text), flags);
+}
+
+/**
+ * Writes `text` as UTF-8 into the module's input buffer and answers its length in bytes. Encoded
+ * straight into the buffer: room for one byte a UTF-16 code unit (all an ASCII text needs), then,
+ * if the encoder stopped short, for at most three a unit left.
+ */
+function writeInput(text) {
   let at = inputRoom(text.length);
   const { read, written } = encoder.encodeInto(text, memoryBytes().subarray(at, at + text.length));
-  length = written;
-  if (read < text.length) {
-    const room = written + (text.length - read) * 3;
-    at = inputRoom(room);
-    length += encoder.encodeInto(text.slice(read), memoryBytes().subarray(at + written, at + room)).written;
-  }
-  return ask(length, flags);
+  if (read === text.length) return written;
+  const room = written + (text.length - read) * 3;
+  at = inputRoom(room);
+  return written + encoder.encodeInto(text.slice(read), memoryBytes().subarray(at + written, at + room)).written;
 }
 
 /**
@@ -525,6 +543,13 @@ function notes(str, p, count) {
 }
 
 /**
+ * The error codes of the validator and their HTTP statuses: the table of docs/rules.md section 1,
+ * as `ErrorCode::http_status` in src/problem.rs has it (the package's tests check this one
+ * against the table and against every code the fixtures expect).
+ */
+const STATUSES = { M_TOO_LARGE: 413, M_NOT_JSON: 400, M_BAD_JSON: 400, M_MISSING_PARAM: 400, M_INVALID_PARAM: 400 };
+
+/**
  * The HTTP status to answer a rejection with: 413 for `M_TOO_LARGE`, 400 for the other error
  * codes of the validator (docs/rules.md section 1).
  *
@@ -533,7 +558,7 @@ function notes(str, p, count) {
  * @throws {TypeError} when `errcode` is not one of the validator's codes.
  */
 export function httpStatus(errcode) {
-  const status = typeof errcode === "string" ? statusOfCode(errcode) : 0;
+  const status = typeof errcode === "string" && Object.hasOwn(STATUSES, errcode) ? STATUSES[errcode] : 0;
   if (status === 0)
     throw new TypeError(`matrix-pusher-validator: not an error code of the validator: ${String(errcode)}`);
   return status;

@@ -11,21 +11,22 @@
 //!   left in wasm memory ([`pieces_numbers`]) saying where each ends, from which the package's
 //!   `validate` builds the outcome object with string slices instead of `JSON.parse`.
 //!
-//! The options cross as the JSON text of the caller's options object, read here by
-//! [`Options::from_json`] (the one reader), and only when they change: the module holds the
-//! options it was last given, and every validation uses them. Nothing else crosses, so the module
-//! needs no JavaScript objects, no `js-sys` and no serde bridge (measured against them in
-//! `benches/`).
+//! The options cross as the JSON text of the caller's options object, written into the same
+//! input buffer and read here by [`Options::from_json`] (the one reader), and only when they
+//! are new: the module keeps up to `OPTION_SLOTS` option sets read before, and the caller names
+//! the slot of the ones a validation is to use ([`select_options`]). Nothing else crosses, so the
+//! module needs no JavaScript objects, no `js-sys`, no serde bridge (measured against them in
+//! `benches/`) and no string from JavaScript.
 //!
 //! The hand-written entry files of the npm package (`npm/`) wrap these exports: they turn the
-//! options into JSON (a `TypeError` with the core's message for refused ones), hand them over
-//! right before a validation whenever the module holds others, turn objects into JSON, and read
+//! options into JSON (a `TypeError` with the core's message for refused ones), make the module
+//! use them right before a validation whenever it uses others, turn objects into JSON, and read
 //! the answers.
 
 // `#[wasm_bindgen]` accepts only `pub` functions, though this module is private.
 #![allow(unreachable_pub)]
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -33,7 +34,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use crate::json::{self, Val};
 use crate::model::Checked;
 use crate::rules::check_bytes;
-use crate::{ErrorCode, Options, Problem, Warning};
+use crate::{Options, Problem, Warning};
 
 #[global_allocator]
 static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
@@ -44,10 +45,17 @@ const WANT_PUSHER_RANGE: u32 = 8;
 /// `flags` bit: answer the outcome as pieces ([`write_pieces`]) rather than as JSON text.
 const PIECES: u32 = 32;
 
+/// How many option sets the module keeps at once, besides the defaults (slot 0): an application
+/// uses a handful, and each costs its own size (a few hundred bytes at most). `npm/api.js` knows
+/// it too (`OPTION_SLOTS`).
+const OPTION_SLOTS: usize = 32;
+
 thread_local! {
-    /// The options every validation uses, as last set by [`set_options`]; `None` until the
-    /// first validation or [`set_options`] (then the defaults).
-    static OPTIONS: RefCell<Option<Options>> = const { RefCell::new(None) };
+    /// The option sets handed over by [`set_options`], by slot, filled in order; slot 0 holds
+    /// the defaults, made at the first validation.
+    static OPTIONS: RefCell<Vec<Options>> = const { RefCell::new(Vec::new()) };
+    /// The slot of the options every validation uses ([`set_options`], [`select_options`]).
+    static ACTIVE: Cell<usize> = const { Cell::new(0) };
     /// Where the caller writes the body ([`input_buffer`]).
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     /// The numbers of the last outcome answered as pieces ([`write_pieces`]).
@@ -61,11 +69,18 @@ fn with_options(f: &mut dyn FnMut(&Options)) {
     // neither fails here: the module has one thread and never calls itself.
     let ran = OPTIONS
         .try_with(|cell| {
-            let Ok(mut held) = cell.try_borrow_mut() else {
+            let Ok(mut slots) = cell.try_borrow_mut() else {
                 return false;
             };
             // The defaults are made once, not at every call (they allocate).
-            f(held.get_or_insert_with(Options::default));
+            if slots.is_empty() {
+                slots.push(Options::default());
+            }
+            let active = ACTIVE.try_with(Cell::get).unwrap_or(0);
+            match slots.get(active).or(slots.first()) {
+                Some(options) => f(options),
+                None => f(&Options::default()),
+            }
             true
         })
         .unwrap_or(false);
@@ -74,23 +89,45 @@ fn with_options(f: &mut dyn FnMut(&Options)) {
     }
 }
 
-/// Reads options from their JSON text (`""` for the defaults) and holds them for the
-/// validations that follow. Returns `""`, or why they are refused (a sentence that names the
-/// option); refused options leave the options held as they were.
+/// Reads options from their JSON text, the first `len` bytes of the input buffer
+/// ([`input_buffer`]), into `slot` (1 to `OPTION_SLOTS`; 1 also empties the others), and makes
+/// the validations that follow use them. Returns `""`, or why they are refused (a sentence that
+/// names the option); refused options change nothing.
 #[wasm_bindgen(js_name = setOptions)]
 #[must_use]
-pub fn set_options(options: &str) -> String {
-    match Options::from_json(options.as_bytes()) {
-        Ok(options) => {
+pub fn set_options(len: u32, slot: u32) -> String {
+    let slot = slot as usize;
+    if slot == 0 || slot > OPTION_SLOTS {
+        return String::from("no such slot for options");
+    }
+    let mut read = None;
+    with_input(len, &mut |text| read = Some(Options::from_json(text)));
+    match read {
+        Some(Ok(options)) => {
             let _ = OPTIONS.try_with(|cell| {
-                if let Ok(mut held) = cell.try_borrow_mut() {
-                    *held = Some(options);
+                if let Ok(mut slots) = cell.try_borrow_mut() {
+                    // Slot 1 starts the slots over; any other is the next one.
+                    if slot == 1 {
+                        slots.truncate(1);
+                    }
+                    if slots.len() == slot {
+                        slots.push(options);
+                        let _ = ACTIVE.try_with(|active| active.set(slot));
+                    }
                 }
             });
             String::new()
         }
-        Err(error) => error.message,
+        Some(Err(error)) => error.message,
+        None => String::from("the options could not be read"),
     }
+}
+
+/// Makes the validations that follow use the options of `slot`, as [`set_options`] last read
+/// them there (0: the defaults). A slot never filled means the defaults.
+#[wasm_bindgen(js_name = selectOptions)]
+pub fn select_options(slot: u32) {
+    let _ = ACTIVE.try_with(|active| active.set(slot as usize));
 }
 
 /// `maxBodyBytes` of the options held (saturated to `u32`): the caller copies no more than one
@@ -217,14 +254,6 @@ fn run(body: &[u8], options: &Options, flags: u32) -> String {
     PUSHER_START.store(start, Ordering::Relaxed);
     PUSHER_END.store(end, Ordering::Relaxed);
     text
-}
-
-/// The HTTP status of a Matrix error code of the validator (`M_TOO_LARGE` 413, the others 400),
-/// or 0 for a name that is none of them: the one mapping, [`ErrorCode::http_status`].
-#[wasm_bindgen(js_name = httpStatus)]
-#[must_use]
-pub fn http_status(errcode: &str) -> u16 {
-    ErrorCode::from_wire(errcode).map_or(0, ErrorCode::http_status)
 }
 
 /// The start of the pusher in the text last returned by `validateInput`, in UTF-16 code units.

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import init, { httpStatus, initSync, validate, validateWithJson } from "matrix-pusher-validator";
+import { fixtureCases } from "../lib/fixtures.mjs";
 
 const BODY = {
   kind: "http",
@@ -201,6 +202,27 @@ test("options change the outcome", () => {
   assert.deepEqual(validate(BODY, null), validate(BODY));
 });
 
+test("many option sets used in turn each give their own outcome", () => {
+  // More sets than the module keeps at once (it starts its slots over), in a shuffled order,
+  // between calls with the defaults and with refused options.
+  const sets = Array.from({ length: 45 }, (_, i) => ({ maxBodyBytes: TEXT.length - 22 + i }));
+  const order = [];
+  for (let round = 0; round < 3; round++)
+    for (let i = 0; i < sets.length; i++) order.push((i * 17 + round * 5) % sets.length);
+  const bytes = new TextEncoder().encode(TEXT);
+  for (const [step, i] of order.entries()) {
+    const outcome = validate(step % 2 === 0 ? TEXT : bytes, sets[i]);
+    if (sets[i].maxBodyBytes >= TEXT.length) assert.equal(outcome.ok, true, `set ${i}, step ${step}`);
+    else assertRejected(outcome, "M_TOO_LARGE", "");
+    if (step % 7 === 0) assert.equal(validate(TEXT).ok, true);
+    if (step % 11 === 0) assert.throws(() => validate(TEXT, { maxBodyBytes: -1 }), TypeError);
+    if (step % 13 === 0) assertRejected(validate(BODY, { kinds: ["email"] }), "M_INVALID_PARAM", "/kind");
+  }
+  // The same text means the same options, however the object was made.
+  assert.equal(validate(TEXT, JSON.parse(JSON.stringify(sets[22]))).ok, true);
+  assertRejected(validate(TEXT, { ...sets[21] }), "M_TOO_LARGE", "");
+});
+
 test("bad options throw a TypeError that names the option", () => {
   const bad = [
     [{ allowHTTP: true }, /allowHTTP/],
@@ -387,6 +409,10 @@ test("httpStatus answers the status of docs/rules.md section 1 for each code, an
   for (const [errcode, status] of Object.entries(table)) assert.equal(httpStatus(errcode), status, errcode);
   for (const other of ["M_UNKNOWN", "m_bad_json", "", undefined, 400])
     assert.throws(() => httpStatus(other), TypeError);
+  // Every code the fixtures expect is one httpStatus knows, with the status of the table.
+  for (const c of fixtureCases()) {
+    for (const [errcode] of c.expect?.errors ?? []) assert.equal(httpStatus(errcode), table[errcode], errcode);
+  }
   // Every rejection the package gives names a code httpStatus knows.
   assert.equal(httpStatus(validate("{").errcode), 400);
   assert.equal(httpStatus(validate("[]".padEnd(70_000), { maxBodyBytes: 10 }).errcode), 413);

@@ -2,12 +2,6 @@
 /* eslint-disable */
 
 /**
- * The HTTP status of a Matrix error code of the validator (`M_TOO_LARGE` 413, the others 400),
- * or 0 for a name that is none of them: the one mapping, [`ErrorCode::http_status`].
- */
-export function httpStatus(errcode: string): number;
-
-/**
  * Makes the module's input buffer at least `len` bytes long, keeping the bytes it holds, and
  * returns where it starts in wasm memory: the caller writes a body there (its bytes, or a string
  * encoded straight into it) and then asks [`validate_input`] or [`verdict_input`] about its
@@ -40,11 +34,18 @@ export function pusherEnd(): number;
 export function pusherStart(): number;
 
 /**
- * Reads options from their JSON text (`""` for the defaults) and holds them for the
- * validations that follow. Returns `""`, or why they are refused (a sentence that names the
- * option); refused options leave the options held as they were.
+ * Makes the validations that follow use the options of `slot`, as [`set_options`] last read
+ * them there (0: the defaults). A slot never filled means the defaults.
  */
-export function setOptions(options: string): string;
+export function selectOptions(slot: number): void;
+
+/**
+ * Reads options from their JSON text, the first `len` bytes of the input buffer
+ * ([`input_buffer`]), into `slot` (1 to `OPTION_SLOTS`; 1 also empties the others), and makes
+ * the validations that follow use them. Returns `""`, or why they are refused (a sentence that
+ * names the option); refused options change nothing.
+ */
+export function setOptions(len: number, slot: number): string;
 
 /**
  * Validates the body in the input buffer ([`input_buffer`]), its first `len` bytes, and returns
@@ -66,18 +67,16 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
-    readonly httpStatus: (a: number, b: number) => number;
     readonly inputBuffer: (a: number) => number;
     readonly maxBodyBytes: () => number;
     readonly piecesNumbers: () => number;
     readonly pusherEnd: () => number;
     readonly pusherStart: () => number;
+    readonly selectOptions: (a: number) => void;
     readonly setOptions: (a: number, b: number) => [number, number];
     readonly validateInput: (a: number, b: number) => [number, number];
     readonly verdictInput: (a: number) => number;
     readonly __wbindgen_externrefs: WebAssembly.Table;
-    readonly __wbindgen_malloc: (a: number, b: number) => number;
-    readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
     readonly __wbindgen_start: () => void;
 }
