@@ -62,43 +62,91 @@ function isPlainObject(value) {
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
+// The options are read in one walk that checks every value and writes what it read, in order,
+// into a tape: the values, member names and three marks for where an object or an array starts
+// and ends. Their JSON text is written from the tape, and only when it differs from the last
+// options' tape: a server that passes the same options at every call pays the walk alone.
+const OBJECT = Object.freeze({ tape: "object" });
+const ARRAY = Object.freeze({ tape: "array" });
+const END = Object.freeze({ tape: "end" });
+
 /**
- * The JSON text of an option value made only of what JSON carries, each value read once (a
- * getter cannot answer differently the second time), or a TypeError naming the value. `path`
- * holds the member names and indexes from the options down to `value`. Written in one pass: the
- * text is what `JSON.stringify` gives for a copy of the value, without making the copy.
+ * Reads an option value made only of what JSON carries onto `tape`, each value read once (a
+ * getter cannot answer differently the second time), or throws a TypeError naming the value.
+ * `path` holds the member names and indexes from the options down to `value`.
  */
-function plainJson(value, path) {
+function readOption(value, path, tape) {
   const type = typeof value;
-  if (type === "string") return JSON.stringify(value);
-  if (value === null || type === "boolean" || (type === "number" && Number.isFinite(value))) return String(value);
+  if (value === null || type === "boolean" || type === "string" || (type === "number" && Number.isFinite(value))) {
+    tape.push(value);
+    return;
+  }
   if (type === "object" && path.length < 8) {
     if (Array.isArray(value)) {
-      let text = "[";
+      tape.push(ARRAY);
       for (let i = 0; i < value.length; i++) {
         path.push(i);
-        text += (i === 0 ? "" : ",") + plainJson(value[i], path);
+        readOption(value[i], path, tape);
         path.pop();
       }
-      return `${text}]`;
+      tape.push(END);
+      return;
     }
     if (isPlainObject(value)) {
-      let text = "{";
+      tape.push(OBJECT);
       for (const key of Object.keys(value)) {
         const member = value[key];
         // As in JSON.stringify, a member whose value is undefined is absent.
         if (member === undefined) continue;
+        tape.push(key);
         path.push(key);
-        text += `${text.length === 1 ? "" : ","}${JSON.stringify(key)}:${plainJson(member, path)}`;
+        readOption(member, path, tape);
         path.pop();
       }
-      return `${text}}`;
+      tape.push(END);
+      return;
     }
   }
   const name = path
     .map((token, i) => (i === 0 ? token : typeof token === "number" ? `[${token}]` : `.${token}`))
     .join("");
   throw new TypeError(`matrix-pusher-validator: ${name} cannot be ${describe(value)}`);
+}
+
+/** The JSON text of the value on `tape` from `at.i` on, which it moves past the value. */
+function tapeJson(tape, at) {
+  const token = tape[at.i++];
+  if (token === OBJECT || token === ARRAY) {
+    let text = "";
+    while (tape[at.i] !== END) {
+      if (text !== "") text += ",";
+      if (token === OBJECT) text += `${JSON.stringify(tape[at.i++])}:`;
+      text += tapeJson(tape, at);
+    }
+    at.i++;
+    return token === OBJECT ? `{${text}}` : `[${text}]`;
+  }
+  return typeof token === "string" ? JSON.stringify(token) : String(token);
+}
+
+/** The tape and JSON text of the options read last. */
+let lastOptions = { tape: [], text: "" };
+
+/** The JSON text of the caller's options ("" for the defaults). */
+function optionsTextOf(options) {
+  if (options === undefined || options === null) return "";
+  // A tape of its own: a getter in the options may call `validate` before this walk is done.
+  const tape = [];
+  readOption(options, ["options"], tape);
+  const last = lastOptions.tape;
+  if (tape.length === last.length) {
+    let k = 0;
+    while (k < tape.length && tape[k] === last[k]) k++;
+    if (k === tape.length) return lastOptions.text;
+  }
+  const text = tapeJson(tape, { i: 0 });
+  lastOptions = { tape, text };
+  return text;
 }
 
 /**
@@ -135,11 +183,6 @@ function hold(text) {
   }
   held = entry;
   return entry.maxBodyBytes;
-}
-
-/** The JSON text of the caller's options ("" for the defaults). */
-function optionsTextOf(options) {
-  return options === undefined || options === null ? "" : plainJson(options, ["options"]);
 }
 
 // ---- input -------------------------------------------------------------------------------------

@@ -223,6 +223,26 @@ test("many option sets used in turn each give their own outcome", () => {
   assertRejected(validate(TEXT, { ...sets[21] }), "M_TOO_LARGE", "");
 });
 
+test("options changed in place between calls are read afresh", () => {
+  const options = { maxBodyBytes: 10, kinds: ["email"] };
+  assertRejected(validate(TEXT, options), "M_TOO_LARGE", "");
+  options.maxBodyBytes = TEXT.length;
+  assertRejected(validate(TEXT, options), "M_INVALID_PARAM", "/kind");
+  options.kinds.push("http");
+  assert.equal(validate(TEXT, options).ok, true);
+  options.kinds[1] = "webpush";
+  assertRejected(validate(TEXT, options), "M_INVALID_PARAM", "/kind");
+  options.kinds.length = 0;
+  assertRejected(validate(TEXT, options), "M_INVALID_PARAM", "/kind");
+  options.kinds = "http";
+  assert.throws(() => validate(TEXT, options), /kinds/);
+  // The same values under other names, in another order, or one level deeper are other options.
+  assert.equal(validate(TEXT, { kinds: ["http"], maxBodyBytes: TEXT.length }).ok, true);
+  assert.throws(() => validate(TEXT, { kinds: [["http"]], maxBodyBytes: TEXT.length }), /kinds/);
+  assert.throws(() => validate(TEXT, { kind: ["http"], maxBodyBytes: TEXT.length }), /kind/);
+  assertRejected(validate(TEXT, { maxBodyBytes: TEXT.length - 1, kinds: ["http"] }), "M_TOO_LARGE", "");
+});
+
 test("bad options throw a TypeError that names the option", () => {
   const bad = [
     [{ allowHTTP: true }, /allowHTTP/],
