@@ -129,7 +129,7 @@ function tapeJson(tape, at) {
   return typeof token === "string" ? JSON.stringify(token) : String(token);
 }
 
-/** The tape and JSON text of the options read last. */
+/** The tape and JSON text of the options read last. @type {{ tape: unknown[], text: string }} */
 let lastOptions = { tape: [], text: "" };
 
 /** The JSON text of the caller's options ("" for the defaults). */
