@@ -468,6 +468,19 @@ const HAS_DEVICE_ID = 64;
 /** A `data` member's value: a string (otherwise any other value, as its JSON). */
 const DATA_STRING = 0;
 
+// The pieces being read: their text, and where in the module's memory (in 32-bit numbers) the
+// numbers saying where each string ends start. Kept here, not in a closure or an object made at
+// every call: the engine throws away the optimized code of such a closure, and forgets the layout
+// of such an object, at every full collection that finds none alive.
+let piecesText = "";
+let piecesEnds = 0;
+
+/** The `k`th string of the pieces being read: from the end of the one before (the first starts at 0). */
+function str(k) {
+  const numbers = numbersView;
+  return piecesText.slice(k === 0 ? 0 : numbers[piecesEnds + k - 1], numbers[piecesEnds + k]);
+}
+
 /** The outcome object of the pieces just answered. */
 function outcomeOfPieces(text) {
   const numbers = memoryNumbers();
@@ -479,11 +492,8 @@ function outcomeOfPieces(text) {
   // A set's data kinds, then where each string ends.
   const kinds = base + 4;
   const ends = kinds + (head & SET ? count : 0);
-  // The `k`th string: from the end of the one before (the first starts at 0). Read with plain
-  // arguments, not from an object made at every call: the engine forgets the layout of such an
-  // object whenever none is alive at a full collection, and makes the code reading it again.
-  /** @param {number} k */
-  const str = (k) => text.slice(k === 0 ? 0 : numbers[ends + k - 1], numbers[ends + k]);
+  piecesText = text;
+  piecesEnds = ends;
   let p = 0;
   let outcome;
   if (head & SET) {
@@ -522,20 +532,20 @@ function outcomeOfPieces(text) {
             lang: str(5),
             data,
           };
-    if (head & (HAS_ENABLED | HAS_DEVICE_ID)) p = addMsc3881(pusher, head, str, p);
+    if (head & (HAS_ENABLED | HAS_DEVICE_ID)) p = addMsc3881(pusher, head, p);
     outcome = {
       ok: true,
       action: "set",
       pusher,
       append: (head & APPEND) !== 0,
-      warnings: notes(str, p, warningCount),
+      warnings: notes(p, warningCount),
     };
   } else if (head & DELETE) {
     outcome = {
       ok: true,
       action: "delete",
       pusher: { kind: null, app_id: str(0), pushkey: str(1) },
-      warnings: notes(str, 2, warningCount),
+      warnings: notes(2, warningCount),
     };
   } else {
     /** @type {{ errcode: string, path: string, message: string }[]} */
@@ -547,7 +557,7 @@ function outcomeOfPieces(text) {
       errcode: first === undefined ? null : first.errcode,
       error: first === undefined ? null : first.message,
       errors,
-      warnings: notes(str, p, warningCount),
+      warnings: notes(p, warningCount),
     };
   }
   return outcome;
@@ -561,10 +571,9 @@ function outcomeOfPieces(text) {
  * and that code thrown away; `outcomeOfPieces` was then compiled again after every collection.
  * @param {Record<string, unknown>} pusher
  * @param {number} head
- * @param {(k: number) => string} str
  * @param {number} p
  */
-function addMsc3881(pusher, head, str, p) {
+function addMsc3881(pusher, head, p) {
   const enabled = (head & ENABLED_TRUE) !== 0;
   if (!(head & HAS_DEVICE_ID)) Object.assign(pusher, { "org.matrix.msc3881.enabled": enabled });
   else if (!(head & HAS_ENABLED)) Object.assign(pusher, { "org.matrix.msc3881.device_id": str(p++) });
@@ -574,11 +583,10 @@ function addMsc3881(pusher, head, str, p) {
 
 /**
  * `count` warnings from the `p`th string on: each its code, path and message.
- * @param {(k: number) => string} str
  * @param {number} p
  * @param {number} count
  */
-function notes(str, p, count) {
+function notes(p, count) {
   /** @type {{ code: string, path: string, message: string }[]} */
   const list = [];
   for (let k = 0; k < count; k++, p += 3) list.push({ code: str(p), path: str(p + 1), message: str(p + 2) });

@@ -57,4 +57,11 @@ test("full collections do not throw away the optimized code of validate and chec
     .filter((line) => /for deoptimization, reason: weak objects/.test(line))
     .filter((line) => !/<SharedFunctionInfo( pass)?>/.test(line));
   assert.deepEqual(dropped, [], "optimized code thrown away at a full collection");
+  // Nor is optimized code lost without a trace: a closure made at every call gets its code from
+  // a cache that full collections empty, and is compiled again after each of the 24.
+  const optimized = new Map();
+  for (const [, name] of run.stdout.matchAll(/\[completed optimizing 0x[0-9a-f]+ <JSFunction (\S+) /g))
+    optimized.set(name, (optimized.get(name) ?? 0) + 1);
+  const again = [...optimized].filter(([name, times]) => name !== "pass" && times > 6);
+  assert.deepEqual(again, [], "functions optimized again and again");
 });
