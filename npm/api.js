@@ -8,7 +8,7 @@
 import {
   maxBodyBytes as heldMaxBodyBytes,
   inputBuffer,
-  piecesNumbers,
+  piecesInput,
   pusherEnd,
   pusherStart,
   selectOptions,
@@ -42,7 +42,7 @@ export function markReady(exports) {
 // getter in the input may call `validate` again before this call is done.
 
 // What the module is asked for (src/wasm.rs): the outcome's JSON text, with where its pusher
-// lies, or as pieces; VERDICT is this file's own, for the module's verdict functions.
+// lies; VERDICT and PIECES are this file's own, for the module's verdict and pieces functions.
 const WANT_PUSHER_RANGE = 8;
 const VERDICT = 16;
 const PIECES = 32;
@@ -393,7 +393,8 @@ function inputRoom(room) {
 
 /** The module's answer about the body of `length` bytes in its input buffer. */
 function ask(length, flags) {
-  return flags === VERDICT ? verdictInput(length) : validateInput(length, flags);
+  if (flags === VERDICT) return verdictInput(length);
+  return flags === PIECES ? piecesInput(length) : validateInput(length, flags);
 }
 
 const encoder = new TextEncoder();
@@ -446,14 +447,14 @@ function utf8Length(text) {
  */
 export function validate(input, options) {
   const pieces = outcomeText(input, options, PIECES);
-  return typeof pieces === "string" ? outcomeOfPieces(pieces) : pieces;
+  return typeof pieces === "number" ? outcomeOfPieces(pieces) : pieces;
 }
 
 // ---- the outcome from its pieces ---------------------------------------------------------------
 //
 // For `validate` the module answers the outcome's strings one after another, unescaped, and
-// numbers in its memory that say what comes next and where each string ends (src/wasm.rs,
-// `write_pieces`): the object is built with slices of one decoded text, which costs a fraction of
+// numbers in its memory that say where that text is, what comes next and where each string ends
+// (src/wasm.rs, `Pieces`): the object is built with slices of one decoded text, which costs a fraction of
 // `JSON.parse` of the outcome's JSON. Members come in the order that JSON has, and a value is the
 // one `JSON.parse` of it gives (the package's tests compare the two on every fixture).
 
@@ -481,18 +482,22 @@ function str(k) {
   return piecesText.slice(k === 0 ? 0 : numbers[piecesEnds + k - 1], numbers[piecesEnds + k]);
 }
 
-/** The outcome object of the pieces just answered. */
-function outcomeOfPieces(text) {
+/** Decodes the pieces' text. */
+const piecesDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** The outcome object of the pieces just answered, whose numbers are at byte `at` in wasm memory. */
+function outcomeOfPieces(at) {
   const numbers = memoryNumbers();
-  const base = piecesNumbers() >>> 2;
+  const base = at >>> 2;
   const head = numbers[base];
   const count = numbers[base + 1];
   const warningCount = numbers[base + 2];
+  const textAt = numbers[base + 4];
 
   // A set's data kinds, then where each string ends.
-  const kinds = base + 4;
+  const kinds = base + 6;
   const ends = kinds + (head & SET ? count : 0);
-  piecesText = text;
+  piecesText = piecesDecoder.decode(memoryBytes().subarray(textAt, textAt + numbers[base + 5]));
   piecesEnds = ends;
   let p = 0;
   let outcome;

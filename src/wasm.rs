@@ -7,9 +7,10 @@
 //! - the verdict alone, a number ([`verdict_input`]);
 //! - the outcome's compact JSON text, with where its pusher lies in it ([`pusher_start`]): what a
 //!   server stores or forwards, and what `check` reads its fields from;
-//! - the outcome as pieces ([`write_pieces`]): its strings' values one after another, and numbers
-//!   left in wasm memory ([`pieces_numbers`]) saying where each ends, from which the package's
-//!   `validate` builds the outcome object with string slices instead of `JSON.parse`.
+//! - the outcome as pieces ([`pieces_input`]): its strings' values one after another, and
+//!   numbers left in wasm memory saying where that text is and where each string ends, from
+//!   which the package's `validate` builds the outcome object with string slices instead of
+//!   `JSON.parse`.
 //!
 //! The options cross as the JSON text of the caller's options object, written into the same
 //! input buffer and read here by [`Options::from_json`] (the one reader), and only when they
@@ -42,8 +43,6 @@ static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
 
 /// `flags` bit: record where the pusher is in the returned text ([`pusher_start`]).
 const WANT_PUSHER_RANGE: u32 = 8;
-/// `flags` bit: answer the outcome as pieces ([`write_pieces`]) rather than as JSON text.
-const PIECES: u32 = 32;
 
 /// How many option sets the module keeps at once, besides the defaults (slot 0): an application
 /// uses a handful, and each costs its own size (a few hundred bytes at most). `npm/api.js` knows
@@ -58,8 +57,11 @@ thread_local! {
     static ACTIVE: Cell<usize> = const { Cell::new(0) };
     /// Where the caller writes the body ([`input_buffer`]).
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-    /// The numbers of the last outcome answered as pieces ([`write_pieces`]).
-    static NUMBERS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+    /// The last outcome answered as pieces ([`pieces_input`]): kept between calls, so that
+    /// its vectors are allocated once.
+    static PIECES_HELD: RefCell<Pieces> = const {
+        RefCell::new(Pieces { text: String::new(), numbers: Vec::new() })
+    };
 }
 
 /// Runs `f` with the options held.
@@ -184,8 +186,7 @@ fn with_input(len: u32, f: &mut dyn FnMut(&[u8])) {
 }
 
 /// Validates the body in the input buffer ([`input_buffer`]), its first `len` bytes, and returns
-/// the outcome as compact JSON, or as pieces when `flags` says so. The options are those held
-/// ([`set_options`]).
+/// the outcome as compact JSON. The options are those in use ([`set_options`]).
 ///
 /// A body written from a JavaScript string must have no lone surrogate: the encoder would
 /// replace it with U+FFFD, and such a body is refused as not UTF-8 instead.
@@ -218,29 +219,6 @@ pub(crate) fn validate_body(body: &[u8], flags: u32) -> String {
 
 fn run(body: &[u8], options: &Options, flags: u32) -> String {
     let checked = check_bytes(body, options);
-    if flags & PIECES != 0 {
-        PUSHER_START.store(0, Ordering::Relaxed);
-        PUSHER_END.store(0, Ordering::Relaxed);
-        // The numbers' vector is kept between calls, so that it is allocated once.
-        let mut numbers = NUMBERS
-            .try_with(|cell| cell.try_borrow_mut().map(|mut n| std::mem::take(&mut *n)))
-            .ok()
-            .and_then(Result::ok)
-            .unwrap_or_default();
-        numbers.clear();
-        let mut pieces = Pieces {
-            text: String::with_capacity(body.len()),
-            numbers,
-        };
-        write_pieces(&checked, &mut pieces);
-        let Pieces { text, numbers } = pieces;
-        let _ = NUMBERS.try_with(|cell| {
-            if let Ok(mut held) = cell.try_borrow_mut() {
-                *held = numbers;
-            }
-        });
-        return text;
-    }
     let (text, summary) = checked.to_json();
     // Only a set has a pusher to store.
     let (start, end) = match summary.pusher {
@@ -271,23 +249,41 @@ pub fn pusher_end() -> u32 {
     PUSHER_END.load(Ordering::Relaxed)
 }
 
-/// Where the numbers of the last outcome answered as pieces are in wasm memory (a byte address,
-/// 4-aligned): valid until the next validation.
-#[wasm_bindgen(js_name = piecesNumbers)]
+/// Validates the body in the input buffer, its first `len` bytes, as [`validate_input`] does,
+/// and answers the outcome as pieces ([`Pieces`]): where their numbers are in wasm memory (a
+/// byte address, 4-aligned; they say where the text is), valid until the next validation.
+#[wasm_bindgen(js_name = piecesInput)]
 #[must_use]
-pub fn pieces_numbers() -> u32 {
-    NUMBERS
-        .try_with(|cell| {
-            cell.try_borrow()
-                .map_or(0, |numbers| numbers.as_ptr() as u32)
-        })
-        .unwrap_or(0)
+pub fn pieces_input(len: u32) -> u32 {
+    PUSHER_START.store(0, Ordering::Relaxed);
+    PUSHER_END.store(0, Ordering::Relaxed);
+    let mut at = 0;
+    with_input(len, &mut |body| {
+        with_options(&mut |options| {
+            let checked = check_bytes(body, options);
+            let _ = PIECES_HELD.try_with(|cell| {
+                if let Ok(mut pieces) = cell.try_borrow_mut() {
+                    pieces.text.clear();
+                    pieces.numbers.clear();
+                    write_pieces(&checked, &mut pieces);
+                    let n = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+                    let (text_at, text_len) =
+                        (n(pieces.text.as_ptr() as usize), n(pieces.text.len()));
+                    if let Some(head) = pieces.numbers.get_mut(HEAD_LEN - 2..HEAD_LEN) {
+                        head.copy_from_slice(&[text_at, text_len]);
+                    }
+                    at = n(pieces.numbers.as_ptr() as usize);
+                }
+            });
+        });
+    });
+    at
 }
 
 /// An outcome as the package's `validate` builds its object from it without parsing JSON: the
 /// values of its strings one after another in `text` (unescaped), and `numbers`, read by
 /// `npm/api.js`: first [`HEAD_LEN`] numbers (the head's bits, a count, the number of warnings,
-/// the number of strings), then for a set the kind of each `data` value ([`DATA_STRING`] or
+/// the number of strings, where the text starts in wasm memory and its length in bytes), then for a set the kind of each `data` value ([`DATA_STRING`] or
 /// [`DATA_JSON`]), then where each string ends in `text`, in UTF-16 code units (the unit of
 /// JavaScript string offsets).
 struct Pieces {
@@ -296,7 +292,7 @@ struct Pieces {
 }
 
 /// The numbers before the kinds and the ends.
-const HEAD_LEN: usize = 4;
+const HEAD_LEN: usize = 6;
 
 impl Pieces {
     fn string(&mut self, s: &str) {
@@ -312,8 +308,10 @@ impl Pieces {
 
     fn head(&mut self, bits: u32, count: usize, warnings: &[Warning]) {
         let n = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        // The number of strings is known at the end ([`Pieces::finish`]).
-        self.numbers.extend([bits, n(count), n(warnings.len()), 0]);
+        // The number of strings is known at the end ([`Pieces::finish`]), the text's place once
+        // it is written ([`pieces_input`]).
+        self.numbers
+            .extend([bits, n(count), n(warnings.len()), 0, 0, 0]);
     }
 
     fn notes<'a>(&mut self, notes: impl Iterator<Item = (&'a str, &'a str, &'a str)>) {
@@ -342,7 +340,7 @@ impl Pieces {
                 *end = units;
             }
         }
-        if let Some(slot) = self.numbers.get_mut(HEAD_LEN - 1) {
+        if let Some(slot) = self.numbers.get_mut(HEAD_LEN - 3) {
             *slot = strings;
         }
     }

@@ -17,10 +17,11 @@ export function inputBuffer(len: number): number;
 export function maxBodyBytes(): number;
 
 /**
- * Where the numbers of the last outcome answered as pieces are in wasm memory (a byte address,
- * 4-aligned): valid until the next validation.
+ * Validates the body in the input buffer, its first `len` bytes, as [`validate_input`] does,
+ * and answers the outcome as pieces ([`Pieces`]): where their numbers are in wasm memory (a
+ * byte address, 4-aligned; they say where the text is), valid until the next validation.
  */
-export function piecesNumbers(): number;
+export function piecesInput(len: number): number;
 
 /**
  * The end (exclusive) of the pusher in the text last returned by `validateInput`, in UTF-16
@@ -49,8 +50,7 @@ export function setOptions(len: number, slot: number): string;
 
 /**
  * Validates the body in the input buffer ([`input_buffer`]), its first `len` bytes, and returns
- * the outcome as compact JSON, or as pieces when `flags` says so. The options are those held
- * ([`set_options`]).
+ * the outcome as compact JSON. The options are those in use ([`set_options`]).
  *
  * A body written from a JavaScript string must have no lone surrogate: the encoder would
  * replace it with U+FFFD, and such a body is refused as not UTF-8 instead.
@@ -69,7 +69,7 @@ export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly inputBuffer: (a: number) => number;
     readonly maxBodyBytes: () => number;
-    readonly piecesNumbers: () => number;
+    readonly piecesInput: (a: number) => number;
     readonly pusherEnd: () => number;
     readonly pusherStart: () => number;
     readonly selectOptions: (a: number) => void;
