@@ -6,7 +6,12 @@ import { readFileSync } from "node:fs";
 import { markReady } from "./api.js";
 import { initSync as initWasmSync } from "./matrix_pusher_validator.js";
 
-markReady(initWasmSync({ module: readFileSync(new URL("./matrix_pusher_validator_bg.wasm", import.meta.url)) }));
+// ASCII text read as Latin-1 by Node's buffer code, which takes any Uint8Array as `this`: the
+// same string, in half the time of `TextDecoder` for an outcome's text.
+markReady(
+  initWasmSync({ module: readFileSync(new URL("./matrix_pusher_validator_bg.wasm", import.meta.url)) }),
+  Buffer.prototype.latin1Slice,
+);
 
 export { check, httpStatus, validate, validateWithJson, verdict } from "./api.js";
 

@@ -330,7 +330,11 @@ impl Pieces {
         );
         let strings = u32::try_from(self.numbers.len() - ends_from).unwrap_or(u32::MAX);
         // The ends become UTF-16 offsets; in an ASCII text (the usual case) they are the same.
-        if !self.text.is_ascii() {
+        if self.text.is_ascii() {
+            if let Some(bits) = self.numbers.first_mut() {
+                *bits |= ASCII_TEXT;
+            }
+        } else {
             let bytes = self.text.as_bytes();
             let (mut at, mut units) = (0, 0);
             for end in self.numbers.get_mut(ends_from..).unwrap_or_default() {
@@ -352,6 +356,8 @@ const HAS_PROFILE_TAG: u32 = 8;
 const HAS_ENABLED: u32 = 16;
 const ENABLED_TRUE: u32 = 32;
 const HAS_DEVICE_ID: u32 = 64;
+/// The text is ASCII: one byte a character (the caller may read it as Latin-1).
+const ASCII_TEXT: u32 = 128;
 /// What a `data` member's value is: a string, or the compact JSON of any other value.
 const DATA_STRING: u32 = 0;
 const DATA_JSON: u32 = 1;
