@@ -9,8 +9,6 @@ import {
   maxBodyBytes as heldMaxBodyBytes,
   inputBuffer,
   piecesInput,
-  pusherEnd,
-  pusherStart,
   selectOptions,
   setOptions,
   validateInput,
@@ -187,7 +185,7 @@ function hold(text) {
     const slot = slots.size < OPTION_SLOTS ? slots.size + 1 : 1;
     // The options' text crosses in the input buffer: the body is written after this.
     const refused = setOptions(writeInput(text), slot);
-    if (refused !== "") throw new TypeError(`matrix-pusher-validator: ${refused}`);
+    if (refused !== 0) throw new TypeError(`matrix-pusher-validator: ${answerText(refused)}`);
     if (slot === 1) slots.clear();
     entry = { text, slot, maxBodyBytes: heldMaxBodyBytes() };
     slots.set(text, entry);
@@ -405,10 +403,29 @@ function inputRoom(room) {
 /** The module's answer about the body of `length` bytes in its input buffer. */
 function ask(length, flags) {
   if (flags === VERDICT) return verdictInput(length);
-  return flags === PIECES ? piecesInput(length) : validateInput(length, flags);
+  return flags === PIECES ? piecesInput(length) : answerText(validateInput(length, flags));
+}
+
+/** Where the pusher lies in the outcome text last answered, in UTF-16 code units (0 and 0: none). */
+let pusherFrom = 0;
+let pusherTo = 0;
+
+/** The outcome text the module answered, about which the numbers at byte `at` in its memory say. */
+function answerText(at) {
+  const numbers = memoryNumbers();
+  const base = at >>> 2;
+  const textAt = numbers[base];
+  const textEnd = textAt + numbers[base + 1];
+  pusherFrom = numbers[base + 2];
+  pusherTo = numbers[base + 3];
+  return numbers[base + 4] !== 0 && readAscii !== undefined
+    ? readAscii.call(memoryBytes(), textAt, textEnd)
+    : textDecoder.decode(memoryBytes().subarray(textAt, textEnd));
 }
 
 const encoder = new TextEncoder();
+/** Decodes the module's answers (a text may begin with U+FEFF: it is kept). */
+const textDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 /** @type {Uint8Array} */
 let bytesView = new Uint8Array(0);
 /** @type {Uint32Array} */
@@ -494,9 +511,6 @@ function str(k) {
   return piecesText.slice(k === 0 ? 0 : numbers[piecesEnds + k - 1], numbers[piecesEnds + k]);
 }
 
-/** Decodes the pieces' text. */
-const piecesDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
-
 /** The outcome object of the pieces just answered, whose numbers are at byte `at` in wasm memory. */
 function outcomeOfPieces(at) {
   const numbers = memoryNumbers();
@@ -513,7 +527,7 @@ function outcomeOfPieces(at) {
   piecesText =
     head & ASCII_TEXT && readAscii !== undefined
       ? readAscii.call(memoryBytes(), textAt, textEnd)
-      : piecesDecoder.decode(memoryBytes().subarray(textAt, textEnd));
+      : textDecoder.decode(memoryBytes().subarray(textAt, textEnd));
   piecesEnds = ends;
   let p = 0;
   let outcome;
@@ -647,8 +661,7 @@ export function httpStatus(errcode) {
 export function validateWithJson(input, options) {
   const text = outcomeText(input, options, WANT_PUSHER_RANGE);
   if (typeof text !== "string") return { outcome: text, pusherJson: null };
-  const end = pusherEnd();
-  return { outcome: JSON.parse(text), pusherJson: end > 0 ? text.slice(pusherStart(), end) : null };
+  return { outcome: JSON.parse(text), pusherJson: pusherTo > 0 ? text.slice(pusherFrom, pusherTo) : null };
 }
 
 /**
@@ -725,9 +738,8 @@ class Checked {
     if (text.startsWith(SET_START)) {
       this.action = "set";
       pusher = SET_START.length;
-      const end = pusherEnd();
-      this.pusherJson = text.slice(pusherStart(), end);
-      this.append = text.startsWith(',"append":true', end);
+      this.pusherJson = text.slice(pusherFrom, pusherTo);
+      this.append = text.startsWith(',"append":true', pusherTo);
     } else if (text.startsWith(DELETE_START)) {
       this.action = "delete";
       pusher = DELETE_START.length;

@@ -55,6 +55,8 @@ thread_local! {
     static OPTIONS: RefCell<Vec<Options>> = const { RefCell::new(Vec::new()) };
     /// The slot of the options every validation uses ([`set_options`], [`select_options`]).
     static ACTIVE: Cell<usize> = const { Cell::new(0) };
+    /// The text last answered ([`answer`]).
+    static TEXT_HELD: RefCell<String> = const { RefCell::new(String::new()) };
     /// Where the caller writes the body ([`input_buffer`]).
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     /// The last outcome answered as pieces ([`pieces_input`]): kept between calls, so that
@@ -93,14 +95,15 @@ fn with_options(f: &mut dyn FnMut(&Options)) {
 
 /// Reads options from their JSON text, the first `len` bytes of the input buffer
 /// ([`input_buffer`]), into `slot` (1 to `OPTION_SLOTS`; 1 also empties the others), and makes
-/// the validations that follow use them. Returns `""`, or why they are refused (a sentence that
-/// names the option); refused options change nothing.
+/// the validations that follow use them. Returns 0, or, for refused options, where the numbers
+/// about why are ([`answer`]: a sentence that names the option); refused options change
+/// nothing.
 #[wasm_bindgen(js_name = setOptions)]
 #[must_use]
-pub fn set_options(len: u32, slot: u32) -> String {
+pub fn set_options(len: u32, slot: u32) -> u32 {
     let slot = slot as usize;
     if slot == 0 || slot > OPTION_SLOTS {
-        return String::from("no such slot for options");
+        return answer(String::from("no such slot for options"));
     }
     let mut read = None;
     with_input(len, &mut |text| read = Some(Options::from_json(text)));
@@ -118,10 +121,10 @@ pub fn set_options(len: u32, slot: u32) -> String {
                     }
                 }
             });
-            String::new()
+            0
         }
-        Some(Err(error)) => error.message,
-        None => String::from("the options could not be read"),
+        Some(Err(error)) => answer(error.message),
+        None => answer(String::from("the options could not be read")),
     }
 }
 
@@ -190,13 +193,43 @@ fn with_input(len: u32, f: &mut dyn FnMut(&[u8])) {
 ///
 /// A body written from a JavaScript string must have no lone surrogate: the encoder would
 /// replace it with U+FFFD, and such a body is refused as not UTF-8 instead.
+/// Answers where the numbers about that text are ([`answer`]).
 #[wasm_bindgen(js_name = validateInput)]
 #[must_use]
-pub fn validate_input(len: u32, flags: u32) -> String {
+pub fn validate_input(len: u32, flags: u32) -> u32 {
     let mut text = String::new();
     with_input(len, &mut |body| text = validate_body(body, flags));
-    text
+    answer(text)
 }
+
+/// Keeps `text` in the module until the next answer, so that it crosses with no allocation of
+/// its own, and returns where in wasm memory (a byte address, 4-aligned) five numbers say where
+/// it is and what it is: its address, its length in bytes, the pusher's range in it
+/// ([`PUSHER_START`], in UTF-16 code units), and 1 when it is ASCII (the caller may read it as
+/// Latin-1).
+fn answer(text: String) -> u32 {
+    let n = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let numbers = [
+        n(text.as_ptr() as usize),
+        n(text.len()),
+        PUSHER_START.load(Ordering::Relaxed),
+        PUSHER_END.load(Ordering::Relaxed),
+        u32::from(text.is_ascii()),
+    ];
+    for (slot, number) in ANSWER.iter().zip(numbers) {
+        slot.store(number, Ordering::Relaxed);
+    }
+    // The text answered before is dropped here.
+    let _ = TEXT_HELD.try_with(|held| {
+        if let Ok(mut held) = held.try_borrow_mut() {
+            *held = text;
+        }
+    });
+    ANSWER.as_ptr() as u32
+}
+
+/// The numbers about the text last answered ([`answer`]).
+static ANSWER: [AtomicU32; 5] = [const { AtomicU32::new(0) }; 5];
 
 /// The verdict alone of the body in the input buffer, with no outcome written: 0 rejected,
 /// 1 set, 2 delete, 5 a set with `append: true`.
@@ -234,7 +267,9 @@ fn run(body: &[u8], options: &Options, flags: u32) -> String {
     text
 }
 
-/// The start of the pusher in the text last returned by `validateInput`, in UTF-16 code units.
+/// The start of the pusher in the text last returned by `validateInput`, in UTF-16 code units
+/// (exported only for the benchmark's bridge: the package reads it with the text).
+#[cfg(feature = "bench-serde-wasm-bindgen")]
 #[wasm_bindgen(js_name = pusherStart)]
 #[must_use]
 pub fn pusher_start() -> u32 {
@@ -242,7 +277,8 @@ pub fn pusher_start() -> u32 {
 }
 
 /// The end (exclusive) of the pusher in the text last returned by `validateInput`, in UTF-16
-/// code units.
+/// code units (exported only for the benchmark's bridge).
+#[cfg(feature = "bench-serde-wasm-bindgen")]
 #[wasm_bindgen(js_name = pusherEnd)]
 #[must_use]
 pub fn pusher_end() -> u32 {

@@ -24,17 +24,6 @@ export function maxBodyBytes(): number;
 export function piecesInput(len: number): number;
 
 /**
- * The end (exclusive) of the pusher in the text last returned by `validateInput`, in UTF-16
- * code units.
- */
-export function pusherEnd(): number;
-
-/**
- * The start of the pusher in the text last returned by `validateInput`, in UTF-16 code units.
- */
-export function pusherStart(): number;
-
-/**
  * Makes the validations that follow use the options of `slot`, as [`set_options`] last read
  * them there (0: the defaults). A slot never filled means the defaults.
  */
@@ -43,10 +32,11 @@ export function selectOptions(slot: number): void;
 /**
  * Reads options from their JSON text, the first `len` bytes of the input buffer
  * ([`input_buffer`]), into `slot` (1 to `OPTION_SLOTS`; 1 also empties the others), and makes
- * the validations that follow use them. Returns `""`, or why they are refused (a sentence that
- * names the option); refused options change nothing.
+ * the validations that follow use them. Returns 0, or, for refused options, where the numbers
+ * about why are ([`answer`]: a sentence that names the option); refused options change
+ * nothing.
  */
-export function setOptions(len: number, slot: number): string;
+export function setOptions(len: number, slot: number): number;
 
 /**
  * Validates the body in the input buffer ([`input_buffer`]), its first `len` bytes, and returns
@@ -54,8 +44,9 @@ export function setOptions(len: number, slot: number): string;
  *
  * A body written from a JavaScript string must have no lone surrogate: the encoder would
  * replace it with U+FFFD, and such a body is refused as not UTF-8 instead.
+ * Answers where the numbers about that text are ([`answer`]).
  */
-export function validateInput(len: number, flags: number): string;
+export function validateInput(len: number, flags: number): number;
 
 /**
  * The verdict alone of the body in the input buffer, with no outcome written: 0 rejected,
@@ -70,14 +61,11 @@ export interface InitOutput {
     readonly inputBuffer: (a: number) => number;
     readonly maxBodyBytes: () => number;
     readonly piecesInput: (a: number) => number;
-    readonly pusherEnd: () => number;
-    readonly pusherStart: () => number;
     readonly selectOptions: (a: number) => void;
-    readonly setOptions: (a: number, b: number) => [number, number];
-    readonly validateInput: (a: number, b: number) => [number, number];
+    readonly setOptions: (a: number, b: number) => number;
+    readonly validateInput: (a: number, b: number) => number;
     readonly verdictInput: (a: number) => number;
     readonly __wbindgen_externrefs: WebAssembly.Table;
-    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
     readonly __wbindgen_start: () => void;
 }
 
