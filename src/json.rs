@@ -631,7 +631,7 @@ impl<'a> Parser<'a> {
             loop {
                 self.skip_ws();
                 let Some(&closer) = closers.last() else {
-                    return if self.pos == self.text.as_bytes().len() {
+                    return if self.pos == self.text.len() {
                         Ok(())
                     } else {
                         Err(Stop::NotJson)
