@@ -901,8 +901,11 @@ impl<'a> Parser<'a> {
         match self.text.as_bytes().get(end) {
             Some(b'"') => {
                 self.pos = end + 1;
+                // The byte at `end` is the quote just read, so only the start is tested for a
+                // character's boundary.
                 self.text
-                    .get(start..end)
+                    .split_at_checked(end)
+                    .and_then(|(head, _)| head.get(start..))
                     .map(Cow::Borrowed)
                     .ok_or(Stop::NotJson)
             }
