@@ -1005,6 +1005,9 @@ fn push_escape(out: &mut String, b: u8) {
 
 /// The end of the run of bytes from `pos` that [`write_str`] copies as they are: up to the next
 /// byte it escapes (the string stop bytes of the parser), or the end.
+// Natively inlined into each string read (about 1 % fewer instructions on the corpus); the
+// WebAssembly module keeps one copy.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
     let mut chunks = bytes.get(pos..).unwrap_or_default().chunks_exact(8);
     for chunk in &mut chunks {
