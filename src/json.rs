@@ -755,8 +755,9 @@ impl<'a> Parser<'a> {
     }
 
     /// A member's value that starts a container, with the step to it in front of the pointers
-    /// written inside it.
-    #[inline(never)]
+    /// written inside it. Out of line in the WebAssembly module, where it is smaller so.
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn member_container(&mut self, depth: usize, name: &str) -> Result<Val<'a>, Stop> {
         let marked = self.duplicates.len();
         let mut value = self.value(depth + 1);

@@ -596,7 +596,8 @@ fn text_member(out: &mut String, prefix: &str, value: &Cow<'_, str>) {
     json::write_text_content(out, value);
 }
 
-/// Writes `,"warnings":[...]`.
+/// Writes `,"warnings":[...]`. Natively inlined into its callers.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn write_warnings(out: &mut String, warnings: &[Warning]) {
     out.push_str(r#","warnings":["#);
     for (i, warning) in warnings.iter().enumerate() {
