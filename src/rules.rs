@@ -442,14 +442,17 @@ fn check_members<'a>(members: Vec<Member<'a>>, body: &'a str, options: &Options)
             ),
         }
     }
-    for (slot, (name, present)) in REQUIRED.iter().zip(fields.present).enumerate() {
-        // `app_id` and `pushkey` are the two a delete requires.
-        if !present && (!delete || matches!(slot, 1 | 2)) {
-            report.error(
-                ErrorCode::MissingParam,
-                json::member_pointer(name),
-                "is required",
-            );
+    // A set that has them all, the usual body, needs no look at each.
+    if fields.present != [true; REQUIRED.len()] {
+        for (slot, (name, present)) in REQUIRED.iter().zip(fields.present).enumerate() {
+            // `app_id` and `pushkey` are the two a delete requires.
+            if !present && (!delete || matches!(slot, 1 | 2)) {
+                report.error(
+                    ErrorCode::MissingParam,
+                    json::member_pointer(name),
+                    "is required",
+                );
+            }
         }
     }
     if delete {
