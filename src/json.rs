@@ -406,14 +406,14 @@ impl SeenNames {
     }
 }
 
-/// One of 64 bits, picked from a member name's length and three of its bytes: two names with
-/// different bits are different names. The names of a pusher all have different bits.
+/// One of 64 bits, picked from a member name's length and its middle and last bytes: two names
+/// with different bits are different names. The names of a pusher all have different bits.
 fn name_bit(name: &str) -> u64 {
     let b = name.as_bytes();
-    let byte = |i: usize| usize::from(b.get(i).copied().unwrap_or(0));
-    let len = b.len();
-    let hash =
-        len.wrapping_mul(5) ^ byte(0) ^ byte(len / 2).wrapping_mul(3) ^ byte(len.wrapping_sub(1));
+    let hash = match b.last() {
+        Some(&last) => b.len() ^ usize::from(b[b.len() / 2]) ^ usize::from(last),
+        None => 0,
+    };
     1 << (hash & 63)
 }
 
