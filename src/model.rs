@@ -38,7 +38,13 @@ impl PusherKind {
     /// The kind whose wire name this is (`"http"`), if any.
     #[must_use]
     pub fn from_wire(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
+        match name {
+            "http" => Some(Self::Http),
+            "email" => Some(Self::Email),
+            "webpush" => Some(Self::WebPush),
+            "org.matrix.msc4174.webpush" => Some(Self::WebPushUnstable),
+            _ => None,
+        }
     }
 
     /// The wire name, such as `"http"` or `"org.matrix.msc4174.webpush"`.
@@ -596,7 +602,8 @@ fn text_member(out: &mut String, prefix: &str, value: &Cow<'_, str>) {
     json::write_text_content(out, value);
 }
 
-/// Writes `,"warnings":[...]`.
+/// Writes `,"warnings":[...]`. Natively inlined into its callers.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn write_warnings(out: &mut String, warnings: &[Warning]) {
     out.push_str(r#","warnings":["#);
     for (i, warning) in warnings.iter().enumerate() {
@@ -723,6 +730,22 @@ mod tests {
             text.ends_with(r#""n":1.50},"org.matrix.msc3881.enabled":false,"org.matrix.msc3881.device_id":"DEV"}"#),
             "{text}"
         );
+    }
+
+    #[test]
+    fn reads_each_kind_by_its_wire_name_alone() {
+        for kind in PusherKind::ALL {
+            assert_eq!(PusherKind::from_wire(kind.as_str()), Some(kind));
+        }
+        for name in [
+            "",
+            "HTTP",
+            "web push",
+            "webpush ",
+            "org.matrix.msc4174.webpus",
+        ] {
+            assert_eq!(PusherKind::from_wire(name), None, "{name:?}");
+        }
     }
 
     #[test]

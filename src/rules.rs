@@ -237,7 +237,9 @@ fn at_most(max: usize, unit: &str) -> String {
     message
 }
 
-/// At most `max` characters (Unicode scalar values) and no control character.
+/// At most `max` characters (Unicode scalar values) and no control character. Natively inlined
+/// into each caller (the display names, `profile_tag`, the device ID).
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn text_problem(s: &str, max: usize) -> Option<String> {
     if more_chars_than(s, max) {
         Some(at_most(max, " characters"))
@@ -440,14 +442,17 @@ fn check_members<'a>(members: Vec<Member<'a>>, body: &'a str, options: &Options)
             ),
         }
     }
-    for (slot, (name, present)) in REQUIRED.iter().zip(fields.present).enumerate() {
-        // `app_id` and `pushkey` are the two a delete requires.
-        if !present && (!delete || matches!(slot, 1 | 2)) {
-            report.error(
-                ErrorCode::MissingParam,
-                json::member_pointer(name),
-                "is required",
-            );
+    // A set that has them all, the usual body, needs no look at each.
+    if fields.present != [true; REQUIRED.len()] {
+        for (slot, (name, present)) in REQUIRED.iter().zip(fields.present).enumerate() {
+            // `app_id` and `pushkey` are the two a delete requires.
+            if !present && (!delete || matches!(slot, 1 | 2)) {
+                report.error(
+                    ErrorCode::MissingParam,
+                    json::member_pointer(name),
+                    "is required",
+                );
+            }
         }
     }
     if delete {
