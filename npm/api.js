@@ -73,8 +73,8 @@ function isPlainObject(value) {
 
 // The options are read in one walk that checks every value and writes what it read, in order,
 // into a tape: the values, member names and three marks for where an object or an array starts
-// and ends. Their JSON text is written from the tape, and only when it differs from the last
-// options' tape: a server that passes the same options at every call pays the walk alone.
+// and ends. Their JSON text is written from the tape, and only when no recent options had the
+// same tape.
 const OBJECT = Object.freeze({ tape: "object" });
 const ARRAY = Object.freeze({ tape: "array" });
 const END = Object.freeze({ tape: "end" });
@@ -138,8 +138,13 @@ function tapeJson(tape, at) {
   return typeof token === "string" ? JSON.stringify(token) : String(token);
 }
 
-/** The tape and JSON text of the options read last. @type {{ tape: unknown[], text: string }} */
-let lastOptions = { tape: [], text: "" };
+/**
+ * The option sets read last, the most recent first (as many as the module keeps): each its tape
+ * and JSON text. A server that passes the same options at every call, or one of a few, pays the
+ * walk alone; the same text string each time also makes the module's slot for it quick to find.
+ * @type {{ tape: unknown[], text: string }[]}
+ */
+const recentOptions = [];
 
 /** The JSON text of the caller's options ("" for the defaults). */
 function optionsTextOf(options) {
@@ -147,15 +152,18 @@ function optionsTextOf(options) {
   // A tape of its own: a getter in the options may call `validate` before this walk is done.
   const tape = [];
   readOption(options, ["options"], tape);
-  const last = lastOptions.tape;
-  if (tape.length === last.length) {
-    let k = 0;
-    while (k < tape.length && tape[k] === last[k]) k++;
-    if (k === tape.length) return lastOptions.text;
-  }
+  for (const known of recentOptions) if (sameTape(known.tape, tape)) return known.text;
   const text = tapeJson(tape, { i: 0 });
-  lastOptions = { tape, text };
+  if (recentOptions.length === OPTION_SLOTS) recentOptions.pop();
+  recentOptions.unshift({ tape, text });
   return text;
+}
+
+/** Whether two tapes hold the same values, names and marks. */
+function sameTape(a, b) {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /**
