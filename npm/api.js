@@ -540,18 +540,10 @@ function outcomeOfPieces(at) {
   let p = 0;
   let outcome;
   if (head & SET) {
-    /** @type {Record<string, unknown>} */
-    const data = {};
     // The members before `data`: kind, app_id, pushkey, the two display names, [profile_tag], lang.
     p = head & HAS_PROFILE_TAG ? 7 : 6;
-    for (let k = 0; k < count; k++) {
-      const name = str(p++);
-      const value = numbers[kinds + k] === DATA_STRING ? str(p++) : JSON.parse(str(p++));
-      // As in JSON.parse, "__proto__" is a member (an assignment would set the prototype).
-      if (name === "__proto__")
-        Object.defineProperty(data, name, { value, enumerable: true, writable: true, configurable: true });
-      else data[name] = value;
-    }
+    const data = dataOf(kinds, count, p);
+    p += 2 * count;
     // Whole literals, one per shape: their layouts stay known to the engine's optimized code.
     /** @type {Record<string, unknown>} */
     const pusher =
@@ -604,6 +596,63 @@ function outcomeOfPieces(at) {
     };
   }
   return outcome;
+}
+
+/**
+ * The `data` object of a set: its `count` members from the `p`th string on, each a name and a
+ * value, whose kinds are the numbers from `kinds` on. The shapes clients send most (`url`, with
+ * or without `format` before or after it, all strings) are made as whole literals: adding a
+ * member to an object one at a time is the slow part of making it.
+ * @param {number} kinds
+ * @param {number} count
+ * @param {number} p
+ * @returns {Record<string, unknown>}
+ */
+function dataOf(kinds, count, p) {
+  const numbers = numbersView;
+  if (count <= 2 && numbers[kinds] === DATA_STRING && (count === 1 || numbers[kinds + 1] === DATA_STRING)) {
+    const first = str(p);
+    if (count === 1 && first === "url") return { url: str(p + 1) };
+    if (count === 2) {
+      const second = str(p + 2);
+      if (first === "url" && second === "format") return { url: str(p + 1), format: str(p + 3) };
+      if (first === "format" && second === "url") return { format: str(p + 1), url: str(p + 3) };
+    }
+  }
+  /** @type {Record<string, unknown>} */
+  const data = {};
+  for (let k = 0; k < count; k++, p += 2) {
+    const name = str(p);
+    const value = numbers[kinds + k] === DATA_STRING ? str(p + 1) : jsonValue(str(p + 1));
+    // As in JSON.parse, "__proto__" is a member (an assignment would set the prototype).
+    if (name === "__proto__")
+      Object.defineProperty(data, name, { value, enumerable: true, writable: true, configurable: true });
+    else data[name] = value;
+  }
+  return data;
+}
+
+/**
+ * The value of compact JSON text the module wrote: `true`, `false`, `null` and numbers read
+ * without `JSON.parse` (which costs more than the rest of a small `data` member), anything else
+ * with it. A number's JSON text reads the same with `Number`.
+ * @param {string} text
+ */
+function jsonValue(text) {
+  switch (text.charCodeAt(0)) {
+    case 0x74: // t
+      return true;
+    case 0x66: // f
+      return false;
+    case 0x6e: // n
+      return null;
+    case 0x7b: // {
+    case 0x5b: // [
+    case 0x22: // "
+      return JSON.parse(text);
+    default:
+      return Number(text);
+  }
 }
 
 /**
