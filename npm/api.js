@@ -426,9 +426,14 @@ function answerText(at) {
   const textEnd = textAt + numbers[base + 1];
   pusherFrom = numbers[base + 2];
   pusherTo = numbers[base + 3];
-  return numbers[base + 4] !== 0 && readAscii !== undefined
-    ? readAscii.call(memoryBytes(), textAt, textEnd)
-    : textDecoder.decode(memoryBytes().subarray(textAt, textEnd));
+  return readText(textAt, textEnd, numbers[base + 4] !== 0);
+}
+
+/** The text the module wrote from byte `at` to `end` of its memory (`ascii`: all of it ASCII). */
+function readText(at, end, ascii) {
+  return ascii && readAscii !== undefined
+    ? readAscii.call(memoryBytes(), at, end)
+    : textDecoder.decode(memoryBytes().subarray(at, end));
 }
 
 const encoder = new TextEncoder();
@@ -531,11 +536,7 @@ function outcomeOfPieces(at) {
   // A set's data kinds, then where each string ends.
   const kinds = base + 6;
   const ends = kinds + (head & SET ? count : 0);
-  const textEnd = textAt + numbers[base + 5];
-  piecesText =
-    head & ASCII_TEXT && readAscii !== undefined
-      ? readAscii.call(memoryBytes(), textAt, textEnd)
-      : textDecoder.decode(memoryBytes().subarray(textAt, textEnd));
+  piecesText = readText(textAt, textAt + numbers[base + 5], (head & ASCII_TEXT) !== 0);
   piecesEnds = ends;
   let p = 0;
   let outcome;
@@ -639,20 +640,11 @@ function dataOf(kinds, count, p) {
  * @param {string} text
  */
 function jsonValue(text) {
-  switch (text.charCodeAt(0)) {
-    case 0x74: // t
-      return true;
-    case 0x66: // f
-      return false;
-    case 0x6e: // n
-      return null;
-    case 0x7b: // {
-    case 0x5b: // [
-    case 0x22: // "
-      return JSON.parse(text);
-    default:
-      return Number(text);
-  }
+  const first = text.charCodeAt(0);
+  if (first === 0x74) return true; // t
+  if (first === 0x66) return false; // f
+  if (first === 0x6e) return null; // n
+  return first === 0x2d || (first >= 0x30 && first <= 0x39) ? Number(text) : JSON.parse(text);
 }
 
 /**

@@ -291,8 +291,6 @@ pub fn pusher_end() -> u32 {
 #[wasm_bindgen(js_name = piecesInput)]
 #[must_use]
 pub fn pieces_input(len: u32) -> u32 {
-    PUSHER_START.store(0, Ordering::Relaxed);
-    PUSHER_END.store(0, Ordering::Relaxed);
     let mut at = 0;
     with_input(len, &mut |body| {
         with_options(&mut |options| {
