@@ -28,16 +28,29 @@ let memory;
 let readAscii;
 
 /**
+ * Reads UTF-16 text (little-endian code units) like `readAscii`, when the host can copy it
+ * (Node's UCS-2 reading of a buffer): the module then answers an outcome whose text is not ASCII
+ * in UTF-16, read in a fraction of the time of decoding its UTF-8.
+ * @type {((this: Uint8Array, start: number, end: number) => string) | undefined}
+ */
+let readUtf16;
+/** 1 when the module is to answer pieces whose text is not ASCII in UTF-16 (`piecesInput`). */
+let wantUtf16 = 0;
+
+/**
  * Called by the entry file once the WebAssembly module is instantiated, with its exports, and
- * the host's way to read ASCII text, if it has a faster one than `TextDecoder`.
+ * the host's ways to read ASCII and UTF-16 text, if it has faster ones than `TextDecoder`.
  * @param {{ memory: WebAssembly.Memory }} exports
  * @param {(this: Uint8Array, start: number, end: number) => string} [asciiReader]
+ * @param {(this: Uint8Array, start: number, end: number) => string} [utf16Reader]
  */
-export function markReady(exports, asciiReader) {
+export function markReady(exports, asciiReader, utf16Reader) {
   // Once only: a second `initSync` must not forget which options the module holds.
   if (ready) return;
   memory = exports.memory;
   readAscii = asciiReader;
+  readUtf16 = utf16Reader;
+  wantUtf16 = utf16Reader === undefined ? 0 : 1;
   ready = true;
   defaults = { text: "", slot: 0, maxBodyBytes: heldMaxBodyBytes() };
   held = defaults;
@@ -411,7 +424,7 @@ function inputRoom(room) {
 /** The module's answer about the body of `length` bytes in its input buffer. */
 function ask(length, flags) {
   if (flags === VERDICT) return verdictInput(length);
-  return flags === PIECES ? piecesInput(length) : answerText(validateInput(length, flags));
+  return flags === PIECES ? piecesInput(length, wantUtf16) : answerText(validateInput(length, flags));
 }
 
 /** Where the pusher lies in the outcome text last answered, in UTF-16 code units (0 and 0: none). */
@@ -508,6 +521,7 @@ const HAS_ENABLED = 16;
 const ENABLED_TRUE = 32;
 const HAS_DEVICE_ID = 64;
 const ASCII_TEXT = 128;
+const UTF16_TEXT = 256;
 /** A `data` member's value: a string (otherwise any other value, as its JSON). */
 const DATA_STRING = 0;
 
@@ -536,7 +550,11 @@ function outcomeOfPieces(at) {
   // A set's data kinds, then where each string ends.
   const kinds = base + 6;
   const ends = kinds + (head & SET ? count : 0);
-  piecesText = readText(textAt, textAt + numbers[base + 5], (head & ASCII_TEXT) !== 0);
+  const textEnd = textAt + numbers[base + 5];
+  piecesText =
+    head & UTF16_TEXT
+      ? /** @type {NonNullable<typeof readUtf16>} */ (readUtf16).call(memoryBytes(), textAt, textEnd)
+      : readText(textAt, textEnd, (head & ASCII_TEXT) !== 0);
   piecesEnds = ends;
   let p = 0;
   let outcome;
@@ -601,9 +619,10 @@ function outcomeOfPieces(at) {
 
 /**
  * The `data` object of a set: its `count` members from the `p`th string on, each a name and a
- * value, whose kinds are the numbers from `kinds` on. The shapes clients send most (`url`, with
- * or without `format` before or after it, all strings) are made as whole literals: adding a
- * member to an object one at a time is the slow part of making it.
+ * value, whose kinds are the numbers from `kinds` on. Adding members to an empty object one at
+ * a time is the slow part of making it, so an object of a shape met recently (the same names in
+ * the same order: a client sends the same `data` members at every call) is made as a copy of
+ * that shape's object, whose members then get this call's values.
  * @param {number} kinds
  * @param {number} count
  * @param {number} p
@@ -611,6 +630,8 @@ function outcomeOfPieces(at) {
  */
 function dataOf(kinds, count, p) {
   const numbers = numbersView;
+  // The shapes clients send most (`url`, with or without `format` before or after it, all
+  // strings) as whole literals: quicker still than a copy.
   if (count <= 2 && numbers[kinds] === DATA_STRING && (count === 1 || numbers[kinds + 1] === DATA_STRING)) {
     const first = str(p);
     if (count === 1 && first === "url") return { url: str(p + 1) };
@@ -620,10 +641,11 @@ function dataOf(kinds, count, p) {
       if (first === "format" && second === "url") return { format: str(p + 1), url: str(p + 3) };
     }
   }
+  const shape = dataShape(count, p);
   /** @type {Record<string, unknown>} */
-  const data = {};
+  const data = shape === undefined ? {} : { ...shape.template };
   for (let k = 0; k < count; k++, p += 2) {
-    const name = str(p);
+    const name = shape === undefined ? str(p) : shape.names[k];
     const value = numbers[kinds + k] === DATA_STRING ? str(p + 1) : jsonValue(str(p + 1));
     // As in JSON.parse, "__proto__" is a member (an assignment would set the prototype).
     if (name === "__proto__")
@@ -634,9 +656,48 @@ function dataOf(kinds, count, p) {
 }
 
 /**
+ * The `data` shapes met last, the most recent first: each its member names, in order, and an
+ * object with those members (all `null`), copied to make a `data` object of that shape.
+ * @type {{ names: string[], template: Record<string, null> }[]}
+ */
+const dataShapes = [];
+/** How many shapes are kept, and the most members a kept shape has. */
+const DATA_SHAPES = 8;
+const SHAPE_MEMBERS = 8;
+
+/** The kept shape of the `count` member names from the `p`th string on (every other string). */
+function dataShape(count, p) {
+  if (count === 0 || count > SHAPE_MEMBERS) return undefined;
+  next: for (let s = 0; s < dataShapes.length; s++) {
+    const shape = dataShapes[s];
+    const { names } = shape;
+    if (names.length !== count) continue;
+    for (let k = 0; k < count; k++) if (names[k] !== str(p + 2 * k)) continue next;
+    return shape;
+  }
+  /** @type {Record<string, null>} */
+  const template = {};
+  for (let k = 0; k < count; k++) {
+    const name = str(p + 2 * k);
+    // "__proto__" is a member to define, not to copy; the object is then made member by member.
+    if (name === "__proto__") return undefined;
+    template[name] = null;
+  }
+  // The template's own names are the engine's copies of them, quick to store by. A name that
+  // reads as an array index comes first in any object, so such a shape is not kept.
+  const names = Object.keys(template);
+  for (let k = 0; k < count; k++) if (names[k] !== str(p + 2 * k)) return undefined;
+  if (dataShapes.length === DATA_SHAPES) dataShapes.pop();
+  dataShapes.unshift({ names, template });
+  return undefined;
+}
+
+/**
  * The value of compact JSON text the module wrote: `true`, `false`, `null` and numbers read
- * without `JSON.parse` (which costs more than the rest of a small `data` member), anything else
- * with it. A number's JSON text reads the same with `Number`.
+ * without `JSON.parse`, objects and arrays seen recently copied from the value read then (a
+ * client sends the same nested values, such as iOS clients' `default_payload`, at every call;
+ * `JSON.parse` of one costs more than the rest of the outcome), anything else with `JSON.parse`.
+ * A number's JSON text reads the same with `Number`.
  * @param {string} text
  */
 function jsonValue(text) {
@@ -644,7 +705,62 @@ function jsonValue(text) {
   if (first === 0x74) return true; // t
   if (first === 0x66) return false; // f
   if (first === 0x6e) return null; // n
-  return first === 0x2d || (first >= 0x30 && first <= 0x39) ? Number(text) : JSON.parse(text);
+  if (first === 0x2d || (first >= 0x30 && first <= 0x39)) return Number(text);
+  if (text.length > NESTED_CHARS) return JSON.parse(text);
+  for (let k = 0; k < nestedValues.length; k++) {
+    const known = nestedValues[k];
+    if (known.text === text) return copyOf(known.value);
+  }
+  const value = JSON.parse(text);
+  if (nestedValues.length === NESTED_VALUES) nestedValues.pop();
+  nestedValues.unshift({ text, value });
+  return copyOf(value);
+}
+
+/**
+ * Nested values read last, the most recent first: each its JSON text and the value `JSON.parse`
+ * made of it, which no caller ever sees (each gets its own copy).
+ * @type {{ text: string, value: unknown }[]}
+ */
+const nestedValues = [];
+/** How many are kept, and the longest text kept. */
+const NESTED_VALUES = 8;
+const NESTED_CHARS = 2048;
+
+/**
+ * A deep copy of a value `JSON.parse` made (no cycles, no accessors, depth bounded by the
+ * module's limit): each object copied by spreading it, which keeps its layout, and the same
+ * members, "__proto__" included, as own data members in the same order.
+ * @param {unknown} value
+ * @returns {unknown}
+ */
+function copyOf(value) {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    const copy = value.slice();
+    for (let i = 0; i < copy.length; i++) {
+      const item = copy[i];
+      if (typeof item === "object" && item !== null) copy[i] = copyOf(item);
+    }
+    return copy;
+  }
+  const copy = { ...value };
+  const names = Object.keys(copy);
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k];
+    const member = copy[name];
+    if (typeof member === "object" && member !== null) {
+      if (name === "__proto__")
+        Object.defineProperty(copy, name, {
+          value: copyOf(member),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else copy[name] = copyOf(member);
+    }
+  }
+  return copy;
 }
 
 /**

@@ -453,3 +453,82 @@ test("the browser entry's initSync, called again, keeps the options the module h
   // The defaults again: the module must be told, though a second initSync ran in between.
   assert.equal(browser.validate(TEXT).ok, true);
 });
+
+/** The outcome as `JSON.parse` reads the validator's text of it: what `validate` must equal. */
+const parsedOutcome = (input, options) => validateWithJson(input, options).outcome;
+
+test("nested data values are each outcome's own: changing one changes no later outcome", () => {
+  const nested = {
+    aps: { "mutable-content": 1, alert: { "loc-key": "Notification", "loc-args": [] } },
+    list: [{ a: 1 }],
+  };
+  const text = JSON.stringify({ ...BODY, data: { ...BODY.data, default_payload: nested } });
+  const first = validate(text);
+  assert.equal(first.ok, true, JSON.stringify(first));
+  assert.deepEqual(first.pusher.data.default_payload, nested);
+  first.pusher.data.default_payload.aps.alert["loc-args"].push("changed");
+  first.pusher.data.default_payload.aps["mutable-content"] = 0;
+  first.pusher.data.default_payload.list[0].a = 2;
+  delete first.pusher.data.default_payload.aps.alert;
+  const second = validate(text);
+  assert.deepEqual(second.pusher.data.default_payload, nested);
+  assert.notEqual(second.pusher.data.default_payload, first.pusher.data.default_payload);
+  assert.notEqual(second.pusher.data.default_payload.list, first.pusher.data.default_payload.list);
+  assert.equal(JSON.stringify(second), JSON.stringify(parsedOutcome(text)));
+});
+
+test("data of every shape, met once or again, has the members and order JSON.parse gives", () => {
+  const url = "https://push.example.org/_matrix/push/v1/notify";
+  const shapes = [
+    `{"url":"${url}","format":"event_id_only","default_payload":{"cs":"1"}}`,
+    `{"format":"event_id_only","url":"${url}","default_payload":{"cs":"2"}}`,
+    `{"url":"${url}","brand":"Element"}`,
+    `{"url":"${url}","brand":"Other"}`,
+    `{"url":"${url}","1":"one","0":"zero"}`,
+    `{"url":"${url}","__proto__":{"polluted":true}}`,
+    `{"url":"${url}","__proto__":"text"}`,
+    `{"url":"${url}","n":-0,"x":1e400,"t":true,"f":false,"z":null,"a":[1,{"b":[]}]}`,
+    `{"url":"${url}","a":"1","b":"2","c":"3","d":"4","e":"5","f":"6","g":"7","h":"8","i":"9"}`,
+  ];
+  // More shapes than are kept, several times over, so that kept ones are met again and others
+  // are replaced.
+  for (let round = 0; round < 3; round++) {
+    for (let k = 0; k < 12; k++) {
+      for (const data of [...shapes, `{"url":"${url}","k${k}":${k},"s${k}":"${k}"}`]) {
+        const text = `{"kind":"http","app_id":"a.b","pushkey":"k","app_display_name":"A","device_display_name":"D","lang":"en","data":${data}}`;
+        const outcome = validate(text);
+        const expected = parsedOutcome(text);
+        assert.equal(outcome.ok, true, text);
+        assert.equal(JSON.stringify(outcome), JSON.stringify(expected), text);
+        assert.deepEqual(
+          Object.getOwnPropertyNames(outcome.pusher.data),
+          Object.getOwnPropertyNames(expected.pusher.data),
+        );
+        assert.equal(Object.getPrototypeOf(outcome.pusher.data), Object.prototype, text);
+      }
+    }
+  }
+  assert.equal({}.polluted, undefined);
+});
+
+test("text that is not ASCII reads the same in every string of the outcome", () => {
+  const body = {
+    ...BODY,
+    app_display_name: "Élément 🐙",
+    device_display_name: "Alice’s iPhone",
+    profile_tag: "ü",
+    data: { ...BODY.data, brand: "𝔼lement", default_payload: { clé: ["é", "🐙", { ß: "ü" }] } },
+  };
+  for (const input of [JSON.stringify(body), new TextEncoder().encode(JSON.stringify(body)), body]) {
+    const outcome = validate(input);
+    assert.equal(outcome.ok, true, JSON.stringify(outcome));
+    assert.equal(JSON.stringify(outcome), JSON.stringify(parsedOutcome(input)));
+    assert.equal(outcome.pusher.app_display_name, "Élément 🐙");
+    assert.equal(outcome.pusher.device_display_name, "Alice’s iPhone");
+    assert.deepEqual(outcome.pusher.data.default_payload, body.data.default_payload);
+  }
+  // And a rejection's messages, which quote what was sent.
+  const refused = validate(JSON.stringify({ ...body, lang: "ünglish" }));
+  assert.equal(refused.ok, false);
+  assert.equal(JSON.stringify(refused), JSON.stringify(parsedOutcome(JSON.stringify({ ...body, lang: "ünglish" }))));
+});
