@@ -21,6 +21,8 @@ export function figures(r) {
     ratio_swb_deserializer_vs_text: r.speed?.bridge?.ratio_deserializer_vs_text ?? null,
     ratio_swb_serializer_vs_text: r.speed?.bridge?.ratio_serializer_vs_text ?? null,
     ratio_swb_serializer_vs_pieces: r.speed?.bridge?.ratio_serializer_vs_pieces ?? null,
+    ratio_bytes_vs_ajv_accepted_clients: r.speed?.accepted_clients?.ratio_bytes_vs_ajv ?? null,
+    ratio_bytes_verdict_vs_ajv_accepted_clients: r.speed?.accepted_clients?.ratio_bytes_verdict_vs_ajv ?? null,
     ratio_bytes_vs_ajv_without_collection: r.speed?.without_collection?.ratio_bytes_vs_ajv ?? null,
     ratio_bytes_verdict_vs_ajv_without_collection: r.speed?.without_collection?.ratio_bytes_verdict_vs_ajv ?? null,
     wasm_glue_gzip_bytes: r.size?.wasm_glue_gzip_bytes ?? null,
@@ -83,6 +85,20 @@ export function goals(r) {
       "ratio ≤ 1.0",
       f.ratio_bytes_vs_ajv,
       known(f.ratio_bytes_vs_ajv) ? f.ratio_bytes_vs_ajv <= 1.0 : undefined,
+    ),
+    goal(
+      "verdict from bytes vs ajv, accepted real-client payloads alone",
+      "ratio ≤ 0.5",
+      f.ratio_bytes_verdict_vs_ajv_accepted_clients,
+      known(f.ratio_bytes_verdict_vs_ajv_accepted_clients)
+        ? f.ratio_bytes_verdict_vs_ajv_accepted_clients <= 0.5
+        : undefined,
+    ),
+    goal(
+      "full outcome object from bytes vs ajv, accepted real-client payloads alone",
+      "ratio ≤ 1.0",
+      f.ratio_bytes_vs_ajv_accepted_clients,
+      known(f.ratio_bytes_vs_ajv_accepted_clients) ? f.ratio_bytes_vs_ajv_accepted_clients <= 1.0 : undefined,
     ),
     goal(
       "start-up (import + first validate) vs ajv standalone",
