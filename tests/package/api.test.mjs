@@ -458,23 +458,25 @@ test("the browser entry's initSync, called again, keeps the options the module h
 const parsedOutcome = (input, options) => validateWithJson(input, options).outcome;
 
 test("nested data values are each outcome's own: changing one changes no later outcome", () => {
-  const nested = {
-    aps: { "mutable-content": 1, alert: { "loc-key": "Notification", "loc-args": [] } },
-    list: [{ a: 1 }],
-  };
-  const text = JSON.stringify({ ...BODY, data: { ...BODY.data, default_payload: nested } });
+  const nestedText =
+    '{"aps":{"mutable-content":1,"alert":{"loc-key":"Notification","loc-args":[]}},"list":[{"a":1}],"__proto__":{"inner":[1]}}';
+  const text = `${TEXT.slice(0, -2)},"default_payload":${nestedText}}}`;
+  const nested = JSON.parse(nestedText);
   const first = validate(text);
   assert.equal(first.ok, true, JSON.stringify(first));
   assert.deepEqual(first.pusher.data.default_payload, nested);
-  first.pusher.data.default_payload.aps.alert["loc-args"].push("changed");
-  first.pusher.data.default_payload.aps["mutable-content"] = 0;
-  first.pusher.data.default_payload.list[0].a = 2;
-  delete first.pusher.data.default_payload.aps.alert;
+  const mine = first.pusher.data.default_payload;
+  mine.aps.alert["loc-args"].push("changed");
+  mine.aps["mutable-content"] = 0;
+  mine.list[0].a = 2;
+  Object.getOwnPropertyDescriptor(mine, "__proto__").value.inner.push(2);
+  delete mine.aps.alert;
   const second = validate(text);
   assert.deepEqual(second.pusher.data.default_payload, nested);
-  assert.notEqual(second.pusher.data.default_payload, first.pusher.data.default_payload);
-  assert.notEqual(second.pusher.data.default_payload.list, first.pusher.data.default_payload.list);
   assert.equal(JSON.stringify(second), JSON.stringify(parsedOutcome(text)));
+  assert.deepEqual(Object.getOwnPropertyDescriptor(second.pusher.data.default_payload, "__proto__").value, {
+    inner: [1],
+  });
 });
 
 test("data of every shape, met once or again, has the members and order JSON.parse gives", () => {
@@ -487,6 +489,7 @@ test("data of every shape, met once or again, has the members and order JSON.par
     `{"url":"${url}","1":"one","0":"zero"}`,
     `{"url":"${url}","__proto__":{"polluted":true}}`,
     `{"url":"${url}","__proto__":"text"}`,
+    `{"url":"${url}","default_payload":{"__proto__":{"polluted":true},"a":[{"__proto__":[1]}]}}`,
     `{"url":"${url}","n":-0,"x":1e400,"t":true,"f":false,"z":null,"a":[1,{"b":[]}]}`,
     `{"url":"${url}","a":"1","b":"2","c":"3","d":"4","e":"5","f":"6","g":"7","h":"8","i":"9"}`,
   ];
