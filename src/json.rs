@@ -1010,18 +1010,45 @@ fn push_escape(out: &mut String, b: u8) {
 // WebAssembly module keeps one copy.
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
-    let mut chunks = bytes.get(pos..).unwrap_or_default().chunks_exact(8);
-    for chunk in &mut chunks {
-        let word = chunk
-            .first_chunk::<8>()
-            .map_or(0, |w| u64::from_le_bytes(*w));
-        let stops = string_stops(word);
+    let mut rest = bytes.get(pos..).unwrap_or_default();
+    // The first word alone: most strings (member names, short values) end in it.
+    if let Some((word, tail)) = rest.split_first_chunk::<8>() {
+        let stops = string_stops(u64::from_le_bytes(*word));
         if stops != 0 {
             return pos + (stops.trailing_zeros() / 8) as usize;
         }
         pos += 8;
+        rest = tail;
+        // Then two words at a time, one test for both.
+        let mut pairs = rest.chunks_exact(16);
+        for pair in &mut pairs {
+            let (low, high) = pair.split_at(8);
+            let low = low.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
+            let high = high
+                .first_chunk::<8>()
+                .map_or(0, |w| u64::from_le_bytes(*w));
+            let (low, high) = (string_stops(low), string_stops(high));
+            if low | high != 0 {
+                let at = if low != 0 {
+                    low.trailing_zeros() / 8
+                } else {
+                    8 + high.trailing_zeros() / 8
+                };
+                return pos + at as usize;
+            }
+            pos += 16;
+        }
+        rest = pairs.remainder();
+        if let Some((word, tail)) = rest.split_first_chunk::<8>() {
+            let stops = string_stops(u64::from_le_bytes(*word));
+            if stops != 0 {
+                return pos + (stops.trailing_zeros() / 8) as usize;
+            }
+            pos += 8;
+            rest = tail;
+        }
     }
-    for &b in chunks.remainder() {
+    for &b in rest {
         if is_string_stop(b) {
             break;
         }
@@ -1750,6 +1777,39 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn finds_the_end_of_a_plain_run_at_any_length_and_offset() {
+        let naive = |bytes: &[u8], from: usize| {
+            bytes[from..]
+                .iter()
+                .position(|&b| is_string_stop(b))
+                .map_or(bytes.len(), |at| from + at)
+        };
+        for len in 0..56 {
+            for filler in [b'a', 0x7f, 0xc3, 0xff] {
+                let plain = vec![filler; len];
+                for from in 0..len.min(4) + 1 {
+                    assert_eq!(plain_run_end(&plain, from), naive(&plain, from));
+                    for at in from..len {
+                        for stop in [b'"', b'\\', 0x00, 0x1f] {
+                            let mut bytes = plain.clone();
+                            bytes[at] = stop;
+                            if at + 1 < len {
+                                bytes[len - 1] = b'"';
+                            }
+                            assert_eq!(
+                                plain_run_end(&bytes, from),
+                                naive(&bytes, from),
+                                "{bytes:?} from {from}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(plain_run_end(b"abc", 7), 7);
     }
 
     #[test]
