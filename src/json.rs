@@ -897,7 +897,7 @@ impl<'a> Parser<'a> {
     #[inline(always)]
     fn string_here(&mut self) -> Result<Cow<'a, str>, Stop> {
         let start = self.pos + 1;
-        let end = plain_run_end(self.text.as_bytes(), start);
+        let end = string_run_end(self.text.as_bytes(), start);
         self.pos = end;
         match self.text.as_bytes().get(end) {
             Some(b'"') => {
@@ -1055,6 +1055,23 @@ fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
         pos += 1;
     }
     pos
+}
+
+/// [`plain_run_end`] where the parser reads a string. In the WebAssembly module, where that is
+/// a call, the first word is read here first: most strings (member names, short values) end in
+/// it.
+#[inline(always)]
+fn string_run_end(bytes: &[u8], pos: usize) -> usize {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(word) = bytes.get(pos..).and_then(<[u8]>::first_chunk::<8>) {
+        let stops = string_stops(u64::from_le_bytes(*word));
+        return if stops != 0 {
+            pos + (stops.trailing_zeros() / 8) as usize
+        } else {
+            plain_run_end(bytes, pos + 8)
+        };
+    }
+    plain_run_end(bytes, pos)
 }
 
 /// Appends a JSON string literal, escaped as `JSON.stringify` escapes it.
