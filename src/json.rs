@@ -389,15 +389,21 @@ impl SeenNames {
         }
     }
 
-    /// Records the last of `members` as read.
+    /// Records the last of `members` as read: nothing to do while the object is small, a test
+    /// inlined where each member is read.
+    #[inline(always)]
     fn add_last<M: Named>(&mut self, members: &[M]) {
+        if members.len() >= Self::LINEAR {
+            self.index_last(members);
+        }
+    }
+
+    /// [`SeenNames::add_last`] once the object is no longer small.
+    #[inline(never)]
+    fn index_last<M: Named>(&mut self, members: &[M]) {
         let count = members.len();
         // The index is built by insertion (a sort would add a sort's code to the module).
-        let first = match count {
-            Self::LINEAR => 0,
-            c if c > Self::LINEAR => c - 1,
-            _ => return,
-        };
+        let first = if count == Self::LINEAR { 0 } else { count - 1 };
         for added in first..count {
             let name = members[added].name();
             let at = self.0.partition_point(|&i| members[i].name() <= name);
