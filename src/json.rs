@@ -1827,6 +1827,7 @@ mod tests {
                                 naive(&bytes, from),
                                 "{bytes:?} from {from}"
                             );
+                            assert_eq!(string_run_end(&bytes, from), naive(&bytes, from));
                         }
                     }
                 }
