@@ -389,15 +389,21 @@ impl SeenNames {
         }
     }
 
-    /// Records the last of `members` as read.
+    /// Records the last of `members` as read: nothing to do while the object is small, a test
+    /// inlined where each member is read.
+    #[inline(always)]
     fn add_last<M: Named>(&mut self, members: &[M]) {
+        if members.len() >= Self::LINEAR {
+            self.index_last(members);
+        }
+    }
+
+    /// [`SeenNames::add_last`] once the object is no longer small.
+    #[inline(never)]
+    fn index_last<M: Named>(&mut self, members: &[M]) {
         let count = members.len();
         // The index is built by insertion (a sort would add a sort's code to the module).
-        let first = match count {
-            Self::LINEAR => 0,
-            c if c > Self::LINEAR => c - 1,
-            _ => return,
-        };
+        let first = if count == Self::LINEAR { 0 } else { count - 1 };
         for added in first..count {
             let name = members[added].name();
             let at = self.0.partition_point(|&i| members[i].name() <= name);
@@ -897,7 +903,7 @@ impl<'a> Parser<'a> {
     #[inline(always)]
     fn string_here(&mut self) -> Result<Cow<'a, str>, Stop> {
         let start = self.pos + 1;
-        let end = plain_run_end(self.text.as_bytes(), start);
+        let end = string_run_end(self.text.as_bytes(), start);
         self.pos = end;
         match self.text.as_bytes().get(end) {
             Some(b'"') => {
@@ -1010,24 +1016,68 @@ fn push_escape(out: &mut String, b: u8) {
 // WebAssembly module keeps one copy.
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
-    let mut chunks = bytes.get(pos..).unwrap_or_default().chunks_exact(8);
-    for chunk in &mut chunks {
-        let word = chunk
-            .first_chunk::<8>()
-            .map_or(0, |w| u64::from_le_bytes(*w));
-        let stops = string_stops(word);
+    let mut rest = bytes.get(pos..).unwrap_or_default();
+    // The first word alone: most strings (member names, short values) end in it.
+    if let Some((word, tail)) = rest.split_first_chunk::<8>() {
+        let stops = string_stops(u64::from_le_bytes(*word));
         if stops != 0 {
             return pos + (stops.trailing_zeros() / 8) as usize;
         }
         pos += 8;
+        rest = tail;
+        // Then two words at a time, one test for both.
+        let mut pairs = rest.chunks_exact(16);
+        for pair in &mut pairs {
+            let (low, high) = pair.split_at(8);
+            let low = low.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
+            let high = high
+                .first_chunk::<8>()
+                .map_or(0, |w| u64::from_le_bytes(*w));
+            let (low, high) = (string_stops(low), string_stops(high));
+            if low | high != 0 {
+                let at = if low != 0 {
+                    low.trailing_zeros() / 8
+                } else {
+                    8 + high.trailing_zeros() / 8
+                };
+                return pos + at as usize;
+            }
+            pos += 16;
+        }
+        rest = pairs.remainder();
+        if let Some((word, tail)) = rest.split_first_chunk::<8>() {
+            let stops = string_stops(u64::from_le_bytes(*word));
+            if stops != 0 {
+                return pos + (stops.trailing_zeros() / 8) as usize;
+            }
+            pos += 8;
+            rest = tail;
+        }
     }
-    for &b in chunks.remainder() {
+    for &b in rest {
         if is_string_stop(b) {
             break;
         }
         pos += 1;
     }
     pos
+}
+
+/// [`plain_run_end`] where the parser reads a string. In the WebAssembly module, where that is
+/// a call, the first word is read here first: most strings (member names, short values) end in
+/// it.
+#[inline(always)]
+fn string_run_end(bytes: &[u8], pos: usize) -> usize {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(word) = bytes.get(pos..).and_then(<[u8]>::first_chunk::<8>) {
+        let stops = string_stops(u64::from_le_bytes(*word));
+        return if stops != 0 {
+            pos + (stops.trailing_zeros() / 8) as usize
+        } else {
+            plain_run_end(bytes, pos + 8)
+        };
+    }
+    plain_run_end(bytes, pos)
 }
 
 /// Appends a JSON string literal, escaped as `JSON.stringify` escapes it.
@@ -1750,6 +1800,40 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn finds_the_end_of_a_plain_run_at_any_length_and_offset() {
+        let naive = |bytes: &[u8], from: usize| {
+            bytes[from..]
+                .iter()
+                .position(|&b| is_string_stop(b))
+                .map_or(bytes.len(), |at| from + at)
+        };
+        for len in 0..56 {
+            for filler in [b'a', 0x7f, 0xc3, 0xff] {
+                let plain = vec![filler; len];
+                for from in 0..len.min(4) + 1 {
+                    assert_eq!(plain_run_end(&plain, from), naive(&plain, from));
+                    for at in from..len {
+                        for stop in [b'"', b'\\', 0x00, 0x1f] {
+                            let mut bytes = plain.clone();
+                            bytes[at] = stop;
+                            if at + 1 < len {
+                                bytes[len - 1] = b'"';
+                            }
+                            assert_eq!(
+                                plain_run_end(&bytes, from),
+                                naive(&bytes, from),
+                                "{bytes:?} from {from}"
+                            );
+                            assert_eq!(string_run_end(&bytes, from), naive(&bytes, from));
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(plain_run_end(b"abc", 7), 7);
     }
 
     #[test]

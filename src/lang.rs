@@ -114,16 +114,23 @@ pub(crate) fn canonical_lang(tag: &str) -> Option<String> {
     (count > 0 && subtags.0.is_none()).then_some(out)
 }
 
-/// Whether `tag` is of the two commonest shapes, a language (`en`, `ast`) or a language and a
-/// region (`en-US`), already in canonical case: such a tag is well-formed and its own canonical
-/// form, so [`canonical_lang`] need not build it again.
+/// Whether `tag` is of the commonest shapes, a language (`en`, `ast`) and after it a script
+/// (`zh-Hans`), a region (`en-US`) or both in that order (`zh-Hans-CN`), already in canonical
+/// case: such a tag is well-formed and its own canonical form, so [`canonical_lang`] need not
+/// build it again.
 pub(crate) fn is_plain_canonical(tag: &str) -> bool {
-    let (language, region) = match tag.as_bytes() {
-        [language @ .., b'-', r1, r2] => (language, [*r1, *r2]),
-        language => (language, [b'A'; 2]),
+    let (rest, region) = match tag.as_bytes() {
+        [rest @ .., b'-', r1, r2] => (rest, [*r1, *r2]),
+        rest => (rest, [b'A'; 2]),
+    };
+    let (language, script) = match rest {
+        [language @ .., b'-', s1, s2, s3, s4] => (language, [*s1, *s2, *s3, *s4]),
+        language => (language, *b"Aaaa"),
     };
     matches!(language.len(), 2 | 3)
         && language.iter().all(u8::is_ascii_lowercase)
+        && script[0].is_ascii_uppercase()
+        && script[1..].iter().all(u8::is_ascii_lowercase)
         && region.iter().all(u8::is_ascii_uppercase)
 }
 
@@ -257,18 +264,21 @@ mod tests {
             for region in [
                 "", "-US", "-us", "-Us", "_US", "-USA", "-419", "-U", "-U1", "-Hant",
             ] {
-                let tag = format!("{lang}{region}");
-                if is_plain_canonical(&tag) {
-                    plain += 1;
-                    assert_eq!(
-                        canonical_lang(&tag).as_deref(),
-                        Some(tag.as_str()),
-                        "{tag:?}"
-                    );
+                for script in ["", "-Hans", "-hans", "-HANS", "_Hans", "-Han", "-Han1"] {
+                    let tag = format!("{lang}{script}{region}");
+                    if is_plain_canonical(&tag) {
+                        plain += 1;
+                        assert_eq!(
+                            canonical_lang(&tag).as_deref(),
+                            Some(tag.as_str()),
+                            "{tag:?}"
+                        );
+                    }
                 }
             }
         }
-        assert_eq!(plain, 6);
+        // `en`, `ast` and `zh`: alone, and with `-US`, `-Hant`, `-Hans` or `-Hans-US`.
+        assert_eq!(plain, 15);
         for tag in [
             "i-ami",
             "en-GB-oed",
@@ -276,6 +286,8 @@ mod tests {
             "art-lojban",
             "zh-yue",
             "sgn-BE-FR",
+            "zh-Hans-Hant",
+            "en-Latn-419",
         ] {
             assert!(!is_plain_canonical(tag), "{tag:?}");
         }
