@@ -28,29 +28,25 @@ let memory;
 let readAscii;
 
 /**
- * Reads UTF-16 text (little-endian code units) like `readAscii`, when the host can copy it
- * (Node's UCS-2 reading of a buffer): the module then answers an outcome whose text is not ASCII
- * in UTF-16, read in a fraction of the time of decoding its UTF-8.
+ * Reads UTF-8 text like `readAscii`, when the host has a faster way than `TextDecoder` (Node's
+ * UTF-8 reading of a buffer: about four fifths of the time for an outcome's text).
  * @type {((this: Uint8Array, start: number, end: number) => string) | undefined}
  */
-let readUtf16;
-/** 1 when the module is to answer pieces whose text is not ASCII in UTF-16 (`piecesInput`). */
-let wantUtf16 = 0;
+let readUtf8;
 
 /**
  * Called by the entry file once the WebAssembly module is instantiated, with its exports, and
- * the host's ways to read ASCII and UTF-16 text, if it has faster ones than `TextDecoder`.
+ * the host's ways to read ASCII and UTF-8 text, if it has faster ones than `TextDecoder`.
  * @param {{ memory: WebAssembly.Memory }} exports
  * @param {(this: Uint8Array, start: number, end: number) => string} [asciiReader]
- * @param {(this: Uint8Array, start: number, end: number) => string} [utf16Reader]
+ * @param {(this: Uint8Array, start: number, end: number) => string} [utf8Reader]
  */
-export function markReady(exports, asciiReader, utf16Reader) {
+export function markReady(exports, asciiReader, utf8Reader) {
   // Once only: a second `initSync` must not forget which options the module holds.
   if (ready) return;
   memory = exports.memory;
   readAscii = asciiReader;
-  readUtf16 = utf16Reader;
-  wantUtf16 = utf16Reader === undefined ? 0 : 1;
+  readUtf8 = utf8Reader;
   ready = true;
   defaults = { text: "", slot: 0, maxBodyBytes: heldMaxBodyBytes() };
   held = defaults;
@@ -167,9 +163,14 @@ function optionsTextOf(options) {
   readOption(options, ["options"], tape);
   for (const known of recentOptions) if (sameTape(known.tape, tape)) return known.text;
   const text = tapeJson(tape, { i: 0 });
-  if (recentOptions.length === OPTION_SLOTS) recentOptions.pop();
-  recentOptions.unshift({ tape, text });
+  remember(recentOptions, OPTION_SLOTS, { tape, text });
   return text;
+}
+
+/** Puts `entry` first in `list`, a list of what was met last that keeps at most `max`. */
+function remember(list, max, entry) {
+  if (list.length === max) list.pop();
+  list.unshift(entry);
 }
 
 /** Whether two tapes hold the same values, names and marks. */
@@ -424,7 +425,7 @@ function inputRoom(room) {
 /** The module's answer about the body of `length` bytes in its input buffer. */
 function ask(length, flags) {
   if (flags === VERDICT) return verdictInput(length);
-  return flags === PIECES ? piecesInput(length, wantUtf16) : answerText(validateInput(length, flags));
+  return flags === PIECES ? piecesInput(length) : answerText(validateInput(length, flags));
 }
 
 /** Where the pusher lies in the outcome text last answered, in UTF-16 code units (0 and 0: none). */
@@ -444,8 +445,9 @@ function answerText(at) {
 
 /** The text the module wrote from byte `at` to `end` of its memory (`ascii`: all of it ASCII). */
 function readText(at, end, ascii) {
-  return ascii && readAscii !== undefined
-    ? readAscii.call(memoryBytes(), at, end)
+  const reader = ascii ? readAscii : readUtf8;
+  return reader !== undefined
+    ? reader.call(memoryBytes(), at, end)
     : textDecoder.decode(memoryBytes().subarray(at, end));
 }
 
@@ -521,7 +523,6 @@ const HAS_ENABLED = 16;
 const ENABLED_TRUE = 32;
 const HAS_DEVICE_ID = 64;
 const ASCII_TEXT = 128;
-const UTF16_TEXT = 256;
 /** A `data` member's value: a string (otherwise any other value, as its JSON). */
 const DATA_STRING = 0;
 
@@ -550,11 +551,7 @@ function outcomeOfPieces(at) {
   // A set's data kinds, then where each string ends.
   const kinds = base + 6;
   const ends = kinds + (head & SET ? count : 0);
-  const textEnd = textAt + numbers[base + 5];
-  piecesText =
-    head & UTF16_TEXT
-      ? /** @type {NonNullable<typeof readUtf16>} */ (readUtf16).call(memoryBytes(), textAt, textEnd)
-      : readText(textAt, textEnd, (head & ASCII_TEXT) !== 0);
+  piecesText = readText(textAt, textAt + numbers[base + 5], (head & ASCII_TEXT) !== 0);
   piecesEnds = ends;
   let p = 0;
   let outcome;
@@ -687,8 +684,7 @@ function dataShape(count, p) {
   // reads as an array index comes first in any object, so such a shape is not kept.
   const names = Object.keys(template);
   for (let k = 0; k < count; k++) if (names[k] !== str(p + 2 * k)) return undefined;
-  if (dataShapes.length === DATA_SHAPES) dataShapes.pop();
-  dataShapes.unshift({ names, template });
+  remember(dataShapes, DATA_SHAPES, { names, template });
   return undefined;
 }
 
@@ -712,8 +708,7 @@ function jsonValue(text) {
     if (known.text === text) return copyOf(known.value);
   }
   const value = JSON.parse(text);
-  if (nestedValues.length === NESTED_VALUES) nestedValues.pop();
-  nestedValues.unshift({ text, value });
+  remember(nestedValues, NESTED_VALUES, { text, value });
   return copyOf(value);
 }
 
@@ -730,7 +725,8 @@ const NESTED_CHARS = 2048;
 /**
  * A deep copy of a value `JSON.parse` made (no cycles, no accessors, depth bounded by the
  * module's limit): each object copied by spreading it, which keeps its layout, and the same
- * members, "__proto__" included, as own data members in the same order.
+ * members, "__proto__" included, as own data members in the same order (an assignment to a
+ * member the copy has sets that member, "__proto__" too).
  * @param {unknown} value
  * @returns {unknown}
  */
@@ -749,16 +745,7 @@ function copyOf(value) {
   for (let k = 0; k < names.length; k++) {
     const name = names[k];
     const member = copy[name];
-    if (typeof member === "object" && member !== null) {
-      if (name === "__proto__")
-        Object.defineProperty(copy, name, {
-          value: copyOf(member),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      else copy[name] = copyOf(member);
-    }
+    if (typeof member === "object" && member !== null) copy[name] = copyOf(member);
   }
   return copy;
 }

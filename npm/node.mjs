@@ -6,13 +6,13 @@ import { readFileSync } from "node:fs";
 import { markReady } from "./api.js";
 import { initSync as initWasmSync } from "./matrix_pusher_validator.js";
 
-// ASCII text read as Latin-1, and other text as UTF-16, by Node's buffer code, which takes any
-// Uint8Array as `this`: the same strings, in a fraction of the time of `TextDecoder` for an
-// outcome's text (a copy, not a decoding).
+// ASCII text read as Latin-1, and other text as UTF-8, by Node's buffer code, which takes any
+// Uint8Array as `this`: the same strings, in less time than `TextDecoder` takes for an outcome's
+// text (half of it for ASCII).
 markReady(
   initWasmSync({ module: readFileSync(new URL("./matrix_pusher_validator_bg.wasm", import.meta.url)) }),
   Buffer.prototype.latin1Slice,
-  Buffer.prototype.ucs2Slice,
+  Buffer.prototype.utf8Slice,
 );
 
 export { check, httpStatus, validate, validateWithJson, verdict } from "./api.js";

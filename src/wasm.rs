@@ -62,7 +62,7 @@ thread_local! {
     /// The last outcome answered as pieces ([`pieces_input`]): kept between calls, so that
     /// its vectors are allocated once.
     static PIECES_HELD: RefCell<Pieces> = const {
-        RefCell::new(Pieces { text: String::new(), wide: Vec::new(), numbers: Vec::new(), utf16: false })
+        RefCell::new(Pieces { text: String::new(), numbers: Vec::new() })
     };
 }
 
@@ -288,12 +288,9 @@ pub fn pusher_end() -> u32 {
 /// Validates the body in the input buffer, its first `len` bytes, as [`validate_input`] does,
 /// and answers the outcome as pieces ([`Pieces`]): where their numbers are in wasm memory (a
 /// byte address, 4-aligned; they say where the text is), valid until the next validation.
-/// With `utf16` not 0, a text that is not ASCII is answered in UTF-16 (little-endian code
-/// units, [`UTF16_TEXT`]): a host that reads UTF-16 by copying it (Node) reads that in a
-/// fraction of the time it takes to decode UTF-8.
 #[wasm_bindgen(js_name = piecesInput)]
 #[must_use]
-pub fn pieces_input(len: u32, utf16: u32) -> u32 {
+pub fn pieces_input(len: u32) -> u32 {
     let mut at = 0;
     with_input(len, &mut |body| {
         with_options(&mut |options| {
@@ -302,18 +299,10 @@ pub fn pieces_input(len: u32, utf16: u32) -> u32 {
                 if let Ok(mut pieces) = cell.try_borrow_mut() {
                     pieces.text.clear();
                     pieces.numbers.clear();
-                    pieces.utf16 = utf16 != 0;
                     write_pieces(&checked, &mut pieces);
                     let n = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-                    let wide = pieces
-                        .numbers
-                        .first()
-                        .is_some_and(|bits| bits & UTF16_TEXT != 0);
-                    let (text_at, text_len) = if wide {
-                        (n(pieces.wide.as_ptr() as usize), n(2 * pieces.wide.len()))
-                    } else {
-                        (n(pieces.text.as_ptr() as usize), n(pieces.text.len()))
-                    };
+                    let (text_at, text_len) =
+                        (n(pieces.text.as_ptr() as usize), n(pieces.text.len()));
                     if let Some(head) = pieces.numbers.get_mut(HEAD_LEN - 2..HEAD_LEN) {
                         head.copy_from_slice(&[text_at, text_len]);
                     }
@@ -328,17 +317,12 @@ pub fn pieces_input(len: u32, utf16: u32) -> u32 {
 /// An outcome as the package's `validate` builds its object from it without parsing JSON: the
 /// values of its strings one after another in `text` (unescaped), and `numbers`, read by
 /// `npm/api.js`: first [`HEAD_LEN`] numbers (the head's bits, a count, the number of warnings,
-/// the number of strings, where the text starts in wasm memory and its length in bytes), then
-/// for a set the kind of each `data` value ([`DATA_STRING`] or [`DATA_JSON`]), then where each
-/// string ends in `text`, in UTF-16 code units (the unit of JavaScript string offsets). The
-/// text answered is `text`, or `wide` when [`UTF16_TEXT`] is set.
+/// the number of strings, where the text starts in wasm memory and its length in bytes), then for a set the kind of each `data` value ([`DATA_STRING`] or
+/// [`DATA_JSON`]), then where each string ends in `text`, in UTF-16 code units (the unit of
+/// JavaScript string offsets).
 struct Pieces {
     text: String,
-    /// `text` in UTF-16, when it is answered so ([`pieces_input`]).
-    wide: Vec<u16>,
     numbers: Vec<u32>,
-    /// Whether a text that is not ASCII is to be answered in UTF-16 (as `wide`).
-    utf16: bool,
 }
 
 /// The numbers before the kinds and the ends.
@@ -384,24 +368,6 @@ impl Pieces {
             if let Some(bits) = self.numbers.first_mut() {
                 *bits |= ASCII_TEXT;
             }
-        } else if self.utf16 {
-            // The text in UTF-16, string by string, each end where its units end (a text has
-            // no more UTF-16 units than UTF-8 bytes).
-            self.wide.clear();
-            self.wide.resize(self.text.len(), 0);
-            let text = self.text.as_str();
-            let (mut at, mut units) = (0, 0);
-            for end in self.numbers.get_mut(ends_from..).unwrap_or_default() {
-                let to = *end as usize;
-                let wide = self.wide.get_mut(units..).unwrap_or_default();
-                units += write_utf16(wide, text.get(at..to).unwrap_or_default());
-                at = to;
-                *end = u32::try_from(units).unwrap_or(u32::MAX);
-            }
-            self.wide.truncate(units);
-            if let Some(bits) = self.numbers.first_mut() {
-                *bits |= UTF16_TEXT;
-            }
         } else {
             let bytes = self.text.as_bytes();
             let (mut at, mut units) = (0, 0);
@@ -426,8 +392,6 @@ const ENABLED_TRUE: u32 = 32;
 const HAS_DEVICE_ID: u32 = 64;
 /// The text is ASCII: one byte a character (the caller may read it as Latin-1).
 const ASCII_TEXT: u32 = 128;
-/// The text is answered in UTF-16, two bytes a code unit, little-endian ([`pieces_input`]).
-const UTF16_TEXT: u32 = 256;
 /// What a `data` member's value is: a string, or the compact JSON of any other value.
 const DATA_STRING: u32 = 0;
 const DATA_JSON: u32 = 1;
@@ -511,49 +475,6 @@ fn write_pieces(checked: &Checked<'_>, out: &mut Pieces) {
             out.finish(warnings, ends_from);
         }
     }
-}
-
-/// Writes the UTF-16 code units of `s` at the start of `wide` (room for one a byte of `s`),
-/// and answers how many it wrote. An ASCII run is copied a byte a unit; otherwise, `s` being
-/// UTF-8, a lead byte says how many continuation bytes follow.
-fn write_utf16(wide: &mut [u16], s: &str) -> usize {
-    let bytes = s.as_bytes();
-    let tail = |at: usize| u32::from(bytes.get(at).map_or(0, |b| b & 0x3F));
-    let (mut at, mut written) = (0, 0);
-    while let Some(&lead) = bytes.get(at) {
-        let lead = u32::from(lead);
-        let rest = wide.get_mut(written..).unwrap_or_default();
-        if lead < 0x80 {
-            let run = bytes.get(at..).unwrap_or_default();
-            let run = run
-                .get(..run.iter().position(|b| !b.is_ascii()).unwrap_or(run.len()))
-                .unwrap_or_default();
-            for (slot, &b) in rest.iter_mut().zip(run) {
-                *slot = u16::from(b);
-            }
-            written += run.len();
-            at += run.len();
-            continue;
-        }
-        let (units, len): ([u32; 2], usize) = if lead < 0xE0 {
-            ([(lead & 0x1F) << 6 | tail(at + 1), 0], 2)
-        } else if lead < 0xF0 {
-            (
-                [(lead & 0x0F) << 12 | tail(at + 1) << 6 | tail(at + 2), 0],
-                3,
-            )
-        } else {
-            let c = (lead & 0x07) << 18 | tail(at + 1) << 12 | tail(at + 2) << 6 | tail(at + 3);
-            ([0xD800 | (c - 0x1_0000) >> 10, 0xDC00 | (c & 0x3FF)], 4)
-        };
-        let count = if len == 4 { 2 } else { 1 };
-        for (slot, &unit) in rest.iter_mut().zip(units.get(..count).unwrap_or_default()) {
-            *slot = unit as u16;
-        }
-        written += count;
-        at += len;
-    }
-    written
 }
 
 /// The number of UTF-16 code units of a UTF-8 text: one per character, two for those outside

@@ -20,11 +20,8 @@ export function maxBodyBytes(): number;
  * Validates the body in the input buffer, its first `len` bytes, as [`validate_input`] does,
  * and answers the outcome as pieces ([`Pieces`]): where their numbers are in wasm memory (a
  * byte address, 4-aligned; they say where the text is), valid until the next validation.
- * With `utf16` not 0, a text that is not ASCII is answered in UTF-16 (little-endian code
- * units, [`UTF16_TEXT`]): a host that reads UTF-16 by copying it (Node) reads that in a
- * fraction of the time it takes to decode UTF-8.
  */
-export function piecesInput(len: number, utf16: number): number;
+export function piecesInput(len: number): number;
 
 /**
  * Makes the validations that follow use the options of `slot`, as [`set_options`] last read
@@ -63,7 +60,7 @@ export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly inputBuffer: (a: number) => number;
     readonly maxBodyBytes: () => number;
-    readonly piecesInput: (a: number, b: number) => number;
+    readonly piecesInput: (a: number) => number;
     readonly selectOptions: (a: number) => void;
     readonly setOptions: (a: number, b: number) => number;
     readonly validateInput: (a: number, b: number) => number;
