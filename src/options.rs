@@ -196,8 +196,18 @@ fn error(name: &str, rest: &str) -> OptionError {
     let dot = if name.is_empty() { "" } else { "." };
     OptionError {
         option: name.to_owned(),
-        message: ["options", dot, name, rest].concat(),
+        message: joined(&["options", dot, name, rest]),
     }
+}
+
+/// The parts one after another (as `concat` would, without its overflow check and the panic
+/// formatting it brings into the WebAssembly module).
+pub(crate) fn joined(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|part| part.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
 }
 
 /// The error for the first repeated name (a pointer to a top-level member: `/` and the name).
@@ -281,7 +291,7 @@ fn allowed_hosts(value: &Val<'_>) -> Result<Vec<AllowedHost>, OptionError> {
             Err(why) => {
                 let mut quoted = String::new();
                 json::write_str(&mut quoted, entry);
-                return Err(error(NAME, &[": ", &quoted, " ", why].concat()));
+                return Err(error(NAME, &joined(&[": ", &quoted, " ", why])));
             }
         }
     }

@@ -261,7 +261,11 @@ fn app_id_problem(s: &str, plain: bool, mode: Mode) -> Option<String> {
     } else if !plain {
         Some("may hold only ascii letters, digits, dots, underscores and hyphens".into())
     } else if mode == Mode::Set(PusherKind::Email) && s != EMAIL_APP_ID {
-        Some(["must be ", EMAIL_APP_ID, " for an email pusher"].concat())
+        Some(crate::options::joined(&[
+            "must be ",
+            EMAIL_APP_ID,
+            " for an email pusher",
+        ]))
     } else {
         None
     }
