@@ -1013,8 +1013,13 @@ fn push_escape(out: &mut String, b: u8) {
 /// The end of the run of bytes from `pos` that [`write_str`] copies as they are: up to the next
 /// byte it escapes (the string stop bytes of the parser), or the end.
 // Natively inlined into each string read (about 1 % fewer instructions on the corpus); the
-// WebAssembly module keeps one copy.
-#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+// WebAssembly module keeps one copy, and so do unoptimized builds, where each inlined copy's
+// locals would each take their own room in the recursive parser's frame (a document nested
+// 512 deep then overflows a 2 MB thread stack).
+#[cfg_attr(
+    all(not(target_arch = "wasm32"), not(debug_assertions)),
+    inline(always)
+)]
 fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
     let mut rest = bytes.get(pos..).unwrap_or_default();
     // The first word alone: most strings (member names, short values) end in it.
